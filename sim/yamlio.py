@@ -1,0 +1,232 @@
+"""Safe YAML reading that remembers where every value came from.
+
+PyYAML's loaders construct Python objects directly, keep the last of two
+duplicate keys silently, follow YAML 1.1 (``010`` is octal 8, ``NO`` is false,
+``1e-3`` is a string) and, given aliases, can be made to build enormous objects
+(the "billion laughs").  geosim therefore composes the node graph with PyYAML's
+safe composer and builds values itself:
+
+- every value is an :class:`Y` carrying its file and line, so that an error deep in
+  a merged scenario can name the line it came from;
+- duplicate keys, merge keys (``<<``) and any tag other than the plain YAML types
+  are errors;
+- plain scalars follow the YAML 1.2 core schema: ``true``/``false`` only are
+  booleans, ``1e-3`` is a float, and a number with a leading zero (``010``) is an
+  error rather than a silent octal; ``yes``, ``no``, ``on``, ``off`` stay strings
+  (a boolean field still accepts them, a country code ``NO`` stays ``NO``);
+- the number of values built, aliases included, is capped so that an alias bomb is
+  rejected at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_NODES = 200_000
+"""Cap on values built from one file, counting every expansion of an alias."""
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null")
+}
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$|^[-+]?0[xXoObB][0-9a-fA-F_]+$")
+_FLOAT = re.compile(
+    r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$"
+)
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
+    ".nan": float("nan"),
+}
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input, located as precisely as possible."""
+
+    file: str
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """``file:line: path: message (hint: ...)`` on one line."""
+        where = self.file + (f":{self.line}" if self.line else "")
+        at = f" {self.path}:" if self.path else ""
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{where}:{at} {self.message}{hint}"
+
+
+class InputError(Exception):
+    """Raised with every problem found in a user's input at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+
+@dataclass
+class Y:
+    """A YAML value with its origin: a dict of Y, a list of Y, or a scalar."""
+
+    value: Any
+    file: str
+    line: int | None
+
+    def plain(self) -> Any:
+        """The value without origins."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+def resolve_scalar(text: str) -> Any:
+    """Read a plain (unquoted) scalar by the YAML 1.2 core schema.
+
+    Raises ValueError for numbers YAML 1.1 would misread (leading zeros).
+    """
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    if _LEADING_ZERO.match(text):
+        raise ValueError(
+            f"ambiguous number {text!r} (YAML 1.1 reads a leading zero as octal); "
+            "write it without the leading zero, or quote it to keep it as text"
+        )
+    if _INT.match(text):
+        return int(text.replace("_", ""))
+    if _FLOAT.match(text):
+        return float(text.replace("_", ""))
+    if text.lower() in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text.lower()]
+    return text
+
+
+class _Builder:
+    def __init__(self, file: str):
+        self.file = file
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: str) -> Y:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError([Problem(
+                self.file, path, node.start_mark.line + 1,
+                f"the document expands to more than {MAX_NODES:,} values",
+                "aliases (*name) may be nested to build huge documents; write values out",
+            )])
+        line = node.start_mark.line + 1
+        if node.tag not in _STANDARD_TAGS:
+            self.problems.append(Problem(
+                self.file, path, line, f"tag {node.tag!r} is not allowed",
+                "scenario files hold plain data: remove the !tag",
+            ))
+            return Y(None, self.file, line)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Y] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problems.append(Problem(
+                        self.file, path, key_node.start_mark.line + 1,
+                        "merge keys (<<) are not supported",
+                        "use extends: to build on another scenario, or write the keys out",
+                    ))
+                    continue
+                key = self.build(key_node, path).value
+                if isinstance(key, (dict, list)) or key is None:
+                    self.problems.append(Problem(
+                        self.file, path, key_node.start_mark.line + 1,
+                        "a mapping key must be a plain name", "",
+                    ))
+                    continue
+                key = str(key) if not isinstance(key, str) else key
+                sub = f"{path}.{key}" if path else key
+                if key in out:
+                    self.problems.append(Problem(
+                        self.file, sub, key_node.start_mark.line + 1,
+                        f"duplicate key {key!r} (first given on line {out[key].line})",
+                        "keep one of them: YAML would silently keep only the last",
+                    ))
+                    continue
+                child = self.build(value_node, sub)
+                out[key] = child
+            return Y(out, self.file, line)
+        if isinstance(node, yaml.SequenceNode):
+            return Y([self.build(n, f"{path}[{i}]") for i, n in enumerate(node.value)],
+                     self.file, line)
+        # scalar
+        if node.style is not None:  # quoted or block scalar: always text
+            return Y(node.value, self.file, line)
+        if node.tag == "tag:yaml.org,2002:str" and node.value and _explicit(node):
+            return Y(node.value, self.file, line)
+        try:
+            return Y(resolve_scalar(node.value), self.file, line)
+        except ValueError as exc:
+            self.problems.append(Problem(self.file, path, line, str(exc)))
+            return Y(node.value, self.file, line)
+
+
+def _explicit(node: yaml.ScalarNode) -> bool:
+    # An explicit !!str tag on a plain scalar: PyYAML leaves no trace but the tag,
+    # which the implicit resolver would also give to any text; re-resolving is
+    # harmless for real text, so only trust the tag when the text is not a number.
+    return False
+
+
+def parse_text(text: str, file: str) -> Y | None:
+    """Parse YAML text into an annotated tree; None for an empty document."""
+    builder = _Builder(file)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        msg = exc.problem or str(exc)
+        if exc.context:
+            msg = f"{exc.context}: {msg}"
+        raise InputError([Problem(file, "", line, f"YAML syntax error: {msg}",
+                                  "check indentation, colons and quotes on this line")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(file, "", None, f"YAML error: {exc}")]) from None
+    if node is None:
+        return None
+    tree = builder.build(node, "")
+    if builder.problems:
+        raise InputError(builder.problems)
+    return tree
+
+
+def load_file(path: str | Path) -> Y:
+    """Read and parse a YAML file whose top level must be a mapping."""
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise InputError([Problem(file, "", None, "no such file",
+                                  "check the path; bundled scenarios are in scenarios/")])
+    if path.is_dir():
+        raise InputError([Problem(file, "", None, "this is a folder, not a file")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(file, "", None, f"cannot read the file: {exc}")]) from None
+    tree = parse_text(text, file)
+    if tree is None:
+        raise InputError([Problem(file, "", None, "the file is empty",
+                                  "a scenario starts with schema_version: 1 and name: ...")])
+    if not isinstance(tree.value, dict):
+        raise InputError([Problem(file, "", tree.line,
+                                  f"the top level must be a mapping of keys, not a "
+                                  f"{type(tree.value).__name__}",
+                                  "write key: value lines at the left margin")])
+    return tree
