@@ -104,19 +104,24 @@ def _registry_model(name: str, entries: tuple[registry.Param, ...], doc: str) ->
     for p in entries:
         fields[p.name] = (
             float,
-            Field(default=p.default, ge=p.low, le=p.high,
-                  description=f"{p.doc} Unit: {p.unit}. Range {p.low}..{p.high}. "
-                              f"Tier: {p.tier}. Source: {p.source}."),
+            Field(
+                default=p.default,
+                ge=p.low,
+                le=p.high,
+                description=f"{p.doc} Unit: {p.unit}. Range {p.low}..{p.high}. "
+                f"Tier: {p.tier}. Source: {p.source}.",
+            ),
         )
     model = create_model(name, __base__=Frozen, __doc__=doc, **fields)
     return model
 
 
 Doctrine = _registry_model(
-    "Doctrine", registry.DOCTRINE,
-    "An actor's tunable rule parameters (see sim.params.DOCTRINE).")
+    "Doctrine", registry.DOCTRINE, "An actor's tunable rule parameters (see sim.params.DOCTRINE)."
+)
 ModelParams = _registry_model(
-    "ModelParams", registry.MODEL, "Model-wide parameters (see sim.params.MODEL).")
+    "ModelParams", registry.MODEL, "Model-wide parameters (see sim.params.MODEL)."
+)
 
 
 class SeriesPoint(Frozen):
@@ -131,7 +136,9 @@ class SeriesPoint(Frozen):
 class BurdenTarget(Frozen):
     """A documented trend of the defence burden (e.g. Japan to 2 % by FY2027)."""
 
-    value: Annotated[float, Field(gt=0.0, lt=0.6)] = Field(description="Target burden, share of GDP.")
+    value: Annotated[float, Field(gt=0.0, lt=0.6)] = Field(
+        description="Target burden, share of GDP."
+    )
     by: str = Field(description="Month by which the target is reached (YYYY-MM).")
     source: str | None = None
 
@@ -143,27 +150,34 @@ class Actor(Frozen):
 
     name: str = Field(description="Display name.")
     gdp: Annotated[float, Field(gt=0)] = Field(description="GDP, USD bn (constant 2024).")
-    growth: Annotated[float, Field(ge=-0.1, le=0.1)] = Field(0.0, description="Base real growth per year.")
-    milex: Annotated[float, Field(gt=0)] = Field(description="Military expenditure, USD bn per year (SIPRI).")
+    growth: Annotated[float, Field(ge=-0.1, le=0.1)] = Field(
+        0.0, description="Base real growth per year."
+    )
+    milex: Annotated[float, Field(gt=0)] = Field(
+        description="Military expenditure, USD bn per year (SIPRI)."
+    )
     milex_growth: Annotated[float, Field(ge=-0.1, le=0.3)] = Field(
-        0.03, description="Trailing real growth of milex per year (initialises capability).")
+        0.03, description="Trailing real growth of milex per year (initialises capability)."
+    )
     ppp_factor: Annotated[float, Field(ge=0.5, le=4.0)] = Field(
-        1.0, description="Military purchasing-power multiplier of milex (estimate).")
+        1.0, description="Military purchasing-power multiplier of milex (estimate)."
+    )
     warheads: NonNeg = Field(0.0, description="Nuclear warheads (SIPRI Yearbook).")
     presence: Share = Field(1.0, description="Share of power brought to bear in the region.")
     population: Annotated[float, Field(gt=0)] = Field(description="Population, millions.")
     colour: str | None = Field(None, description="Plot colour '#RRGGBB'; else Okabe-Ito by order.")
     war_demand: list[SeriesPoint] = Field(
         default_factory=list,
-        description="Demand for munitions from a war elsewhere, USD bn per year, as steps.")
+        description="Demand for munitions from a war elsewhere, USD bn per year, as steps.",
+    )
     burden_target: BurdenTarget | None = Field(None, description="Documented burden trend.")
     endogenous_growth: bool | None = Field(
-        None, description="Growth reacts to trade lost and evasion; default: sanctions targets.")
+        None, description="Growth reacts to trade lost and evasion; default: sanctions targets."
+    )
     doctrine: Doctrine = Field(default_factory=Doctrine)  # type: ignore[valid-type]
     note: str | None = None
 
-    _c = field_validator("colour")(
-        classmethod(lambda cls, v: v if v is None else _check_colour(v)))
+    _c = field_validator("colour")(classmethod(lambda cls, v: v if v is None else _check_colour(v)))
 
     @field_validator("war_demand", mode="before")
     @classmethod
@@ -190,19 +204,27 @@ class Dyad(Frozen):
     proximity: DyadShare | None = Field(None, description="Reach 0..1; default 0.")
     sanction: DyadShare | None = Field(None, description="Unilateral sanctions 0..1; default 0.")
     transfer_multiplier: (
-        Annotated[float, Field(ge=0, le=10)] | tuple[Annotated[float, Field(ge=0, le=10)],
-                                                     Annotated[float, Field(ge=0, le=10)]] | None
+        Annotated[float, Field(ge=0, le=10)]
+        | tuple[Annotated[float, Field(ge=0, le=10)], Annotated[float, Field(ge=0, le=10)]]
+        | None
     ) = Field(None, description="Multiplier on transfers; default 1.")
     summit_rate: (
-        Annotated[float, Field(ge=0, le=4)] | tuple[Annotated[float, Field(ge=0, le=4)],
-                                                    Annotated[float, Field(ge=0, le=4)]] | None
+        Annotated[float, Field(ge=0, le=4)]
+        | tuple[Annotated[float, Field(ge=0, le=4)], Annotated[float, Field(ge=0, le=4)]]
+        | None
     ) = Field(None, description="Summits per year; default 0.")
     note: str | None = None
     source: str | None = None
 
 
-DYAD_FIELD_NAMES = ("relation", "alliance", "proximity", "sanction", "transfer_multiplier",
-                    "summit_rate")
+DYAD_FIELD_NAMES = (
+    "relation",
+    "alliance",
+    "proximity",
+    "sanction",
+    "transfer_multiplier",
+    "summit_rate",
+)
 
 
 class Trade(Frozen):
@@ -221,19 +243,23 @@ class Regime(Frozen):
     """A multilateral sanctions regime on one target (e.g. the UN 1718 regime)."""
 
     target: str
-    coverage: dict[str, Share] = Field(default_factory=dict,
-                                       description="Share of each category prohibited.")
+    coverage: dict[str, Share] = Field(
+        default_factory=dict, description="Share of each category prohibited."
+    )
     monitoring: Share = Field(1.0, description="Monitoring strength (1: a full UN panel).")
     veto_holders: list[str] = Field(default_factory=list, description="Who can veto measures.")
     sponsors: list[str] | None = Field(
-        None, description="The sanctioning coalition; default: every actor but the target.")
+        None, description="The sanctioning coalition; default: every actor but the target."
+    )
     since: str | None = Field(None, description="Month the regime was imposed (YYYY-MM).")
     renewal: str | None = Field(
-        None, description="Month of the next vote on monitoring; then yearly (YYYY-MM).")
+        None, description="Month of the next vote on monitoring; then yearly (YYYY-MM)."
+    )
     note: str | None = None
 
     _m = field_validator("since", "renewal")(
-        classmethod(lambda cls, v: v if v is None else _check_month(v)))
+        classmethod(lambda cls, v: v if v is None else _check_month(v))
+    )
 
 
 class Sanctions(Frozen):
@@ -243,8 +269,16 @@ class Sanctions(Frozen):
 
 
 Number = float
-EVENT_KINDS = ("transfer_surge", "ceasefire", "war", "treaty", "turnover", "provocation",
-               "summit", "sanctions_vote")
+EVENT_KINDS = (
+    "transfer_surge",
+    "ceasefire",
+    "war",
+    "treaty",
+    "turnover",
+    "provocation",
+    "summit",
+    "sanctions_vote",
+)
 
 
 class Event(Frozen):
@@ -257,10 +291,19 @@ class Event(Frozen):
     """
 
     at: str = Field(description="Month of the event (YYYY-MM).")
-    kind: Literal[
-        "transfer_surge", "ceasefire", "war", "treaty", "turnover", "provocation", "summit",
-        "sanctions_vote",
-    ] | None = None
+    kind: (
+        Literal[
+            "transfer_surge",
+            "ceasefire",
+            "war",
+            "treaty",
+            "turnover",
+            "provocation",
+            "summit",
+            "sanctions_vote",
+        ]
+        | None
+    ) = None
     set: dict[str, Any] | None = None
     add: dict[str, float] | None = None
     scale: dict[str, float] | float | None = None
@@ -273,7 +316,8 @@ class Event(Frozen):
     doctrine: dict[str, float] | None = None
     probability: Share = Field(1.0, description="Chance the event happens (keyed draw).")
     goldstein: Annotated[float, Field(ge=-10, le=10)] | None = Field(
-        None, description="Cooperation-conflict weight for the event log.")
+        None, description="Cooperation-conflict weight for the event log."
+    )
     note: str | None = None
     source: str | None = None
 
@@ -303,8 +347,7 @@ class Reaction(Frozen):
     actor: str
     when: Condition
     then: Ops
-    every: Annotated[int, Field(ge=1)] = Field(
-        1, description="Minimum steps between two firings.")
+    every: Annotated[int, Field(ge=1)] = Field(1, description="Minimum steps between two firings.")
     once: bool = False
     goldstein: Annotated[float, Field(ge=-10, le=10)] = 0.0
     note: str | None = None
@@ -331,7 +374,8 @@ class Reference(Frozen):
     world_milex: Annotated[float, Field(gt=0)] = Field(description="USD bn per year.")
     world_population: Annotated[float, Field(gt=0)] = Field(description="Millions.")
     milex_growth: Annotated[float, Field(ge=-0.05, le=0.2)] = Field(
-        0.03, description="Trailing growth of world milex per year.")
+        0.03, description="Trailing growth of world milex per year."
+    )
 
 
 class Bargain(Frozen):
@@ -340,7 +384,8 @@ class Bargain(Frozen):
     supply_category: str = "arms"
     payment: dict[str, Share] = Field(
         default_factory=lambda: {"energy": 0.5, "food": 0.2, "other": 0.3},
-        description="Split of the patron's payment across categories.")
+        description="Split of the patron's payment across categories.",
+    )
 
 
 class Scenario(Frozen):
@@ -426,8 +471,10 @@ class PathRef:
     @property
     def param(self) -> registry.Param | None:
         table = {
-            "actor": registry.ACTOR_BY_NAME, "doctrine": registry.DOCTRINE_BY_NAME,
-            "dyad": registry.DYAD_BY_NAME, "model": registry.MODEL_BY_NAME,
+            "actor": registry.ACTOR_BY_NAME,
+            "doctrine": registry.DOCTRINE_BY_NAME,
+            "dyad": registry.DYAD_BY_NAME,
+            "model": registry.MODEL_BY_NAME,
         }.get(self.kind)
         if table is not None:
             return table.get(self.field)
@@ -461,8 +508,9 @@ class PathError(ValueError):
         self.hint = hint
 
 
-def parse_path(text: str, codes: list[str] | None = None,
-               categories: list[str] | None = None) -> PathRef:
+def parse_path(
+    text: str, codes: list[str] | None = None, categories: list[str] | None = None
+) -> PathRef:
     """Parse a path; with ``codes``/``categories`` also check the names it uses."""
     if not isinstance(text, str) or not text:
         raise PathError("a path must be non-empty text", "e.g. actors.CHN.doctrine.compliance")
@@ -484,30 +532,45 @@ def parse_path(text: str, codes: list[str] | None = None,
     if head in RUN_FIELDS and len(parts) == 1:
         return PathRef(text, "run", head)
     if head == "model" and len(parts) == 2:
-        return PathRef(text, "model", field(parts[1], tuple(registry.MODEL_BY_NAME),
-                                            "model parameter"))
+        return PathRef(
+            text, "model", field(parts[1], tuple(registry.MODEL_BY_NAME), "model parameter")
+        )
     if head == "reference" and len(parts) == 2:
-        return PathRef(text, "reference",
-                       field(parts[1], tuple(p.name for p in registry.REFERENCE_FIELDS),
-                             "reference total"))
+        return PathRef(
+            text,
+            "reference",
+            field(parts[1], tuple(p.name for p in registry.REFERENCE_FIELDS), "reference total"),
+        )
     if head == "actors" and len(parts) == 3:
-        return PathRef(text, "actor", field(parts[2], ACTOR_PATH_FIELDS, "actor field"),
-                       a=code(parts[1]))
+        return PathRef(
+            text, "actor", field(parts[2], ACTOR_PATH_FIELDS, "actor field"), a=code(parts[1])
+        )
     if head == "actors" and len(parts) == 4 and parts[2] == "doctrine":
-        return PathRef(text, "doctrine", field(parts[3], tuple(registry.DOCTRINE_BY_NAME),
-                                               "doctrine parameter"), a=code(parts[1]))
+        return PathRef(
+            text,
+            "doctrine",
+            field(parts[3], tuple(registry.DOCTRINE_BY_NAME), "doctrine parameter"),
+            a=code(parts[1]),
+        )
     if head == "dyads" and len(parts) == 3:
         a, b, directed = _pair(parts[1], text)
-        return PathRef(text, "dyad", field(parts[2], DYAD_FIELD_NAMES, "dyad field"),
-                       a=code(a), b=code(b), directed=directed)
+        return PathRef(
+            text,
+            "dyad",
+            field(parts[2], DYAD_FIELD_NAMES, "dyad field"),
+            a=code(a),
+            b=code(b),
+            directed=directed,
+        )
     if head == "trade" and len(parts) in (3, 4):
         a, b, directed = _pair(parts[1], text)
         if not directed:
             raise PathError(f"trade flows are directed: write trade.{a}>{b}.{parts[2]}")
         cat = parts[2]
         if categories is not None and cat not in categories:
-            raise PathError(f"unknown trade category {cat!r} in path {text!r}",
-                            closest(cat, categories))
+            raise PathError(
+                f"unknown trade category {cat!r} in path {text!r}", closest(cat, categories)
+            )
         fld = "value"
         if len(parts) == 4:
             fld = field(parts[3], ("value", "unrecorded"), "trade field")
@@ -519,15 +582,23 @@ def parse_path(text: str, codes: list[str] | None = None,
         if parts[2] == "coverage" and len(parts) == 4:
             cat = parts[3]
             if categories is not None and cat not in categories:
-                raise PathError(f"unknown trade category {cat!r} in path {text!r}",
-                                closest(cat, categories))
+                raise PathError(
+                    f"unknown trade category {cat!r} in path {text!r}", closest(cat, categories)
+                )
             return PathRef(text, "regime", "coverage", a=target, category=cat)
-        raise PathError(f"unknown sanctions path {text!r}",
-                        f"use sanctions.{target}.monitoring or sanctions.{target}.coverage.<category>")
+        raise PathError(
+            f"unknown sanctions path {text!r}",
+            f"use sanctions.{target}.monitoring or sanctions.{target}.coverage.<category>",
+        )
     heads = ["actors", "dyads", "trade", "sanctions", "model", "reference", *RUN_FIELDS]
-    hint = closest(head, heads) if head not in heads else (
-        "forms: actors.X.field, actors.X.doctrine.name, dyads.A-B.field, dyads.A>B.field, "
-        "trade.A>B.category, sanctions.T.monitoring, model.name")
+    hint = (
+        closest(head, heads)
+        if head not in heads
+        else (
+            "forms: actors.X.field, actors.X.doctrine.name, dyads.A-B.field, dyads.A>B.field, "
+            "trade.A>B.category, sanctions.T.monitoring, model.name"
+        )
+    )
     raise PathError(f"cannot read path {text!r}", hint)
 
 
@@ -539,8 +610,10 @@ def _pair(text: str, path: str) -> tuple[str, str, bool]:
         a, _, b = text.partition("-")
         directed = False
     else:
-        raise PathError(f"cannot read the pair {text!r} in path {path!r}",
-                        "write A-B for both directions or A>B for one")
+        raise PathError(
+            f"cannot read the pair {text!r} in path {path!r}",
+            "write A-B for both directions or A>B for one",
+        )
     if a == b:
         raise PathError(f"a pair needs two different actors in path {path!r}")
     return a, b, directed
@@ -569,10 +642,17 @@ def _key_of(section: str, item: Y) -> Any:
 
 def _check_unique(tree: Y, problems: list[Problem]) -> None:
     data = tree.value
-    for section, items in (("dyads", data.get("dyads")), ("trade", data.get("trade")),
-                           ("regimes", (data.get("sanctions") or Y({}, "", None)).value.get(
-                               "regimes") if isinstance(data.get("sanctions"), Y) and isinstance(
-                               data.get("sanctions").value, dict) else None)):
+    for section, items in (
+        ("dyads", data.get("dyads")),
+        ("trade", data.get("trade")),
+        (
+            "regimes",
+            (data.get("sanctions") or Y({}, "", None)).value.get("regimes")
+            if isinstance(data.get("sanctions"), Y)
+            and isinstance(data.get("sanctions").value, dict)
+            else None,
+        ),
+    ):
         if items is None or not isinstance(items.value, list):
             continue
         seen: dict[Any, Y] = {}
@@ -581,11 +661,16 @@ def _check_unique(tree: Y, problems: list[Problem]) -> None:
             if key is None:
                 continue
             if key in seen:
-                problems.append(Problem(
-                    item.file, f"{section}[{i}]", item.line,
-                    f"a second entry for the same {'pair' if section == 'dyads' else 'key'} "
-                    f"(first on line {seen[key].line})",
-                    "merge the two entries into one"))
+                problems.append(
+                    Problem(
+                        item.file,
+                        f"{section}[{i}]",
+                        item.line,
+                        f"a second entry for the same {'pair' if section == 'dyads' else 'key'} "
+                        f"(first on line {seen[key].line})",
+                        "merge the two entries into one",
+                    )
+                )
             else:
                 seen[key] = item
 
@@ -602,7 +687,8 @@ def _merge(parent: Y, child: Y, section: str = "") -> Y:
         if section in ("events", "reactions"):
             return Y(parent.value + child.value, child.file, child.line)
         key_section = {"dyads": "dyads", "trade": "trade", "sanctions.regimes": "regimes"}.get(
-            section)
+            section
+        )
         if key_section:
             merged = list(parent.value)
             index = {_key_of(key_section, it): i for i, it in enumerate(merged)}
@@ -628,14 +714,26 @@ def _resolve_extends(path: Path, stack: tuple[Path, ...], problems: list[Problem
     parent_path = (path.parent / ext.value).resolve()
     if parent_path in stack or parent_path == path.resolve():
         chain = " -> ".join(str(p) for p in (*stack, path.resolve(), parent_path))
-        problems.append(Problem(ext.file, "extends", ext.line, f"extends: cycle {chain}",
-                                "a scenario cannot extend itself, directly or not"))
+        problems.append(
+            Problem(
+                ext.file,
+                "extends",
+                ext.line,
+                f"extends: cycle {chain}",
+                "a scenario cannot extend itself, directly or not",
+            )
+        )
         return tree
     if not parent_path.exists():
-        problems.append(Problem(ext.file, "extends", ext.line,
-                                f"the parent scenario {ext.value!r} does not exist "
-                                f"(looked for {parent_path})",
-                                "extends: is relative to the folder of this file"))
+        problems.append(
+            Problem(
+                ext.file,
+                "extends",
+                ext.line,
+                f"the parent scenario {ext.value!r} does not exist (looked for {parent_path})",
+                "extends: is relative to the folder of this file",
+            )
+        )
         return tree
     try:
         parent = _resolve_extends(parent_path, (*stack, path.resolve()), problems)
@@ -655,8 +753,17 @@ def _resolve_extends(path: Path, stack: tuple[Path, ...], problems: list[Problem
 def parse_override(text: str) -> tuple[str, Any]:
     """Split ``PATH=VALUE`` and read the value as a YAML 1.2 scalar or list."""
     if "=" not in text:
-        raise InputError([Problem("--set", text, None, "an override is written PATH=VALUE",
-                                  "e.g. --set actors.CHN.doctrine.compliance=0.3")])
+        raise InputError(
+            [
+                Problem(
+                    "--set",
+                    text,
+                    None,
+                    "an override is written PATH=VALUE",
+                    "e.g. --set actors.CHN.doctrine.compliance=0.3",
+                )
+            ]
+        )
     path, _, raw = text.partition("=")
     path = path.strip()
     tree = parse_text(raw, "--set") if raw.strip() else None
@@ -690,11 +797,17 @@ def _ensure_list(node: Y, key: str, origin: str) -> Y:
 def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> None:
     """Set ``path`` to ``value`` in an annotated scenario tree (before validation)."""
     data = tree.value
-    codes = list(data["actors"].value) if isinstance(data.get("actors"), Y) and isinstance(
-        data["actors"].value, dict) else None
+    codes = (
+        list(data["actors"].value)
+        if isinstance(data.get("actors"), Y) and isinstance(data["actors"].value, dict)
+        else None
+    )
     cats = data.get("categories")
-    categories = cats.plain() if isinstance(cats, Y) and isinstance(cats.value, list) else list(
-        DEFAULT_CATEGORIES)
+    categories = (
+        cats.plain()
+        if isinstance(cats, Y) and isinstance(cats.value, list)
+        else list(DEFAULT_CATEGORIES)
+    )
     ref = parse_path(path, codes, categories)
     new = wrap(value, origin)
     if ref.kind == "run":
@@ -704,16 +817,22 @@ def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> Non
     elif ref.kind == "actor":
         actor = data["actors"].value[ref.a]
         if ref.field == "war_demand" and isinstance(value, (int, float)):
-            new = Y([Y({"from": Y("0001-01", origin, None), "value": new}, origin, None)],
-                    origin, None)
+            new = Y(
+                [Y({"from": Y("0001-01", origin, None), "value": new}, origin, None)], origin, None
+            )
         actor.value[ref.field] = new
     elif ref.kind == "doctrine":
         actor = data["actors"].value[ref.a]
         _ensure_dict(actor, "doctrine", origin).value[ref.field] = new
     elif ref.kind == "dyad":
         dyads = _ensure_list(tree, "dyads", origin)
-        entries = [it for it in dyads.value if isinstance(it.value, dict) and "pair" in it.value
-                   and set(it.value["pair"].plain()) == {ref.a, ref.b}]
+        entries = [
+            it
+            for it in dyads.value
+            if isinstance(it.value, dict)
+            and "pair" in it.value
+            and set(it.value["pair"].plain()) == {ref.a, ref.b}
+        ]
 
         def symmetric(it: Y) -> bool:
             return it.value.get("symmetric", Y(True, origin, None)).value is not False
@@ -733,11 +852,15 @@ def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> Non
         else:
             directions = [(ref.a, ref.b)] if ref.directed else [(ref.a, ref.b), (ref.b, ref.a)]
             for x, y in directions:
-                entry = next((it for it in entries
-                              if tuple(it.value["pair"].plain()) == (x, y)), None)
+                entry = next(
+                    (it for it in entries if tuple(it.value["pair"].plain()) == (x, y)), None
+                )
                 if entry is None:
-                    entry = Y({"pair": Y([x, y], origin, None),
-                               "symmetric": Y(False, origin, None)}, origin, None)
+                    entry = Y(
+                        {"pair": Y([x, y], origin, None), "symmetric": Y(False, origin, None)},
+                        origin,
+                        None,
+                    )
                     dyads.value.append(entry)
                 entry.value[ref.field] = new
     elif ref.kind == "trade":
@@ -745,24 +868,43 @@ def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> Non
         for item in flows.value:
             v = item.value
             if isinstance(v, dict) and (
-                (v.get("from") and v["from"].value, v.get("to") and v["to"].value,
-                 v.get("category") and v["category"].value) == (ref.a, ref.b, ref.category)):
+                (
+                    v.get("from") and v["from"].value,
+                    v.get("to") and v["to"].value,
+                    v.get("category") and v["category"].value,
+                )
+                == (ref.a, ref.b, ref.category)
+            ):
                 v[ref.field] = new
                 break
         else:
-            flows.value.append(Y({"from": Y(ref.a, origin, None), "to": Y(ref.b, origin, None),
-                                  "category": Y(ref.category, origin, None), ref.field: new},
-                                 origin, None))
+            flows.value.append(
+                Y(
+                    {
+                        "from": Y(ref.a, origin, None),
+                        "to": Y(ref.b, origin, None),
+                        "category": Y(ref.category, origin, None),
+                        ref.field: new,
+                    },
+                    origin,
+                    None,
+                )
+            )
     elif ref.kind == "regime":
         sanctions = _ensure_dict(tree, "sanctions", origin)
         regimes = _ensure_list(sanctions, "regimes", origin)
         for item in regimes.value:
-            if isinstance(item.value, dict) and item.value.get("target") and item.value[
-                    "target"].value == ref.a:
+            if (
+                isinstance(item.value, dict)
+                and item.value.get("target")
+                and item.value["target"].value == ref.a
+            ):
                 break
         else:
-            raise PathError(f"no sanctions regime on {ref.a} to change (path {path!r})",
-                            "add one under sanctions.regimes first")
+            raise PathError(
+                f"no sanctions regime on {ref.a} to change (path {path!r})",
+                "add one under sanctions.regimes first",
+            )
         if ref.field == "monitoring":
             item.value["monitoring"] = new
         else:
@@ -860,7 +1002,6 @@ def _allowed_keys(loc: tuple) -> list[str]:
 def _cross_problems(tree: Y) -> list[Problem]:
     """Cross-reference checks on the raw tree (they run even when fields failed)."""
     problems: list[Problem] = []
-    data = tree.value
 
     def node(*keys: Any) -> Y | None:
         cur: Y | None = tree
@@ -877,18 +1018,24 @@ def _cross_problems(tree: Y) -> list[Problem]:
         return cur
 
     def add(n: Y | None, path: str, msg: str, hint: str = "") -> None:
-        problems.append(Problem(n.file if n else tree.file, path, n.line if n else None, msg,
-                                hint))
+        problems.append(Problem(n.file if n else tree.file, path, n.line if n else None, msg, hint))
 
     actors = node("actors")
     codes = list(actors.value) if actors and isinstance(actors.value, dict) else []
     for c in codes:
         if not CODE_RE.match(str(c)):
-            add(actors.value[c], f"actors.{c}", f"{c!r} is not an ISO alpha-3 code",
-                "use three capital letters, e.g. PRK")
+            add(
+                actors.value[c],
+                f"actors.{c}",
+                f"{c!r} is not an ISO alpha-3 code",
+                "use three capital letters, e.g. PRK",
+            )
     cats_node = node("categories")
-    categories = [c for c in cats_node.plain()] if cats_node and isinstance(
-        cats_node.value, list) else list(DEFAULT_CATEGORIES)
+    categories = (
+        [c for c in cats_node.plain()]
+        if cats_node and isinstance(cats_node.value, list)
+        else list(DEFAULT_CATEGORIES)
+    )
 
     def check_code(n: Y | None, path: str) -> None:
         if n is None or not codes:
@@ -923,12 +1070,17 @@ def _cross_problems(tree: Y) -> list[Problem]:
         except (ValueError, AttributeError):
             return  # reported by the field pass
         if (m < start_i and not allow_before) or m >= end_i:
-            add(n, path, f"date {n.value} is outside the run",
-                f"the run spans {month_name(start_i)} to {month_name(end_i - 1)}")
+            add(
+                n,
+                path,
+                f"date {n.value} is outside the run",
+                f"the run spans {month_name(start_i)} to {month_name(end_i - 1)}",
+            )
 
     # dyads
-    for i, d in enumerate((node("dyads").value if node("dyads") and isinstance(
-            node("dyads").value, list) else [])):
+    for i, _ in enumerate(
+        node("dyads").value if node("dyads") and isinstance(node("dyads").value, list) else []
+    ):
         pair = node("dyads", i, "pair")
         if pair and isinstance(pair.value, list):
             if len(pair.value) != 2:
@@ -937,8 +1089,9 @@ def _cross_problems(tree: Y) -> list[Problem]:
                 check_code(member, f"dyads[{i}].pair[{k}]")
             if len(pair.value) == 2 and pair.value[0].value == pair.value[1].value:
                 add(pair, f"dyads[{i}].pair", "a pair needs two different actors")
-    for i, _ in enumerate((node("trade").value if node("trade") and isinstance(
-            node("trade").value, list) else [])):
+    for i, _ in enumerate(
+        node("trade").value if node("trade") and isinstance(node("trade").value, list) else []
+    ):
         check_code(node("trade", i, "from"), f"trade[{i}].from")
         check_code(node("trade", i, "to"), f"trade[{i}].to")
         check_cat(node("trade", i, "category"), f"trade[{i}].category")
@@ -954,16 +1107,23 @@ def _cross_problems(tree: Y) -> list[Problem]:
         if cov and isinstance(cov.value, dict):
             for cat in cov.value:
                 if cat not in categories:
-                    add(cov.value[cat], f"{base}.coverage.{cat}",
-                        f"unknown trade category {cat!r}", closest(cat, categories))
+                    add(
+                        cov.value[cat],
+                        f"{base}.coverage.{cat}",
+                        f"unknown trade category {cat!r}",
+                        closest(cat, categories),
+                    )
         check_date(node("sanctions", "regimes", i, "since"), f"{base}.since", allow_before=True)
         check_date(node("sanctions", "regimes", i, "renewal"), f"{base}.renewal")
     # actors' series
     for c in codes:
         wd = node("actors", c, "war_demand")
         for k, _ in enumerate(wd.value if wd and isinstance(wd.value, list) else []):
-            check_date(node("actors", c, "war_demand", k, "from"),
-                       f"actors.{c}.war_demand[{k}].from", allow_before=True)
+            check_date(
+                node("actors", c, "war_demand", k, "from"),
+                f"actors.{c}.war_demand[{k}].from",
+                allow_before=True,
+            )
     # bargain categories
     bargain = node("bargain")
     if bargain and isinstance(bargain.value, dict):
@@ -972,14 +1132,21 @@ def _cross_problems(tree: Y) -> list[Problem]:
         if pay and isinstance(pay.value, dict):
             for cat in pay.value:
                 if cat not in categories:
-                    add(pay.value[cat], f"bargain.payment.{cat}", f"unknown trade category {cat!r}",
-                        closest(cat, categories))
+                    add(
+                        pay.value[cat],
+                        f"bargain.payment.{cat}",
+                        f"unknown trade category {cat!r}",
+                        closest(cat, categories),
+                    )
     elif codes:
         for cat in ("arms", "energy", "food", "other"):
             if cat not in categories:
-                add(cats_node, "categories",
+                add(
+                    cats_node,
+                    "categories",
                     f"the default bargain needs category {cat!r}",
-                    "add it, or give a bargain: section naming your categories")
+                    "add it, or give a bargain: section naming your categories",
+                )
                 break
 
     def check_ops(ops: Y | None, base: str) -> None:
@@ -1001,9 +1168,14 @@ def _cross_problems(tree: Y) -> list[Problem]:
 
     # events
     kinds_need = {
-        "transfer_surge": ("from", "to", "scale"), "ceasefire": ("actor",),
-        "war": ("actor", "value"), "treaty": ("pair",), "turnover": ("actor", "doctrine"),
-        "provocation": ("actor",), "summit": ("pair",), "sanctions_vote": ("target",),
+        "transfer_surge": ("from", "to", "scale"),
+        "ceasefire": ("actor",),
+        "war": ("actor", "value"),
+        "treaty": ("pair",),
+        "turnover": ("actor", "doctrine"),
+        "provocation": ("actor",),
+        "summit": ("pair",),
+        "sanctions_vote": ("target",),
     }
     events = node("events")
     for i, _ in enumerate(events.value if events and isinstance(events.value, list) else []):
@@ -1016,12 +1188,20 @@ def _cross_problems(tree: Y) -> list[Problem]:
         kind_v = kind.value if kind else None
         if kind_v is None:
             if not any(k in ev.value for k in ("set", "add", "scale")):
-                add(ev, base, "an event needs a kind or at least one of set/add/scale",
-                    f"kinds: {', '.join(EVENT_KINDS)}")
+                add(
+                    ev,
+                    base,
+                    "an event needs a kind or at least one of set/add/scale",
+                    f"kinds: {', '.join(EVENT_KINDS)}",
+                )
             sc = ev.value.get("scale")
             if sc is not None and not isinstance(sc.value, dict):
-                add(sc, f"{base}.scale", "scale without a kind maps paths to factors",
-                    "e.g. scale: {actors.RUS.doctrine.transfer_willingness: 2}")
+                add(
+                    sc,
+                    f"{base}.scale",
+                    "scale without a kind maps paths to factors",
+                    "e.g. scale: {actors.RUS.doctrine.transfer_willingness: 2}",
+                )
             check_ops(ev, base)
         elif kind_v in kinds_need:
             for need in kinds_need[kind_v]:
@@ -1037,13 +1217,18 @@ def _cross_problems(tree: Y) -> list[Problem]:
             if doc and isinstance(doc.value, dict):
                 for name, v in doc.value.items():
                     if name not in registry.DOCTRINE_BY_NAME:
-                        add(v, f"{base}.doctrine.{name}", f"unknown doctrine parameter {name!r}",
-                            closest(name, tuple(registry.DOCTRINE_BY_NAME)))
+                        add(
+                            v,
+                            f"{base}.doctrine.{name}",
+                            f"unknown doctrine parameter {name!r}",
+                            closest(name, tuple(registry.DOCTRINE_BY_NAME)),
+                        )
             check_ops(ev, base)
     # reactions
     reactions = node("reactions")
-    for i, _ in enumerate(reactions.value if reactions and isinstance(reactions.value, list)
-                          else []):
+    for i, _ in enumerate(
+        reactions.value if reactions and isinstance(reactions.value, list) else []
+    ):
         base = f"reactions[{i}]"
         check_code(node("reactions", i, "actor"), f"{base}.actor")
         m = node("reactions", i, "when", "measure")
@@ -1055,8 +1240,12 @@ def _cross_problems(tree: Y) -> list[Problem]:
             except PathError as exc:
                 add(m, f"{base}.when.measure", str(exc), exc.hint)
         when = node("reactions", i, "when")
-        if when and isinstance(when.value, dict) and "above" not in when.value and (
-                "below" not in when.value):
+        if (
+            when
+            and isinstance(when.value, dict)
+            and "above" not in when.value
+            and ("below" not in when.value)
+        ):
             add(when, f"{base}.when", "a condition needs above: or below:")
         check_ops(node("reactions", i, "then"), f"{base}.then")
     # analysis
@@ -1072,8 +1261,12 @@ def _cross_problems(tree: Y) -> list[Problem]:
             for k, mnode in enumerate(lst.value):
                 check_code(mnode, f"analysis.blocs.{pole}[{k}]")
                 if mnode.value in members:
-                    add(mnode, f"analysis.blocs.{pole}[{k}]",
-                        f"{mnode.value} is in both poles", "each actor belongs to one pole at most")
+                    add(
+                        mnode,
+                        f"analysis.blocs.{pole}[{k}]",
+                        f"{mnode.value} is in both poles",
+                        "each actor belongs to one pole at most",
+                    )
                 members[mnode.value] = pole
     kd = node("analysis", "key_dyads")
     for i, pair in enumerate(kd.value if kd and isinstance(kd.value, list) else []):
@@ -1122,8 +1315,9 @@ def load_tree(path: str | Path) -> Y:
     return tree
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None = None
-                  ) -> Scenario:
+def load_scenario(
+    path: str | Path, overrides: dict[str, Any] | list[str] | None = None
+) -> Scenario:
     """Load, merge, override and validate a scenario file.
 
     Parameters
@@ -1143,8 +1337,11 @@ def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Sce
     """Apply overrides to a (copied) tree and validate it."""
     tree = copy.deepcopy(tree)
     if overrides:
-        items = (overrides.items() if isinstance(overrides, dict)
-                 else (parse_override(o) for o in overrides))
+        items = (
+            overrides.items()
+            if isinstance(overrides, dict)
+            else (parse_override(o) for o in overrides)
+        )
         problems = []
         for p, v in items:
             try:
@@ -1188,8 +1385,9 @@ def parse_measure(text: str, codes: list[str] | None = None) -> MeasureSpec:
     """Parse and check a measure name against the registry."""
     base, _, reducer = text.partition(":")
     if reducer and reducer not in registry.REDUCERS:
-        raise PathError(f"unknown reducer {reducer!r} in {text!r}",
-                        closest(reducer, registry.REDUCERS))
+        raise PathError(
+            f"unknown reducer {reducer!r} in {text!r}", closest(reducer, registry.REDUCERS)
+        )
     parts = base.split(".")
     name, actors = parts[0], tuple(parts[1:])
     known = registry.measures_by_name()

@@ -14,7 +14,10 @@ safe composer and builds values itself:
   booleans, ``1e-3`` is a float, and a number with a leading zero (``010``) is an
   error rather than a silent octal; ``yes``, ``no``, ``on``, ``off`` stay strings
   (a boolean field still accepts them, a country code ``NO`` stays ``NO``);
-- the number of values built, aliases included, is capped so that an alias bomb is
+- an explicit standard tag is honoured: ``!!str 010`` is the text ``010``,
+  ``!!float 1`` is 1.0, and ``!!int x`` is an error;
+- the number of values a document expands to, aliases included, is measured on the
+  node graph before anything is built, so an alias bomb (or a recursive alias) is
   rejected at once.
 """
 
@@ -29,17 +32,24 @@ import yaml
 
 MAX_NODES = 200_000
 """Cap on values built from one file, counting every expansion of an alias."""
+MAX_DEPTH = 100
+"""Cap on the nesting of values (a scenario needs about six levels)."""
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null")
 }
+_STR = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$|^[-+]?0[xXoObB][0-9a-fA-F_]+$")
-_FLOAT = re.compile(
-    r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$"
-)
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOATS = {
-    ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
     ".nan": float("nan"),
 }
 
@@ -100,8 +110,8 @@ def resolve_scalar(text: str) -> Any:
         return False
     if _LEADING_ZERO.match(text):
         raise ValueError(
-            f"ambiguous number {text!r} (YAML 1.1 reads a leading zero as octal); "
-            "write it without the leading zero, or quote it to keep it as text"
+            f"ambiguous number {text!r}: YAML versions disagree on a leading zero "
+            "or a 0x/0o/0b prefix (YAML 1.1 reads 010 as 8)"
         )
     if _INT.match(text):
         return int(text.replace("_", ""))
@@ -115,92 +125,232 @@ def resolve_scalar(text: str) -> Any:
 class _Builder:
     def __init__(self, file: str):
         self.file = file
-        self.count = 0
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: str) -> Y:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise InputError([Problem(
-                self.file, path, node.start_mark.line + 1,
-                f"the document expands to more than {MAX_NODES:,} values",
-                "aliases (*name) may be nested to build huge documents; write values out",
-            )])
+        """Build a checked tree (the caller has bounded its size with _expanded_size)."""
         line = node.start_mark.line + 1
         if node.tag not in _STANDARD_TAGS:
-            self.problems.append(Problem(
-                self.file, path, line, f"tag {node.tag!r} is not allowed",
-                "scenario files hold plain data: remove the !tag",
-            ))
+            self.problems.append(
+                Problem(
+                    self.file,
+                    path,
+                    line,
+                    f"tag {_short_tag(node.tag)!r} is not allowed",
+                    "scenario files hold plain data: remove the !tag",
+                )
+            )
             return Y(None, self.file, line)
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Y] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problems.append(Problem(
-                        self.file, path, key_node.start_mark.line + 1,
-                        "merge keys (<<) are not supported",
-                        "use extends: to build on another scenario, or write the keys out",
-                    ))
+                    self.problems.append(
+                        Problem(
+                            self.file,
+                            path,
+                            key_node.start_mark.line + 1,
+                            "merge keys (<<) are not supported",
+                            "use extends: to build on another scenario, or write the keys out",
+                        )
+                    )
                     continue
                 key = self.build(key_node, path).value
                 if isinstance(key, (dict, list)) or key is None:
-                    self.problems.append(Problem(
-                        self.file, path, key_node.start_mark.line + 1,
-                        "a mapping key must be a plain name", "",
-                    ))
+                    self.problems.append(
+                        Problem(
+                            self.file,
+                            path,
+                            key_node.start_mark.line + 1,
+                            "a mapping key must be a plain name",
+                            "",
+                        )
+                    )
                     continue
                 key = str(key) if not isinstance(key, str) else key
                 sub = f"{path}.{key}" if path else key
                 if key in out:
-                    self.problems.append(Problem(
-                        self.file, sub, key_node.start_mark.line + 1,
-                        f"duplicate key {key!r} (first given on line {out[key].line})",
-                        "keep one of them: YAML would silently keep only the last",
-                    ))
+                    self.problems.append(
+                        Problem(
+                            self.file,
+                            sub,
+                            key_node.start_mark.line + 1,
+                            f"duplicate key {key!r} (first given on line {out[key].line})",
+                            "keep one of them: YAML would silently keep only the last",
+                        )
+                    )
                     continue
                 child = self.build(value_node, sub)
                 out[key] = child
             return Y(out, self.file, line)
         if isinstance(node, yaml.SequenceNode):
-            return Y([self.build(n, f"{path}[{i}]") for i, n in enumerate(node.value)],
-                     self.file, line)
+            return Y(
+                [self.build(n, f"{path}[{i}]") for i, n in enumerate(node.value)], self.file, line
+            )
         # scalar
         if node.style is not None:  # quoted or block scalar: always text
             return Y(node.value, self.file, line)
-        if node.tag == "tag:yaml.org,2002:str" and node.value and _explicit(node):
-            return Y(node.value, self.file, line)
         try:
-            return Y(resolve_scalar(node.value), self.file, line)
+            value = resolve_scalar(node.value)
         except ValueError as exc:
-            self.problems.append(Problem(self.file, path, line, str(exc)))
+            if getattr(node, "explicit_tag", False) and node.tag == _STR:
+                return Y(node.value, self.file, line)
+            hint = f"write {_decimal(node.value)} for the number, or quote it to keep it as text"
+            self.problems.append(Problem(self.file, path, line, str(exc), hint))
             return Y(node.value, self.file, line)
+        if getattr(node, "explicit_tag", False):
+            return self._tagged(node, value, path, line)
+        return Y(value, self.file, line)
+
+    def _tagged(self, node: yaml.ScalarNode, value: Any, path: str, line: int) -> Y:
+        """A plain scalar with an explicit standard tag (``!!str 010``, ``!!float 1``)."""
+        if node.tag == _STR:
+            return Y(node.value, self.file, line)
+        if node.tag == _FLOAT_TAG and isinstance(value, int) and not isinstance(value, bool):
+            return Y(float(value), self.file, line)
+        wanted = {_INT_TAG: int, _FLOAT_TAG: float, _BOOL_TAG: bool, _NULL_TAG: type(None)}
+        kind = wanted.get(node.tag)
+        if kind is not None and not (
+            isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+        ):
+            self.problems.append(
+                Problem(
+                    self.file,
+                    path,
+                    line,
+                    f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}",
+                    "remove the !!tag and write the value plainly",
+                )
+            )
+        return Y(value, self.file, line)
 
 
-def _explicit(node: yaml.ScalarNode) -> bool:
-    # An explicit !!str tag on a plain scalar: PyYAML leaves no trace but the tag,
-    # which the implicit resolver would also give to any text; re-resolving is
-    # harmless for real text, so only trust the tag when the text is not a number.
-    return False
+def _decimal(text: str) -> str:
+    """The decimal reading of a number written with a leading zero or a base prefix."""
+    digits = text.replace("_", "")
+    try:
+        return str(int(digits, 0 if digits.lstrip("+-")[1:2].isalpha() else 10))
+    except ValueError:
+        return "the number without the leading zero"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe composer, remembering which plain scalars carried an explicit tag."""
+
+    def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
+        event = self.peek_event()
+        explicit = event.tag is not None and event.tag != "!"
+        node = super().compose_scalar_node(anchor)
+        node.explicit_tag = explicit  # type: ignore[attr-defined]
+        return node
+
+
+class _Recursive(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _TooDeep(_Recursive):
+    pass
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> int:
+    """Number of values ``node`` builds into, aliases expanded, counted without building.
+
+    Each distinct node is visited once, so an alias bomb is measured in microseconds.
+    Raises _Recursive for a node that contains itself, _TooDeep past MAX_DEPTH levels.
+    """
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        raise _Recursive(node.start_mark.line + 1)
+    if len(open_) > MAX_DEPTH:
+        raise _TooDeep(node.start_mark.line + 1)
+    open_.add(key)
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            total += _expanded_size(k, sizes, open_) + _expanded_size(v, sizes, open_)
+            if total > MAX_NODES:
+                break
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            total += _expanded_size(v, sizes, open_)
+            if total > MAX_NODES:
+                break
+    open_.discard(key)
+    sizes[key] = total
+    return total
 
 
 def parse_text(text: str, file: str) -> Y | None:
     """Parse YAML text into an annotated tree; None for an empty document."""
     builder = _Builder(file)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         msg = exc.problem or str(exc)
         if exc.context:
             msg = f"{exc.context}: {msg}"
-        raise InputError([Problem(file, "", line, f"YAML syntax error: {msg}",
-                                  "check indentation, colons and quotes on this line")]) from None
+        hint = "check indentation, colons and quotes on this line"
+        if "single document" in msg:
+            hint = "a scenario file holds one document: remove the second '---'"
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    line,
+                    f"YAML syntax error: {msg}",
+                    hint,
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, "", None, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise InputError(
+            [Problem(file, "", None, "values are nested too deeply to read", "flatten the file")]
+        ) from None
     if node is None:
         return None
+    try:
+        size = _expanded_size(node, {}, set())
+    except _TooDeep as exc:
+        raise InputError(
+            [Problem(file, "", exc.line, f"values are nested more than {MAX_DEPTH} levels deep")]
+        ) from None
+    except _Recursive as exc:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    exc.line,
+                    "an alias (*name) refers to the value that contains it",
+                    "a scenario is a tree: write the value out",
+                )
+            ]
+        ) from None
+    if size > MAX_NODES:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    node.start_mark.line + 1,
+                    f"the document expands to more than {MAX_NODES:,} values",
+                    "aliases (*name) may be nested to build huge documents; write values out",
+                )
+            ]
+        )
     tree = builder.build(node, "")
     if builder.problems:
         raise InputError(builder.problems)
@@ -212,8 +362,17 @@ def load_file(path: str | Path) -> Y:
     path = Path(path)
     file = str(path)
     if not path.exists():
-        raise InputError([Problem(file, "", None, "no such file",
-                                  "check the path; bundled scenarios are in scenarios/")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    None,
+                    "no such file",
+                    "check the path; bundled scenarios are in scenarios/",
+                )
+            ]
+        )
     if path.is_dir():
         raise InputError([Problem(file, "", None, "this is a folder, not a file")])
     try:
@@ -222,11 +381,27 @@ def load_file(path: str | Path) -> Y:
         raise InputError([Problem(file, "", None, f"cannot read the file: {exc}")]) from None
     tree = parse_text(text, file)
     if tree is None:
-        raise InputError([Problem(file, "", None, "the file is empty",
-                                  "a scenario starts with schema_version: 1 and name: ...")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    None,
+                    "the file is empty",
+                    "a scenario starts with schema_version: 1 and name: ...",
+                )
+            ]
+        )
     if not isinstance(tree.value, dict):
-        raise InputError([Problem(file, "", tree.line,
-                                  f"the top level must be a mapping of keys, not a "
-                                  f"{type(tree.value).__name__}",
-                                  "write key: value lines at the left margin")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    tree.line,
+                    f"the top level must be a mapping of keys, not a {type(tree.value).__name__}",
+                    "write key: value lines at the left margin",
+                )
+            ]
+        )
     return tree
