@@ -493,9 +493,10 @@ ACTOR_PATH_FIELDS = tuple(p.name for p in registry.ACTOR_FIELDS) + ("war_demand"
 
 def closest(word: str, options: list[str] | tuple[str, ...]) -> str:
     """A hint naming the closest valid option."""
-    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
+    by_lower = {o.lower(): o for o in options}
+    match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.5)
     if match:
-        return f"did you mean {match[0]!r}?"
+        return f"did you mean {by_lower[match[0]]!r}?"
     shown = ", ".join(list(options)[:12]) + (", ..." if len(options) > 12 else "")
     return f"valid: {shown}"
 
@@ -766,9 +767,29 @@ def parse_override(text: str) -> tuple[str, Any]:
         )
     path, _, raw = text.partition("=")
     path = path.strip()
-    tree = parse_text(raw, "--set") if raw.strip() else None
-    value = None if tree is None else tree.plain()
-    return path, value
+    if not raw.strip():
+        raise InputError(
+            [
+                Problem(
+                    "--set",
+                    path,
+                    None,
+                    "an override needs a value after '='",
+                    "write null for no value, or '' for empty text",
+                )
+            ]
+        )
+    try:
+        tree = parse_text(raw, "--set")
+    except InputError as exc:
+        for problem in exc.problems:
+            problem.path = path
+            problem.line = None
+            problem.hint = problem.hint or "the value is read as YAML: quote text"
+            if "syntax error" in problem.message:
+                problem.hint = "the value is read as YAML: quote text, write lists as [a, b]"
+        raise
+    return path, None if tree is None else tree.plain()
 
 
 def wrap(value: Any, origin: str) -> Y:
@@ -965,8 +986,59 @@ def _field_problems(tree: Y, exc: ValidationError, top_file: str) -> list[Proble
             hint = "see `geosim params` for each field's unit and range"
         elif etype == "value_error":
             msg = msg.removeprefix("Value error, ")
+            hint = _value_hint(msg)
+        else:
+            hint = _type_hint(err)
         problems.append(Problem(file or top_file, path, line, msg, hint))
     return problems
+
+
+DATE_FIELDS = ("start", "at", "from", "by", "since", "renewal")
+
+
+def _value_hint(message: str) -> str:
+    if "date" in message or "month" in message:
+        return "dates are written YYYY-MM, e.g. 2024-07"
+    if "colour" in message:
+        return "e.g. colour: '#D55E00' (quoted: YAML starts a comment at #)"
+    if "alpha-3" in message:
+        return "three capital letters, e.g. PRK"
+    return "see docs/scenarios.md for this field"
+
+
+def _type_hint(err: Any) -> str:
+    """A hint for a wrong-typed value, by pydantic error type."""
+    etype = err["type"]
+    names = [k for k in err["loc"] if isinstance(k, str)]
+    if etype in ("string_type", "str_type") and names and names[-1] in DATE_FIELDS:
+        return "write the date as YYYY-MM, e.g. 2024-07"
+    if etype == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", ""))
+        choices = re.findall(r"'([^']*)'", expected)
+        if choices:
+            return closest(str(err.get("input")), choices)
+        if names and names[-1] == "schema_version":
+            return "this version of geosim reads schema_version: 1"
+        return f"expected {expected}"
+    hints = {
+        "int_parsing": "write a whole number, e.g. 40",
+        "int_type": "write a whole number, e.g. 40",
+        "int_from_float": "write a whole number, e.g. 40",
+        "float_parsing": "write a number, e.g. 0.5 (1e-3 is read as 0.001)",
+        "float_type": "write a number, e.g. 0.5 (1e-3 is read as 0.001)",
+        "finite_number": "write a finite number",
+        "string_type": "quote the value to keep it as text, e.g. name: '1e3'",
+        "bool_parsing": "write true or false",
+        "bool_type": "write true or false",
+        "dict_type": "expected a mapping of key: value lines (or {key: value})",
+        "model_type": "expected a mapping of key: value lines (or {key: value})",
+        "model_attributes_type": "expected a mapping of key: value lines (or {key: value})",
+        "list_type": "expected a list, e.g. [RUS, PRK] or lines starting with '- '",
+        "tuple_type": "expected a list, e.g. [RUS, PRK]",
+        "too_short": "a pair is written [A, B]",
+        "too_long": "a pair is written [A, B]",
+    }
+    return hints.get(etype, "see docs/scenarios.md for this field")
 
 
 def _allowed_keys(loc: tuple) -> list[str]:
@@ -1056,7 +1128,9 @@ def _cross_problems(tree: Y) -> list[Problem]:
     try:
         start_i = month_index(_check_month(start.value)) if start else None
         step_m = STEP_MONTHS[node("step").value] if node("step") else 3
-        steps = int(node("steps").value) if node("steps") else 40
+        steps = node("steps").value if node("steps") else 40
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError("steps is reported by the field pass")
         end_i = start_i + steps * step_m if start_i is not None else None
         span_ok = start_i is not None
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -1337,20 +1411,43 @@ def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Sce
     """Apply overrides to a (copied) tree and validate it."""
     tree = copy.deepcopy(tree)
     if overrides:
-        items = (
-            overrides.items()
-            if isinstance(overrides, dict)
-            else (parse_override(o) for o in overrides)
-        )
-        problems = []
+        problems: list[Problem] = []
+        items: list[tuple[str, Any]] = []
+        if isinstance(overrides, dict):
+            items = list(overrides.items())
+        else:
+            for text in overrides:
+                try:
+                    items.append(parse_override(text))
+                except InputError as exc:
+                    problems.extend(exc.problems)
+        seen: set[str] = set()
         for p, v in items:
+            if p in seen:
+                problems.append(
+                    Problem("--set", p, None, "this path is set twice", "keep one of the two")
+                )
+                continue
+            seen.add(p)
             try:
                 apply_override(tree, p, v)
             except PathError as exc:
                 problems.append(Problem("--set", p, None, str(exc), exc.hint))
             except (KeyError, TypeError, AttributeError) as exc:
-                problems.append(Problem("--set", p, None, f"cannot apply override: {exc}"))
+                problems.append(
+                    Problem(
+                        "--set",
+                        p,
+                        None,
+                        f"cannot apply the override: {exc}",
+                        "the scenario section it changes may be malformed",
+                    )
+                )
         if problems:
+            try:  # also report what is wrong with the overrides that did apply
+                _validate(tree)
+            except InputError as exc:
+                problems.extend(exc.problems)
             raise InputError(problems)
     return _validate(tree)
 
