@@ -566,7 +566,10 @@ def parse_path(
     if head == "trade" and len(parts) in (3, 4):
         a, b, directed = _pair(parts[1], text)
         if not directed:
-            raise PathError(f"trade flows are directed: write trade.{a}>{b}.{parts[2]}")
+            raise PathError(
+                f"trade flows are directed; {text!r} names no direction",
+                f"write trade.{a}>{b}.{parts[2]} (exports of {a} to {b})",
+            )
         cat = parts[2]
         if categories is not None and cat not in categories:
             raise PathError(
@@ -720,7 +723,7 @@ def _resolve_extends(path: Path, stack: tuple[Path, ...], problems: list[Problem
                 ext.file,
                 "extends",
                 ext.line,
-                f"extends: cycle {chain}",
+                f"the extends: chain is a cycle: {chain}",
                 "a scenario cannot extend itself, directly or not",
             )
         )
@@ -1331,7 +1334,12 @@ def _cross_problems(tree: Y) -> list[Problem]:
             if lst is None or not isinstance(lst.value, list):
                 continue
             if not lst.value:
-                add(lst, f"analysis.blocs.{pole}", "a pole needs at least one actor")
+                add(
+                    lst,
+                    f"analysis.blocs.{pole}",
+                    "a pole needs at least one actor",
+                    f"name its members, e.g. {pole}: [{codes[0] if codes else 'PRK'}]",
+                )
             for k, mnode in enumerate(lst.value):
                 check_code(mnode, f"analysis.blocs.{pole}[{k}]")
                 if mnode.value in members:

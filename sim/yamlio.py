@@ -314,7 +314,9 @@ def parse_text(text: str, file: str) -> Y | None:
             ]
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(file, "", None, f"YAML error: {exc}")]) from None
+        raise InputError(
+            [Problem(file, "", None, f"YAML error: {exc}", "check the file is YAML text")]
+        ) from None
     except RecursionError:
         raise InputError(
             [Problem(file, "", None, "values are nested too deeply to read", "flatten the file")]
@@ -374,11 +376,15 @@ def load_file(path: str | Path) -> Y:
             ]
         )
     if path.is_dir():
-        raise InputError([Problem(file, "", None, "this is a folder, not a file")])
+        raise InputError(
+            [Problem(file, "", None, "this is a folder, not a file", "give a scenario file")]
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(file, "", None, f"cannot read the file: {exc}")]) from None
+        raise InputError(
+            [Problem(file, "", None, f"cannot read the file: {exc}", "save it as UTF-8 text")]
+        ) from None
     tree = parse_text(text, file)
     if tree is None:
         raise InputError(
