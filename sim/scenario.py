@@ -881,7 +881,7 @@ def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> Non
                 )
                 if entry is None:
                     entry = Y(
-                        {"pair": Y([x, y], origin, None), "symmetric": Y(False, origin, None)},
+                        {"pair": wrap([x, y], origin), "symmetric": Y(False, origin, None)},
                         origin,
                         None,
                     )

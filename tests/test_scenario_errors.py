@@ -39,7 +39,7 @@ def assert_rejected(
     if path:
         wanted = [line for line in wanted if f" {path}: " in line]
         assert wanted, f"no message names path {path!r}: {result.err}"
-    wanted = [line for line in wanted if f"(hint: " in line and hint in line]
+    wanted = [line for line in wanted if "(hint: " in line and hint in line]
     assert wanted, f"no message has a hint with {hint!r}: {result.err}"
     if message:
         assert any(message in line for line in wanted), result.err
