@@ -64,9 +64,10 @@ def test_params_of_a_scenario_shows_its_values_per_actor(cli):
     result = cli("params", BASELINE)
     assert result.code == 0, result.err
     assert "Values from" in result.out
+    table = cli("params", BASELINE, "--markdown").out
     # baseline compliance: USA, JPN, KOR 0.95; CHN 0.5; RUS 0.1; PRK 0
-    words = " ".join(result.out.split())
-    assert "0.95 USA JPN KOR; 0.5 CHN; 0.1 RUS; 0 PRK" in words
+    assert "| 0.95 USA JPN KOR; 0.5 CHN; 0.1 RUS; 0 PRK |" in table
+    assert "| 0.5 (all) |" in table  # a doctrine no actor changes
 
 
 def test_params_markdown(cli):
