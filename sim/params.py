@@ -167,7 +167,7 @@ MODEL: tuple[Param, ...] = (
        "Maximum extra offence multiplier from a nuclear arsenal."),
     _p("warhead_half", "model", "warheads", 50.0, 10.0, 500.0, "free", "assumption",
        "Arsenal size at which half of the nuclear offence multiplier is reached."),
-    _p("provocation_offence", "model", "per provocation", 0.2, 0.0, 1.0, "free", "assumption",
+    _p("provocation_offence", "model", "per provocation", 0.05, 0.0, 0.5, "free", "assumption",
        "Extra offence multiplier per unit provocation memory."),
     _p("technology_offence", "model", "1", 2.0, 0.0, 5.0, "free", "assumption",
        "Extra offence multiplier per unit of absorbed technology relative to capability."),
@@ -228,7 +228,7 @@ MODEL: tuple[Param, ...] = (
     # provocations, summits, sanctions
     _p("memory_time", "model", "years", 1.0, 0.25, 3.0, "free", "assumption",
        "Time constant of the decay of provocation and summit memories."),
-    _p("sanction_hostility_threshold", "model", "1", 0.3, 0.0, 1.0, "free", "assumption",
+    _p("sanction_hostility_threshold", "model", "1", 0.5, 0.0, 1.0, "free", "assumption",
        "Hostility above which unilateral sanctions start to rise."),
     _p("sanction_memory_threshold", "model", "provocations", 0.5, 0.0, 3.0, "free",
        "assumption", "Provocation memory above which unilateral sanctions start to rise."),

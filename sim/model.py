@@ -1,0 +1,163 @@
+"""GeoModel: the reference model of geosim on mesa.
+
+``GeoModel(spec, replication=k)`` builds one run of a scenario: one
+:class:`~sim.agents.Nation` per actor, the arrays of :mod:`sim.state`, keyed random
+numbers seeded by (root seed, k), and a ``DataCollector`` that records model,
+actor and dyad measures at the start and after every step, plus an event table
+whose rows carry Goldstein (1992) weights.  Each step applies scheduled events and
+pending reactions, lets every agent decide and then apply (simultaneous
+activation, never ``shuffle_do``), advances the rest of the world, and collects.
+
+The scenario is kept as ``self.spec`` (mesa 3.5 reserves ``Model.scenario``).
+The model also runs under ``mesa.batch_run``: it collects at initialisation and
+sets ``running = False`` at the horizon.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import step as dynamics
+from .agents import Nation
+from .random import replication_seed
+from .scenario import Scenario, load_scenario
+from .state import compile_structure, initial_state
+
+
+class GeoModel(mesa.Model):
+    """One run of a scenario.
+
+    Parameters
+    ----------
+    spec : a :class:`~sim.scenario.Scenario` or the path of a scenario file.
+    replication : the replication index k; the run's seed is derived from the
+        scenario's root seed and k only (common random numbers).
+    seed : overrides the derived run seed (an int).
+    deterministic : no random draws: misperception off, no shocks, expected
+        provocation memories instead of events.
+    """
+
+    def __init__(self, spec: Scenario | str | Path, replication: int = 0, seed: int | None = None,
+                 deterministic: bool = False):
+        if not isinstance(spec, Scenario):
+            spec = load_scenario(spec)
+        run_seed = int(seed) if seed is not None else replication_seed(spec.seed, replication)
+        super().__init__(rng=run_seed)
+        self.spec = spec
+        self.replication = replication
+        self.run_seed = run_seed
+        self.deterministic = deterministic
+        self.structure = compile_structure(spec)
+        self.state = initial_state(spec, self.structure)
+        self.t = 0
+        self.log = dynamics.Log([])
+        self.pending: list = []
+        self.nations = [Nation(self, code, i) for i, code in enumerate(self.structure.codes)]
+        self.view = dynamics.perceive(self.state, self.structure, 0, run_seed, deterministic)
+        self.values = dynamics.measures(self.state, self.structure, self.view)
+        self.decisions = dynamics.empty_decisions(self.state)
+        self._dyad_rows: list[dict] = []
+        self._trade_rows: list[dict] = []
+        s = self.structure
+        model_reporters = {"step": lambda m: m.t, "date": lambda m: s.dates[m.t]}
+        for name in self.values["model"]:
+            model_reporters[name] = _model_reporter(name)
+        for i, j in s.key_pairs:
+            model_reporters[f"conflict_risk.{s.codes[i]}.{s.codes[j]}"] = _risk_reporter(i, j)
+        model_reporters["provocations"] = lambda m: (
+            float(m.state.events_last.sum()) if m.t > 0 else 0.0)
+        agent_reporters = {"actor": "code"}
+        for name in self.values["actor"]:
+            agent_reporters[name] = _agent_reporter(name)
+        self.datacollector = mesa.DataCollector(model_reporters=model_reporters,
+                                                agent_reporters=agent_reporters)
+        self._collect()
+
+    # -- mesa API
+    def step(self) -> None:
+        """Advance one step (a month, quarter or year)."""
+        s = self.structure
+        if self.t >= s.steps:
+            self.running = False
+            return
+        t = self.t
+        if s.events[t] or self.pending:
+            dynamics.begin(self.state, s, t, self.run_seed, self.pending, self.log)
+            self.view = dynamics.perceive(self.state, s, t, self.run_seed, self.deterministic)
+        self.agents.do("decide")
+        self.agents.do("apply")
+        dynamics.world(self.state, s, self.view, self.decisions, self.log)
+        self.t = t + 1
+        self.view = dynamics.perceive(self.state, s, self.t, self.run_seed, self.deterministic)
+        self.values = dynamics.measures(self.state, s, self.view)
+        self.pending = dynamics.react(self.state, s, self.values)
+        self._collect()
+        if self.t >= s.steps:
+            self.running = False
+
+    def run(self) -> GeoModel:
+        """Run to the horizon and return self."""
+        while self.running:
+            self.step()
+        return self
+
+    # -- collection
+    def _collect(self) -> None:
+        self.datacollector.collect(self)
+        s = self.structure
+        v = self.values["dyad"]
+        n = s.n
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    continue
+                row = {"step": self.t, "date": s.dates[self.t], "actor": s.codes[i],
+                       "partner": s.codes[j]}
+                for name, array in v.items():
+                    row[name] = float(array[i, j])
+                self._dyad_rows.append(row)
+        rec, unrec = self.state.recorded, self.state.unrecorded
+        for i, j, c in zip(*np.nonzero((rec + unrec) > 0), strict=True):
+            self._trade_rows.append({
+                "step": self.t, "date": s.dates[self.t], "from": s.codes[i], "to": s.codes[j],
+                "category": s.categories[c], "recorded": float(rec[i, j, c]),
+                "unrecorded": float(unrec[i, j, c])})
+        mun = self.view["munitions"]
+        for p, c in zip(*np.nonzero(mun > 0), strict=True):
+            self._trade_rows.append({
+                "step": self.t, "date": s.dates[self.t], "from": s.codes[c], "to": s.codes[p],
+                "category": "bargain_munitions", "recorded": 0.0,
+                "unrecorded": float(mun[p, c])})
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Tidy tables of this run: measures, actors, dyads, trade, events."""
+        measures = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        actors = self.datacollector.get_agent_vars_dataframe().reset_index()
+        actors = actors.rename(columns={"Step": "_mesa_step"}).drop(columns=["AgentID"])
+        actors.insert(0, "step", actors.pop("_mesa_step"))
+        actors.insert(1, "date", [self.structure.dates[k] for k in actors["step"]])
+        events = pd.DataFrame(self.log.rows, columns=[
+            "run", "step", "date", "kind", "actor", "partner", "goldstein", "source", "note"])
+        events = events.drop(columns=["run"])
+        out = {"measures": measures, "actors": actors, "dyads": pd.DataFrame(self._dyad_rows),
+               "trade": pd.DataFrame(self._trade_rows), "events": events}
+        for frame in out.values():
+            frame.insert(0, "replication", self.replication)
+            frame.insert(1, "seed", str(self.run_seed))
+        return out
+
+
+def _model_reporter(name):
+    return lambda m: float(m.values["model"][name])
+
+
+def _risk_reporter(i, j):
+    return lambda m: float(m.values["dyad"]["conflict_risk"][i, j])
+
+
+def _agent_reporter(name):
+    return lambda a: float(a.model.values["actor"][name][a.index])

@@ -1,0 +1,93 @@
+"""Smooth building blocks shared by the rules: gates, bounded updates, smooth minimum.
+
+DESIGN §3 asks that nothing be held in range by a hard clamp: quantities in
+(-1, 1) or (0, 1) move by exact relaxations between two non-negative forcings,
+thresholds are logistic, and a ceiling is a smooth minimum.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+SMOOTH_MIN_POWER = 6.0
+"""Exponent p of the smooth minimum (a^-p + b^-p)^(-1/p); min(a, a) = 0.89 a."""
+
+
+def sigmoid(x):
+    """The logistic function 1 / (1 + e^-x), safe for large |x|."""
+    return expit(x)
+
+
+def softplus(x, sharpness=1.0):
+    """A smooth max(0, x): log(1 + e^(k x)) / k."""
+    k = np.asarray(sharpness, dtype=float)
+    return np.logaddexp(0.0, k * np.asarray(x, dtype=float)) / k
+
+
+def smooth_min(a, b):
+    """Smooth minimum of two non-negative arrays: (a^-p + b^-p)^(-1/p), 0 if either is 0."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    p = SMOOTH_MIN_POWER
+    scale = np.maximum(a, b)
+    safe = np.where(scale > 0, scale, 1.0)
+    ra, rb = a / safe, b / safe
+    with np.errstate(divide="ignore"):
+        inv = np.where((ra > 0) & (rb > 0), ra**-p + rb**-p, np.inf)
+    return np.where(scale > 0, safe * inv ** (-1.0 / p), 0.0)
+
+
+def relax_signed(x, up, down, dt):
+    """Exact step of dx/dt = up (1 - x) - down (1 + x), which keeps x in (-1, 1).
+
+    With non-negative forcings the target is (up - down) / (up + down) and the rate
+    up + down; the update is exact over ``dt`` for forcings held over the step.
+    """
+    total = up + down
+    safe = np.where(total > 0, total, 1.0)
+    target = np.where(total > 0, (up - down) / safe, x)
+    return target + (x - target) * np.exp(-total * dt)
+
+
+def relax_unit(x, up, down, dt):
+    """Exact step of dx/dt = up (1 - x) - down x, which keeps x in (0, 1)."""
+    total = up + down
+    safe = np.where(total > 0, total, 1.0)
+    target = np.where(total > 0, up / safe, x)
+    return target + (x - target) * np.exp(-total * dt)
+
+
+def signed_offsets(x0, up, down):
+    """Constant forcings (c_up, c_down) >= 0 that make x0 the target of relax_signed.
+
+    Used once at the start so that the initial relations are an equilibrium of the
+    deterministic model: the structural affinity that the explicit terms miss.
+    """
+    gap = x0 * (up + down) - (up - down)
+    c_up = np.where(gap > 0, gap / (1.0 - x0), 0.0)
+    c_down = np.where(gap < 0, -gap / (1.0 + x0), 0.0)
+    return c_up, c_down
+
+
+def unit_offsets(x0, up, down):
+    """Constant forcings (c_up, c_down) >= 0 that make x0 the target of relax_unit."""
+    gap = x0 * (up + down) - up
+    c_up = np.where(gap > 0, gap / np.where(x0 < 1, 1.0 - x0, 1.0), 0.0)
+    c_down = np.where(gap < 0, -gap / np.where(x0 > 0, x0, 1.0), 0.0)
+    return c_up, c_down
+
+
+def decay_factor(dt, time_constant):
+    """e^(-dt / tau): the share of a memory left after one step."""
+    return np.exp(-dt / np.asarray(time_constant, dtype=float))
+
+
+def event_probability(hazard, dt):
+    """Probability 1 - e^(-h dt) that an event of hazard h (per year) falls in a step."""
+    return -np.expm1(-np.asarray(hazard, dtype=float) * dt)
+
+
+def off_diagonal(n: int):
+    """Boolean (N, N) mask that is False on the diagonal."""
+    return ~np.eye(n, dtype=bool)

@@ -1,0 +1,32 @@
+"""Credibility of extended deterrence and hedging (Snyder 1984).
+
+credibility_ki = sigmoid(c0 + c1 alliance_ki + c2 presence_k - c3 vulnerability_k
+- c4 M_i): a committed, present patron is believed; a patron that is itself
+exposed (abandonment fear) or a client that provokes (entrapment fear) is not.
+vulnerability_k is the patron's bare insecurity, threat against its own power
+without cover, which avoids a circular dependence on cover.  Hedging is the
+insecurity of a client in excess of the alliance-weighted credibility of its
+patrons (e.g. South Korean debate on nuclear latency).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import sigmoid
+
+
+def credibility(alliance, presence_k, vulnerability_k, provocation_memory_i, base, w_alliance,
+                w_presence, w_vulnerability, w_provocation):
+    """(..., N, N) credibility[k, i] of patron k's commitment to client i."""
+    logit = (base + w_alliance * alliance + w_presence * presence_k[..., :, None]
+             - w_vulnerability * vulnerability_k[..., :, None]
+             - w_provocation * provocation_memory_i[..., None, :])
+    return sigmoid(logit)
+
+
+def hedging(insecurity_i, credibility, alliance):
+    """max(0, insecurity - alliance-weighted credibility of patrons); 0 without allies."""
+    weight = alliance.sum(axis=-2)
+    cred = (credibility * alliance).sum(axis=-2) / np.where(weight > 0, weight, 1.0)
+    return np.where(weight > 0, np.maximum(0.0, insecurity_i - cred), 0.0)

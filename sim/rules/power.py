@@ -1,0 +1,44 @@
+"""Composite national power, CINC-like (Singer, Bremer & Stuckey 1972).
+
+power_i is the weighted mean of the actor's shares of *fixed* world reference
+totals of GDP, military capability and population, so that adding an actor does
+not rescale the others; regional_power_i = power_i x presence_i.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def reference_capability(world_milex, depreciation, world_milex_growth):
+    """World capability stock K_ref = milex_world / (delta + g), USD bn."""
+    return world_milex / (depreciation + world_milex_growth)
+
+
+def power(gdp, capability, population, world_gdp, world_capability, world_population,
+          weight_gdp, weight_military, weight_population):
+    """Composite power: mean of the shares of world GDP, capability and population.
+
+    Parameters
+    ----------
+    gdp, capability, population : (..., N) arrays (USD bn, USD bn stock, millions).
+    world_* : reference totals, broadcastable to (..., 1).
+    weight_* : component weights (normalised here), broadcastable to (..., 1).
+
+    Returns
+    -------
+    (..., N) power shares (dimensionless).
+    """
+    total = weight_gdp + weight_military + weight_population
+    return (weight_gdp * gdp / world_gdp + weight_military * capability / world_capability
+            + weight_population * population / world_population) / total
+
+
+def regional_power(power_share, presence):
+    """Power the actor can bring to bear in the region: power x presence."""
+    return power_share * presence
+
+
+def initial_capability(milex, ppp_factor, depreciation, milex_growth):
+    """Steady-growth capability stock K0 = ppp x milex0 / (delta + g_m), USD bn."""
+    return ppp_factor * milex / np.maximum(depreciation + milex_growth, 1e-3)

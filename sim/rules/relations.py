@@ -1,0 +1,78 @@
+"""Relations: reciprocity, the security dilemma and commerce, as bounded updates.
+
+Each attitude r_ij in (-1, 1) moves by dr/dt = F+ (1 - r) - F- (1 + r) with
+non-negative forcings (exact over the step, see common.relax_signed):
+
+- reciprocity (Axelrod 1984): toward j's perceived attitude r_ji - bias_i, with
+  generous forgiveness of hostility (Nowak & Sigmund 1992): the target is
+  r~ (1 - g sigmoid(-k r~));
+- pull toward the baseline (structural) attitude;
+- shared threat, the enemy of my enemy (Walt 1987): sum_k tau_ik tau_jk;
+- threat posed by j (the security dilemma, Herz 1951, Jervis 1978): tau_ij;
+- trade dependence on j (Oneal & Russett 1997);
+- sanctions suffered from j;
+- provocations: j's provocation memory times proximity (the only place they act
+  on relations);
+- summits: the summit memory with j;
+- a constant structural affinity fixed at the start so that the initial relations
+  are an equilibrium of the deterministic model.
+
+tau_ij = T_ij / (T_i + P_i + C_i) is the share of i's security problem posed by j.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import relax_signed, sigmoid
+
+
+def threat_shares(threat, own_power, cover_total):
+    """tau[..., i, j] = T_ij / (sum_j T_ij + P_i + C_i), in [0, 1)."""
+    denom = threat.sum(axis=-1) + own_power + cover_total
+    return threat / np.where(denom > 0, denom, 1.0)[..., None]
+
+
+def shared_threat(tau_rows, tau):
+    """S[..., i, j] = sum_k tau_ik tau_jk for the given rows i against all j."""
+    return (tau_rows[..., :, None, :] * tau[..., None, :, :]).sum(axis=-1)
+
+
+def trade_dependence(flows):
+    """dep[..., i, j]: share of i's trade (both ways, all categories) that is with j.
+
+    flows : (..., N, N, C) USD bn per year, exports [from, to, category].
+    """
+    bilateral = flows.sum(axis=-1)
+    bilateral = bilateral + np.swapaxes(bilateral, -1, -2)
+    total = bilateral.sum(axis=-1)
+    return bilateral / np.where(total > 0, total, 1.0)[..., None]
+
+
+def forcings(relation_ij, relation_ji, bias_i, baseline_ij, tau_ij, shared_ij, dependence_ij,
+             sanction_ji, proximity_ij, memory_j, summit_ij, reciprocity, forgiveness,
+             baseline_pull, shared_threat_weight, threat_response, trade_affinity,
+             sanction_resentment, provocation_sensitivity, summit_warmth, sharpness):
+    """Cooperative and hostile forcings (F+, F-) >= 0 on attitudes r_ij, per year.
+
+    Arrays are (..., I, N) for rows i of the attitude matrix; doctrine arguments are
+    (..., I) and broadcast over partners j; memory_j is (..., N).
+    """
+    perceived = relation_ji - bias_i[..., None]
+    target = perceived * (1.0 - forgiveness[..., None] * sigmoid(-sharpness * perceived))
+    rho = reciprocity[..., None]
+    pull = baseline_pull[..., None]
+    up = (rho * (1.0 + target) / 2.0 + pull * (1.0 + baseline_ij) / 2.0
+          + shared_threat_weight[..., None] * shared_ij
+          + trade_affinity[..., None] * dependence_ij
+          + summit_warmth[..., None] * summit_ij)
+    down = (rho * (1.0 - target) / 2.0 + pull * (1.0 - baseline_ij) / 2.0
+            + threat_response[..., None] * tau_ij
+            + sanction_resentment[..., None] * sanction_ji
+            + provocation_sensitivity[..., None] * proximity_ij * memory_j[..., None, :])
+    return up, down
+
+
+def step(relation_ij, up, down, offset_up, offset_down, dt):
+    """Exact bounded update of the attitudes, with the structural offsets added."""
+    return relax_signed(relation_ij, up + offset_up, down + offset_down, dt)

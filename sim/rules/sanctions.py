@@ -1,0 +1,49 @@
+"""Sanctions: unilateral pressure with decay, multilateral measures with vetoes.
+
+Unilateral sanctions s_ij in (0, 1) rise against a provoker when the threat from it
+and its provocation memory cross smooth thresholds, and decay otherwise:
+ds/dt = rise_i g_ij (1 - s) - decay_i (1 - g_ij) s with the gate
+g_ij = sigmoid(k (hostility_ij - h*)) sigmoid(k (M_j - M*)), plus constant offsets
+fixed at the start so that existing sanctions are an equilibrium (Hufbauer, Schott
+& Elliott 1990).  A multilateral measure (a new resolution, or renewed monitoring)
+passes only if no veto holder is friendly enough to the target: holder v vetoes
+when r_vT - mean_k r_vk (k the sponsors) exceeds its veto threshold.  The Russian
+veto of the Panel of Experts in March 2024, with China abstaining, is this rule
+firing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import relax_unit, sigmoid
+
+GATE_SHARPNESS = 8.0
+
+
+def gate(hostility_ij, memory_j, hostility_threshold, memory_threshold):
+    """Smooth trigger g[..., i, j] in (0, 1)."""
+    return (sigmoid(GATE_SHARPNESS * (hostility_ij - hostility_threshold))
+            * sigmoid(GATE_SHARPNESS * (memory_j[..., None, :] - memory_threshold)))
+
+
+def unilateral_forcings(gate_ij, propensity_i, decay_i):
+    """(up, down) forcings of s_ij, per year."""
+    return propensity_i[..., None] * gate_ij, decay_i[..., None] * (1.0 - gate_ij)
+
+
+def unilateral_step(sanction, up, down, offset_up, offset_down, dt):
+    """Exact bounded update of unilateral sanctions."""
+    return relax_unit(sanction, up + offset_up, down + offset_down, dt)
+
+
+def vetoes(relation_vt, relation_to_sponsors_v, threshold_v, holders):
+    """Boolean (..., N): which holders veto a measure on the target."""
+    return holders & (relation_vt - relation_to_sponsors_v > threshold_v)
+
+
+def relation_to_sponsors(relation, sponsors_mask):
+    """Mean attitude of each actor toward the sponsors, (..., N)."""
+    w = sponsors_mask.astype(float)
+    count = w.sum()
+    return (relation * w).sum(axis=-1) / (count if count > 0 else 1.0)

@@ -1,0 +1,65 @@
+"""Perceived threat, allied cover and insecurity (balance of threat, Walt 1985, 1987).
+
+offence_j = 1 + omega W_j / (W_j + W_half) + phi M_j + chi A_j / K_j (nuclear arsenal,
+recent provocations, absorbed foreign technology).  hostility_ij = softplus_k(-r~_ji)
+is j's intent toward i *as i perceives it*: r~_ji = r_ji - bias_i (Jervis 1976),
+not i's own attitude, which would feed on itself.  The perceived threat to i from j
+is T_ij = m_ij hostility_ij proximity_ij offence_j regional_power_j, with m_ij a
+persistent mean-one misperception.  Cover from allies uses each ally's commitment
+shared among its clients; insecurity is a contest ratio (Hirshleifer 1989)
+T^a / (T^a + (P + C)^a), invariant to rescaling all powers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import softplus
+
+
+def offence(warheads, provocation_memory, technology, capability, warhead_offence,
+            warhead_half, provocation_offence, technology_offence):
+    """Offensive-capability multiplier (>= 1) of each actor, (..., N)."""
+    nuclear = warheads / (warheads + warhead_half)
+    tech = technology / np.maximum(capability, 1e-9)
+    return 1.0 + warhead_offence * nuclear + provocation_offence * provocation_memory + (
+        technology_offence * tech)
+
+
+def hostility(relation, bias, sharpness):
+    """hostility[..., i, j] = softplus_k(-(relation[..., j, i] - bias_i)).
+
+    Parameters
+    ----------
+    relation : (..., N, N) attitudes, relation[i, j] of i toward j.
+    bias : (..., N) suspicion of each perceiver i.
+    sharpness : softplus sharpness kappa.
+    """
+    perceived = np.swapaxes(relation, -1, -2) - bias[..., :, None]
+    return softplus(-perceived, sharpness)
+
+
+def threat_matrix(hostility_matrix, proximity, offence_j, regional_power_j, misperception):
+    """T[..., i, j]: threat to i from j, in power-share units (diagonal zero)."""
+    n = proximity.shape[-1]
+    mask = ~np.eye(n, dtype=bool)
+    t = misperception * hostility_matrix * proximity * (offence_j * regional_power_j)[..., None, :]
+    return np.where(mask, t, 0.0)
+
+
+def cover(credibility, alliance, regional_power_k):
+    """C_i = sum_k cred[k, i] alliance[k, i] RP_k / max(1, sum_m alliance[k, m]).
+
+    credibility, alliance : (..., N, N) indexed [patron k, client i].
+    """
+    clients = np.maximum(1.0, alliance.sum(axis=-1))  # (..., K)
+    share = credibility * alliance * (regional_power_k / clients)[..., :, None]
+    return share.sum(axis=-2)
+
+
+def insecurity(threat_total, own_power, cover_total, exponent):
+    """Contest ratio T^a / (T^a + (P + C)^a) in (0, 1)."""
+    t = np.power(np.maximum(threat_total, 0.0), exponent)
+    d = np.power(own_power + cover_total, exponent)
+    denom = t + d
+    return np.where(denom > 0, t / np.where(denom > 0, denom, 1.0), 0.0)
