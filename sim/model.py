@@ -147,7 +147,7 @@ class GeoModel(mesa.Model):
                "trade": pd.DataFrame(self._trade_rows), "events": events}
         for frame in out.values():
             frame.insert(0, "replication", self.replication)
-            frame.insert(1, "seed", str(self.run_seed))
+            frame.insert(1, "seed", self.run_seed)
         return out
 
 

@@ -11,7 +11,7 @@ more it must give (reverse leverage).  Technology reaches the client's capabilit
 and offence with a lag, in proportion to its absorptive capacity.
 
 Plain arms transfers (alliance support): transfer_ij = willingness_i
-sigmoid(k r_ij) alliance_ij multiplier_ij need_j with need_j = softplus(ins_j -
+sigmoid(k r_ij) alliance_ij multiplier_ij need_j with need_j = max(0, ins_j -
 tol_j) milex_j, scaled down smoothly to the donor's capacity transfer_capacity_i
 milex_i.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import sigmoid, smooth_min, softplus
+from .common import sigmoid, smooth_min
 
 
 def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
@@ -61,7 +61,7 @@ def pipeline_step(pipeline, inflow, lag, dt):
 def arms_transfers(willingness_i, capacity_i, milex_i, relation, alliance, multiplier,
                    insecurity, tolerance, milex, sharpness):
     """transfer[..., i, j], USD bn per year, within each donor's capacity."""
-    need = softplus(insecurity - tolerance, 20.0) * milex  # (..., N) by recipient j
+    need = np.maximum(0.0, insecurity - tolerance) * milex  # (..., N) by recipient j
     raw = (willingness_i[..., :, None] * sigmoid(sharpness * relation) * alliance
            * multiplier * need[..., None, :])
     total = raw.sum(axis=-1)

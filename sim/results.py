@@ -1,0 +1,190 @@
+"""Results of a run: tidy tables, the summary, the manifest, atomic writes.
+
+A results folder (``ROOT/<scenario name>/<UTC timestamp>-<hash8>/``) holds:
+
+- ``scenario.yaml``: the fully resolved scenario;
+- ``manifest.json``: package and library versions, git commit if any, the root
+  seed and every replication's seed, the command, the wall time;
+- ``measures``, ``actors``, ``dyads``, ``trade``, ``events``: tidy tables, one row
+  per (replication, step[, actor[, partner | category]]), in Parquet (CSV with
+  ``csv=True``); every row carries its replication index and seed;
+- ``summary.csv``: end-state median and 5-95 % band of every measure;
+- ``plots/``: figures with the data behind each as CSV.
+
+The folder is written under a temporary name and renamed into place when
+complete, so an interrupted run leaves no half-written results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .scenario import Scenario, scenario_from_yaml
+
+TABLES = ("measures", "actors", "dyads", "trade", "events")
+ID_COLUMNS = {"replication", "seed", "step", "date", "actor", "partner", "from", "to",
+              "category", "kind", "source", "note"}
+
+
+@dataclass
+class RunResult:
+    """The tables of a set of replications of one scenario."""
+
+    scenario: Scenario
+    tables: dict[str, pd.DataFrame]
+    manifest: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        return self.tables["measures"]
+
+    @property
+    def actors(self) -> pd.DataFrame:
+        return self.tables["actors"]
+
+    @property
+    def dyads(self) -> pd.DataFrame:
+        return self.tables["dyads"]
+
+    @property
+    def trade(self) -> pd.DataFrame:
+        return self.tables["trade"]
+
+    @property
+    def events(self) -> pd.DataFrame:
+        return self.tables["events"]
+
+    def end_state(self) -> pd.DataFrame:
+        """One row per replication, one column per measure, at the last step."""
+        return end_values(self.tables)
+
+    def summary(self) -> pd.DataFrame:
+        """Median, mean, sd and 5-95 % band of every measure at the last step."""
+        return summarise(self.end_state())
+
+    def save(self, root: str | Path, csv: bool = False, extra: dict[str, Any] | None = None,
+             write_extra=None) -> Path:
+        """Write the results folder atomically under ``root``; return its path.
+
+        ``write_extra(tmp_path)`` may add files (plots) before the rename.
+        """
+        root = Path(root)
+        digest = self.manifest.get("hash", self.scenario.digest())[:8]
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        parent = root / safe_name(self.scenario.name)
+        parent.mkdir(parents=True, exist_ok=True)
+        final = parent / f"{stamp}-{digest}"
+        k = 1
+        while final.exists():
+            final = parent / f"{stamp}-{digest}-{k}"
+            k += 1
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
+        try:
+            (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
+            for name, frame in self.tables.items():
+                if csv:
+                    frame.to_csv(tmp / f"{name}.csv", index=False)
+                else:
+                    frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            self.summary().to_csv(tmp / "summary.csv", index=False)
+            if write_extra is not None:
+                write_extra(tmp)
+            manifest = dict(self.manifest)
+            manifest.update(extra or {})
+            manifest["format"] = "csv" if csv else "parquet"
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
+                                               encoding="utf-8")
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self.path = final
+        return final
+
+
+def safe_name(name: str) -> str:
+    """A folder name from a scenario name."""
+    keep = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name.strip())
+    return keep.strip("._") or "scenario"
+
+
+def end_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """End-state values per replication: model measures, then MEASURE.ACTOR columns."""
+    measures = tables["measures"]
+    last = measures["step"].max()
+    model = measures[measures["step"] == last].set_index("replication")
+    model = model.drop(columns=[c for c in model.columns if c in ID_COLUMNS])
+    actors = tables["actors"]
+    a = actors[actors["step"] == last]
+    value_cols = [c for c in a.columns if c not in ID_COLUMNS]
+    wide = a.pivot(index="replication", columns="actor", values=value_cols)
+    wide.columns = [f"{m}.{c}" for m, c in wide.columns]
+    return model.join(wide).sort_index()
+
+
+def summarise(end: pd.DataFrame) -> pd.DataFrame:
+    """Median, mean, sd, 5 % and 95 % quantiles per column."""
+    rows = []
+    for col in end.columns:
+        x = end[col].to_numpy(dtype=float)
+        x = x[np.isfinite(x)]
+        if x.size == 0:
+            rows.append({"measure": col, "n": 0})
+            continue
+        rows.append({"measure": col, "n": int(x.size), "median": float(np.median(x)),
+                     "mean": float(x.mean()), "sd": float(x.std(ddof=1)) if x.size > 1 else 0.0,
+                     "p05": float(np.quantile(x, 0.05)), "p95": float(np.quantile(x, 0.95))})
+    return pd.DataFrame(rows)
+
+
+def load_results(path: str | Path) -> RunResult:
+    """Load a results folder written by :meth:`RunResult.save`."""
+    path = Path(path)
+    if not (path / "manifest.json").exists():
+        raise FileNotFoundError(f"{path} is not a geosim results folder (no manifest.json)")
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    scenario = scenario_from_yaml((path / "scenario.yaml").read_text(encoding="utf-8"),
+                                  str(path / "scenario.yaml"))
+    tables = {}
+    for name in TABLES:
+        if (path / f"{name}.parquet").exists():
+            tables[name] = pd.read_parquet(path / f"{name}.parquet")
+        elif (path / f"{name}.csv").exists():
+            tables[name] = pd.read_csv(path / f"{name}.csv", keep_default_na=True)
+    return RunResult(scenario=scenario, tables=tables, manifest=manifest, path=path)
+
+
+def environment() -> dict[str, Any]:
+    """Versions of the package, Python and the libraries, and the git commit if any."""
+    libs = {}
+    for name in ("geosim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "PyYAML",
+                 "matplotlib"):
+        try:
+            libs[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            libs[name] = None
+    commit = None
+    try:
+        here = Path(__file__).resolve().parent
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
+                             text=True, timeout=5, check=False)
+        if out.returncode == 0:
+            commit = out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "libraries": libs, "git_commit": commit}
