@@ -474,9 +474,14 @@ def apply_op(st: State, S: Structure, verb: str, ref, value, mask) -> None:
     elif ref.kind == "dyad":
         array = getattr(st, _DYAD_ARRAYS[ref.field])
         a, b = idx[ref.a], idx[ref.b]
-        update(array, (a, b))
-        if not ref.directed:
-            update(array, (b, a))
+        pairs = [(a, b)] if ref.directed else [(a, b), (b, a)]
+        for pair in pairs:
+            before = array[(Ellipsis, *pair)].copy()
+            update(array, pair)
+            if ref.field == "relation":  # an event moves the structural attitude too
+                shift = array[(Ellipsis, *pair)] - before
+                base = st.baseline_relation[(Ellipsis, *pair)] + shift
+                st.baseline_relation[(Ellipsis, *pair)] = np.clip(base, lo, hi)
     elif ref.kind == "trade":
         c = S.categories.index(ref.category)
         update(st.potential0, (idx[ref.a], idx[ref.b], c))
