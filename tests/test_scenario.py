@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import BASELINE, SMALL, variant
+from conftest import BASELINE, REPO, SMALL, variant
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -347,3 +347,39 @@ def test_round_trip_through_yaml(text):
 def test_baseline_round_trips():
     s = load_scenario(BASELINE)
     assert scenario_from_yaml(s.to_yaml()) == s
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "scenarios").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_bundled_scenario_validates_and_round_trips(path):
+    s = load_scenario(path)
+    assert scenario_from_yaml(s.to_yaml()) == s
+
+
+def test_docs_name_every_field():
+    from sim import scenario as sc
+
+    text = (REPO / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    models = (
+        sc.Scenario,
+        sc.Reference,
+        sc.Actor,
+        sc.Dyad,
+        sc.Trade,
+        sc.Regime,
+        sc.Event,
+        sc.Reaction,
+        sc.Condition,
+        sc.Analysis,
+        sc.Bargain,
+    )
+    missing = [
+        f"{model.__name__}.{field.alias or name}"
+        for model in models
+        for name, field in model.model_fields.items()
+        if f"`{field.alias or name}" not in text
+        and f"{field.alias or name}:" not in text
+        and f"`{field.alias or name}`" not in text
+    ]
+    assert not missing, f"docs/scenarios.md does not mention {missing}"
+    for kind in sc.EVENT_KINDS:
+        assert f"`{kind}`" in text
