@@ -53,6 +53,8 @@ class GeoModel(mesa.Model):
         self.deterministic = deterministic
         self.structure = compile_structure(spec)
         self.state = initial_state(spec, self.structure)
+        if not deterministic:
+            dynamics.seed_run(self.state, self.structure, run_seed)
         self.t = 0
         self.log = dynamics.Log([])
         self.pending: list = []

@@ -93,7 +93,6 @@ class Structure:
     has_regime: np.ndarray  # (N,) bool
     years_since0: np.ndarray  # (N,)
     renewal: np.ndarray  # (steps + 1, N) bool: vote on monitoring of T at step t
-    war_series: np.ndarray  # (steps + 1, N) USD bn per year
     endogenous: np.ndarray  # (N,) bool
     in_a: np.ndarray
     in_b: np.ndarray
@@ -136,6 +135,7 @@ class State:
     lost_share0: np.ndarray
     evasion_share0: np.ndarray
     burden_schedule: np.ndarray  # (..., steps + 1, N) reference burden
+    war_series: np.ndarray  # (..., steps + 1, N) war demand, USD bn per year
     # per dyad
     relation: np.ndarray
     alliance: np.ndarray
@@ -207,16 +207,6 @@ def compile_structure(spec: Scenario) -> Structure:
             for s in range(first, steps, max(1, 12 // spec.step_months)):
                 if 0 <= s < steps:
                     renewal[s, t] = True
-    war = np.zeros((steps + 1, n))
-    for c, actor in spec.actors.items():
-        points = sorted(actor.war_demand, key=lambda p: month_index(p.start))
-        for s in range(steps + 1):
-            m = start_m + s * spec.step_months
-            value = 0.0
-            for p in points:
-                if month_index(p.start) <= m:
-                    value = p.value
-            war[s, idx[c]] = value
     endogenous = np.array([
         a.endogenous_growth if a.endogenous_growth is not None else bool(has_regime[idx[c]])
         for c, a in spec.actors.items()])
@@ -235,7 +225,7 @@ def compile_structure(spec: Scenario) -> Structure:
         codes=codes, categories=cats, dt=spec.dt, steps=steps,
         dates=[spec.date_of(s) for s in range(steps + 1)], keys=code_keys(codes),
         sponsors=sponsors, veto_holders=holders, has_regime=has_regime,
-        years_since0=years_since, renewal=renewal, war_series=war, endogenous=endogenous,
+        years_since0=years_since, renewal=renewal, endogenous=endogenous,
         in_a=in_a, in_b=in_b,
         key_pairs=[(idx[a], idx[b]) for a, b in spec.analysis.key_dyads],
         payment=payment, supply_category=cats.index(spec.bargain.supply_category),
@@ -340,6 +330,16 @@ def initial_state(spec: Scenario, structure: Structure) -> State:
                 frac = min(1.0, s * spec.step_months / months)
                 schedule[s, i] = burden[i] + frac * (a.burden_target.value - burden[i])
 
+    # exogenous war demand, as steps
+    war = np.zeros((structure.steps + 1, n))
+    for i, a in enumerate(actors):
+        points = sorted(a.war_demand, key=lambda p: month_index(p.start))
+        for s in range(structure.steps + 1):
+            month = start_m + s * spec.step_months
+            for p in points:
+                if month_index(p.start) <= month:
+                    war[s, i] = p.value
+
     # dyads (entries apply in file order)
     fields = {}
     for name in ("relation", "alliance", "proximity", "sanction", "transfer_multiplier",
@@ -386,6 +386,7 @@ def initial_state(spec: Scenario, structure: Structure) -> State:
         technology=np.zeros(n), pipeline=np.zeros(n), provocation_memory=np.zeros(n),
         war_override=np.full(n, np.nan), growth=arr([a.growth for a in actors]),
         lost_share0=np.zeros(n), evasion_share0=np.zeros(n), burden_schedule=schedule,
+        war_series=war,
         relation=fields["relation"], alliance=fields["alliance"], proximity=fields["proximity"],
         sanction=fields["sanction"], multiplier=fields["transfer_multiplier"],
         summit_rate=fields["summit_rate"], summit_memory=np.zeros((n, n)),

@@ -56,6 +56,16 @@ class Log:
                           "source": source, "note": note})
 
 
+def seed_for_pairs(seed):
+    """The run seed shaped to broadcast against (..., N, N) key grids."""
+    return seed if np.ndim(seed) == 0 else np.asarray(seed)[..., None]
+
+
+def seed_for_runs(seed):
+    """The run seed shaped like the leading (run) dimensions, for one draw per run."""
+    return seed if np.ndim(seed) == 0 else np.asarray(seed)[..., 0]
+
+
 def _runs(shape) -> list[tuple]:
     """All index tuples of the leading (run) dimensions."""
     return list(np.ndindex(*shape)) if shape else [()]
@@ -114,7 +124,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     unrec_target = potential * (pass_share - rec_share) + diverted
 
     # military cooperation: the bargain and arms transfers (rates at t)
-    war = np.where(np.isfinite(st.war_override), st.war_override, S.war_series[t])
+    war = np.where(np.isfinite(st.war_override), st.war_override, st.war_series[..., t, :])
     capacity = d["export_capacity"] * st.capability
     kappa = m["relation_sharpness"][..., None, None]
     mun = bargain.munitions(war, capacity, st.relation, st.multiplier, kappa)
@@ -181,8 +191,6 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> dict[s
     rel = relations.step(a2(st.relation), up, down, a2(st.relation_offset_up),
                          a2(st.relation_offset_down), dt)
     # unilateral sanctions
-    off_diag = ~np.eye(S.n, dtype=bool)
-    st.sanction = np.where(off_diag, np.maximum(st.sanction, SANCTION_FLOOR), 0.0)
     s_up, s_down = _sanction_forcings(st, view, rows)
     sanc = sanctions.unilateral_step(a2(st.sanction), s_up, s_down, a2(st.sanction_offset_up),
                                      a2(st.sanction_offset_down), dt)
@@ -302,7 +310,7 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarr
     else:
         st.provocation_memory = provocations.memory_step(st.provocation_memory, dec["events"],
                                                          tau_mem, dt)
-        u = uniforms(seed if np.ndim(seed) == 0 else np.asarray(seed)[..., None], "summit",
+        u = uniforms(seed_for_pairs(seed), "summit",
                      S.keys[:, None], S.keys[None, :], t)
         summits = engagement.summits(st.summit_rate, dt, u)
     st.summit_memory = engagement.memory_step(st.summit_memory, summits, tau_mem[..., None], dt)
@@ -320,8 +328,7 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarr
     if not det:
         keep = np.exp(-dt / m["misperception_persistence"])[..., None, None]
         sd = d["misperception"][..., :, None]
-        eps = normals(seed if np.ndim(seed) == 0 else np.asarray(seed)[..., None],
-                      "misperception", S.keys[:, None], S.keys[None, :], t + 1)
+        eps = normals(seed_for_pairs(seed), "misperception", S.keys[:, None], S.keys[None, :], t + 1)
         st.misperception = keep * st.misperception + sd * np.sqrt(1.0 - keep**2) * eps
 
     # multilateral measures: scheduled renewals of monitoring, proposals after provocations
@@ -330,7 +337,7 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarr
         if det:
             proposed = np.zeros(lead, dtype=bool)
         else:
-            u = uniforms(seed, "measure", S.keys[target], 0, t)
+            u = uniforms(seed_for_runs(seed), "measure", S.keys[target], 0, t)
             proposed = u < -np.expm1(-proposal_hazard * dt)
         renewal = np.broadcast_to(S.renewal[t, target], lead)
         _vote(st, S, target, renewal, proposed, t, log)
@@ -393,12 +400,12 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
         if ev.probability >= 1.0:
             happens = np.ones(lead, dtype=bool)
         else:
-            u = uniforms(seed, "event", np.uint64(ev.index), 0, t)
+            u = uniforms(seed_for_runs(seed), "event", np.uint64(ev.index), 0, t)
             happens = np.asarray(u < ev.probability)
         if not happens.any():
             continue
         for verb, ref, value in ev.ops:
-            apply_op(st, S, verb, ref, value, happens)
+            apply_op(st, S, verb, ref, value, happens, t)
         if ev.provocation is not None:
             st.provocation_memory[..., ev.provocation] += happens
         if ev.summit is not None:
@@ -413,7 +420,7 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
                         "scheduled", ev.note)
     for reaction, fired in pending:
         for verb, ref, value in reaction.ops:
-            apply_op(st, S, verb, ref, value, fired)
+            apply_op(st, S, verb, ref, value, fired, t)
         for where in _runs(lead):
             if fired[where]:
                 log.add(where, t, S.dates[t], "reaction", reaction.actor, None,
@@ -434,8 +441,8 @@ def _combine(verb: str, old, value, mask):
     return np.where(mask, new, old)
 
 
-def apply_op(st: State, S: Structure, verb: str, ref, value, mask) -> None:
-    """Apply one path operation to the runs selected by ``mask`` (leading shape)."""
+def apply_op(st: State, S: Structure, verb: str, ref, value, mask, t: int = 0) -> None:
+    """Apply one path operation at step ``t`` to the runs selected by ``mask`` (leading shape)."""
     value = float(value)
     p = ref.param
     lo, hi = (p.low, p.high) if p is not None else (-np.inf, np.inf)
@@ -457,7 +464,7 @@ def apply_op(st: State, S: Structure, verb: str, ref, value, mask) -> None:
         i = idx[ref.a]
         if ref.field == "war_demand":
             current = np.where(np.isfinite(st.war_override[..., i]), st.war_override[..., i],
-                               S.war_series[0, i])
+                               st.war_series[..., t, i])
             st.war_override[..., i] = np.where(mask, _combine(verb, current, value, True),
                                                st.war_override[..., i])
         elif ref.field == "milex":
@@ -530,6 +537,13 @@ def calibrate(st: State, S: Structure) -> None:
     lost, evasion = _trade_shares(st, S, view)
     st.lost_share0, st.evasion_share0 = lost, evasion
     st.growth = st.base_growth.copy()
+
+
+def seed_run(st: State, S: Structure, seed) -> None:
+    """Draw a run's starting misperceptions from their stationary distribution (in place)."""
+    sd = st.doctrine["misperception"][..., :, None]
+    eps = normals(seed_for_pairs(seed), "misperception", S.keys[:, None], S.keys[None, :], 0)
+    st.misperception = sd * eps * ~np.eye(S.n, dtype=bool)
 
 
 # --------------------------------------------------------------------------- measures

@@ -1,0 +1,211 @@
+"""The vectorised batch engine: many runs at once through the same rules.
+
+A block of runs (parameter points x replications of scenarios that share their
+structure: cast, categories, schedule, regimes, reactions) is stacked into one
+:class:`~sim.state.State` with a leading run dimension, and stepped through the
+very phases of :mod:`sim.step` that the mesa model uses, with ``decide`` run on
+all actor rows at once instead of one row per agent.  No formula exists twice:
+the batch engine only orchestrates.  Its tables are those of
+:meth:`sim.model.GeoModel.tables`, row for row.
+
+Scenarios whose structure differs cannot share a block; :func:`structure_key`
+tells which can.  A run whose state becomes non-finite is flagged failed by
+itself (``failed`` in the result), not its whole block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import step as dynamics
+from .random import replication_seed
+from .scenario import Scenario
+from .state import Structure, compile_structure, initial_state, stack
+
+
+class BatchUnsupported(ValueError):
+    """The runs cannot share a block (different structure)."""
+
+
+def structure_key(structure: Structure) -> str:
+    """A digest of everything a block of runs must share."""
+    parts = {
+        "codes": structure.codes, "categories": structure.categories, "dt": structure.dt,
+        "steps": structure.steps,
+        "arrays": [np.asarray(a).tolist() for a in (
+            structure.sponsors, structure.veto_holders, structure.has_regime,
+            structure.years_since0, structure.renewal, structure.endogenous, structure.in_a,
+            structure.in_b, structure.payment, structure.energy_food)],
+        "key_pairs": structure.key_pairs, "supply": structure.supply_category,
+        "events": [[(e.index, e.kind, [(v, r.text, val) for v, r, val in e.ops], e.probability,
+                     e.goldstein, e.provocation, e.summit, e.vote_target) for e in step]
+                   for step in structure.events],
+        "reactions": [(r.index, r.actor, r.measure, r.measure_actors, r.above, r.below,
+                       r.for_steps, r.every, r.once, [(v, p.text, val) for v, p, val in r.ops])
+                      for r in structure.reactions],
+    }
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class BatchResult:
+    """Tables of a block (with a ``run`` column) and the runs that failed."""
+
+    tables: dict[str, pd.DataFrame]
+    failed: np.ndarray  # (R,) bool
+
+
+def run_batch(specs: list[Scenario], replications: list[int], seeds: list[int] | None = None,
+              deterministic: bool = False) -> BatchResult:
+    """Run a block of runs: run r is replication ``replications[r]`` of ``specs[r]``.
+
+    Seeds default to ``replication_seed(spec.seed, replication)``, as in GeoModel.
+    """
+    if len(specs) != len(replications):
+        raise ValueError("one replication index per scenario")
+    structures = [compile_structure(s) for s in specs]
+    key = structure_key(structures[0])
+    for s in structures[1:]:
+        if structure_key(s) != key:
+            raise BatchUnsupported("scenarios in one block must share their structure")
+    S = structures[0]
+    if seeds is None:
+        seeds = [replication_seed(spec.seed, k) for spec, k in zip(specs, replications,
+                                                                    strict=True)]
+    states = [initial_state(spec, S) for spec in specs]
+    st = stack(states)
+    R = len(specs)
+    seed = np.array(seeds, dtype=np.uint64)[:, None]
+    if not deterministic:
+        dynamics.seed_run(st, S, seed)
+    log = dynamics.Log([])
+    view = dynamics.perceive(st, S, 0, seed, deterministic)
+    values = dynamics.measures(st, S, view)
+    record = _Recorder(S, R)
+    record.add(0, st, view, values)
+    pending: list = []
+    failed = np.zeros(R, dtype=bool)
+    for t in range(S.steps):
+        if S.events[t] or pending:
+            dynamics.begin(st, S, t, seed, pending, log)
+            view = dynamics.perceive(st, S, t, seed, deterministic)
+        dec = dynamics.decide(st, S, view, slice(None))
+        dynamics.world(st, S, view, dec, log)
+        view = dynamics.perceive(st, S, t + 1, seed, deterministic)
+        values = dynamics.measures(st, S, view)
+        pending = dynamics.react(st, S, values)
+        record.add(t + 1, st, view, values)
+        failed |= ~_finite(st)
+    tables = record.tables([s for s in seeds], log)
+    return BatchResult(tables=tables, failed=failed)
+
+
+def _finite(st) -> np.ndarray:
+    ok = np.ones(st.gdp.shape[0], dtype=bool)
+    for name in ("gdp", "burden", "capability", "relation", "sanction", "recorded", "unrecorded"):
+        a = getattr(st, name)
+        ok &= np.isfinite(a.reshape(a.shape[0], -1)).all(axis=1)
+    return ok
+
+
+class _Recorder:
+    """Collects per-step arrays and assembles GeoModel-identical tidy tables."""
+
+    def __init__(self, S: Structure, runs: int):
+        self.S = S
+        self.R = runs
+        self.model: list[dict] = []
+        self.actor: list[dict] = []
+        self.dyad: list[dict] = []
+        self.rec: list[np.ndarray] = []
+        self.unrec: list[np.ndarray] = []
+        self.mun: list[np.ndarray] = []
+        self.prov: list[np.ndarray] = []
+
+    def add(self, t: int, st, view, values) -> None:
+        self.model.append({k: np.asarray(v, dtype=float).copy()
+                           for k, v in values["model"].items()})
+        self.actor.append({k: np.asarray(v, dtype=float).copy()
+                           for k, v in values["actor"].items()})
+        self.dyad.append({k: np.asarray(v, dtype=float).copy() for k, v in values["dyad"].items()})
+        self.rec.append(st.recorded.copy())
+        self.unrec.append(st.unrecorded.copy())
+        self.mun.append(view["munitions"].copy())
+        self.prov.append(st.events_last.sum(axis=-1) if t > 0 else np.zeros(self.R))
+
+    def tables(self, seeds: list[int], log: dynamics.Log) -> dict[str, pd.DataFrame]:
+        S, R = self.S, self.R
+        T = len(self.model)
+        n = S.n
+        steps = np.arange(T)
+        dates = np.array(S.dates[:T], dtype=object)
+        seeds_arr = np.array(seeds, dtype=np.int64)
+        run_rt = np.repeat(np.arange(R), T)
+        step_rt = np.tile(steps, R)
+
+        # measures (run-major, then step)
+        cols = {"run": run_rt, "seed": seeds_arr[run_rt], "step": step_rt,
+                "date": dates[step_rt]}
+        for name in self.model[0]:
+            cols[name] = np.stack([m[name] for m in self.model], axis=1).reshape(-1)
+        risk = np.stack([d["conflict_risk"] for d in self.dyad], axis=1)  # (R, T, N, N)
+        for i, j in S.key_pairs:
+            cols[f"conflict_risk.{S.codes[i]}.{S.codes[j]}"] = risk[:, :, i, j].reshape(-1)
+        cols["provocations"] = np.stack(self.prov, axis=1).reshape(-1).astype(float)
+        measures = pd.DataFrame(cols)
+
+        # actors (run, step, actor)
+        run_a = np.repeat(np.arange(R), T * n)
+        step_a = np.tile(np.repeat(steps, n), R)
+        actor_a = np.tile(np.array(S.codes, dtype=object), R * T)
+        cols = {"run": run_a, "seed": seeds_arr[run_a], "step": step_a, "date": dates[step_a],
+                "actor": actor_a}
+        for name in self.actor[0]:
+            cols[name] = np.stack([a[name] for a in self.actor], axis=1).reshape(-1)
+        actors = pd.DataFrame(cols)
+
+        # dyads (run, step, i, j != i)
+        ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+        k = len(ii)
+        run_d = np.repeat(np.arange(R), T * k)
+        step_d = np.tile(np.repeat(steps, k), R)
+        codes = np.array(S.codes, dtype=object)
+        cols = {"run": run_d, "seed": seeds_arr[run_d], "step": step_d, "date": dates[step_d],
+                "actor": np.tile(codes[ii], R * T), "partner": np.tile(codes[jj], R * T)}
+        for name in self.dyad[0]:
+            cols[name] = np.stack([d[name] for d in self.dyad], axis=1)[:, :, ii, jj].reshape(-1)
+        dyads = pd.DataFrame(cols)
+
+        # trade: flows then the bargain's munitions, per (run, step)
+        rec = np.stack(self.rec, axis=1)  # (R, T, N, N, C)
+        unrec = np.stack(self.unrec, axis=1)
+        r, s, i, j, c = np.nonzero((rec + unrec) > 0)
+        cats = np.array(S.categories, dtype=object)
+        flows = pd.DataFrame({"run": r, "seed": seeds_arr[r], "step": s, "date": dates[s],
+                              "from": codes[i], "to": codes[j], "category": cats[c],
+                              "recorded": rec[r, s, i, j, c], "unrecorded": unrec[r, s, i, j, c],
+                              "_part": 0})
+        mun = np.stack(self.mun, axis=1)  # (R, T, p, c)
+        r, s, p, c = np.nonzero(mun > 0)
+        bargain = pd.DataFrame({"run": r, "seed": seeds_arr[r], "step": s, "date": dates[s],
+                                "from": codes[c], "to": codes[p],
+                                "category": "bargain_munitions", "recorded": 0.0,
+                                "unrecorded": mun[r, s, p, c], "_part": 1})
+        trade = pd.concat([flows, bargain], ignore_index=True)
+        trade = trade.sort_values(["run", "step", "_part"], kind="stable").drop(columns="_part")
+        trade = trade.reset_index(drop=True)
+
+        # events
+        rows = [{**row, "run": row["run"][0]} for row in log.rows]
+        events = pd.DataFrame(rows, columns=["run", "step", "date", "kind", "actor", "partner",
+                                             "goldstein", "source", "note"])
+        events = events.sort_values("run", kind="stable").reset_index(drop=True)
+        events.insert(1, "seed", seeds_arr[events["run"].to_numpy(dtype=int)])
+        return {"measures": measures, "actors": actors, "dyads": dyads, "trade": trade,
+                "events": events}
