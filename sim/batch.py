@@ -35,19 +35,58 @@ class BatchUnsupported(ValueError):
 def structure_key(structure: Structure) -> str:
     """A digest of everything a block of runs must share."""
     parts = {
-        "codes": structure.codes, "categories": structure.categories, "dt": structure.dt,
+        "codes": structure.codes,
+        "categories": structure.categories,
+        "dt": structure.dt,
         "steps": structure.steps,
-        "arrays": [np.asarray(a).tolist() for a in (
-            structure.sponsors, structure.veto_holders, structure.has_regime,
-            structure.years_since0, structure.renewal, structure.endogenous, structure.in_a,
-            structure.in_b, structure.payment, structure.energy_food)],
-        "key_pairs": structure.key_pairs, "supply": structure.supply_category,
-        "events": [[(e.index, e.kind, [(v, r.text, val) for v, r, val in e.ops], e.probability,
-                     e.goldstein, e.provocation, e.summit, e.vote_target) for e in step]
-                   for step in structure.events],
-        "reactions": [(r.index, r.actor, r.measure, r.measure_actors, r.above, r.below,
-                       r.for_steps, r.every, r.once, [(v, p.text, val) for v, p, val in r.ops])
-                      for r in structure.reactions],
+        "arrays": [
+            np.asarray(a).tolist()
+            for a in (
+                structure.sponsors,
+                structure.veto_holders,
+                structure.has_regime,
+                structure.years_since0,
+                structure.renewal,
+                structure.endogenous,
+                structure.in_a,
+                structure.in_b,
+                structure.payment,
+                structure.energy_food,
+            )
+        ],
+        "key_pairs": structure.key_pairs,
+        "supply": structure.supply_category,
+        "events": [
+            [
+                (
+                    e.index,
+                    e.kind,
+                    [(v, r.text, val) for v, r, val in e.ops],
+                    e.probability,
+                    e.goldstein,
+                    e.provocation,
+                    e.summit,
+                    e.vote_target,
+                )
+                for e in step
+            ]
+            for step in structure.events
+        ],
+        "reactions": [
+            (
+                r.index,
+                r.actor,
+                r.measure,
+                r.measure_actors,
+                r.above,
+                r.below,
+                r.for_steps,
+                r.every,
+                r.once,
+                [(v, p.text, val) for v, p, val in r.ops],
+            )
+            for r in structure.reactions
+        ],
     }
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -61,8 +100,12 @@ class BatchResult:
     failed: np.ndarray  # (R,) bool
 
 
-def run_batch(specs: list[Scenario], replications: list[int], seeds: list[int] | None = None,
-              deterministic: bool = False) -> BatchResult:
+def run_batch(
+    specs: list[Scenario],
+    replications: list[int],
+    seeds: list[int] | None = None,
+    deterministic: bool = False,
+) -> BatchResult:
     """Run a block of runs: run r is replication ``replications[r]`` of ``specs[r]``.
 
     Seeds default to ``replication_seed(spec.seed, replication)``, as in GeoModel.
@@ -76,10 +119,11 @@ def run_batch(specs: list[Scenario], replications: list[int], seeds: list[int] |
             raise BatchUnsupported("scenarios in one block must share their structure")
     S = structures[0]
     if seeds is None:
-        seeds = [replication_seed(spec.seed, k) for spec, k in zip(specs, replications,
-                                                                    strict=True)]
-    states = [initial_state(spec, S) for spec in specs]
-    st = stack(states)
+        seeds = [
+            replication_seed(spec.seed, k) for spec, k in zip(specs, replications, strict=True)
+        ]
+    st = stack([initial_state(spec, S, calibrate=False) for spec in specs])
+    dynamics.calibrate(st, S)
     R = len(specs)
     seed = np.array(seeds, dtype=np.uint64)[:, None]
     if not deterministic:
@@ -129,10 +173,12 @@ class _Recorder:
         self.prov: list[np.ndarray] = []
 
     def add(self, t: int, st, view, values) -> None:
-        self.model.append({k: np.asarray(v, dtype=float).copy()
-                           for k, v in values["model"].items()})
-        self.actor.append({k: np.asarray(v, dtype=float).copy()
-                           for k, v in values["actor"].items()})
+        self.model.append(
+            {k: np.asarray(v, dtype=float).copy() for k, v in values["model"].items()}
+        )
+        self.actor.append(
+            {k: np.asarray(v, dtype=float).copy() for k, v in values["actor"].items()}
+        )
         self.dyad.append({k: np.asarray(v, dtype=float).copy() for k, v in values["dyad"].items()})
         self.rec.append(st.recorded.copy())
         self.unrec.append(st.unrecorded.copy())
@@ -150,8 +196,7 @@ class _Recorder:
         step_rt = np.tile(steps, R)
 
         # measures (run-major, then step)
-        cols = {"run": run_rt, "seed": seeds_arr[run_rt], "step": step_rt,
-                "date": dates[step_rt]}
+        cols = {"run": run_rt, "seed": seeds_arr[run_rt], "step": step_rt, "date": dates[step_rt]}
         for name in self.model[0]:
             cols[name] = np.stack([m[name] for m in self.model], axis=1).reshape(-1)
         risk = np.stack([d["conflict_risk"] for d in self.dyad], axis=1)  # (R, T, N, N)
@@ -164,8 +209,13 @@ class _Recorder:
         run_a = np.repeat(np.arange(R), T * n)
         step_a = np.tile(np.repeat(steps, n), R)
         actor_a = np.tile(np.array(S.codes, dtype=object), R * T)
-        cols = {"run": run_a, "seed": seeds_arr[run_a], "step": step_a, "date": dates[step_a],
-                "actor": actor_a}
+        cols = {
+            "run": run_a,
+            "seed": seeds_arr[run_a],
+            "step": step_a,
+            "date": dates[step_a],
+            "actor": actor_a,
+        }
         for name in self.actor[0]:
             cols[name] = np.stack([a[name] for a in self.actor], axis=1).reshape(-1)
         actors = pd.DataFrame(cols)
@@ -176,8 +226,14 @@ class _Recorder:
         run_d = np.repeat(np.arange(R), T * k)
         step_d = np.tile(np.repeat(steps, k), R)
         codes = np.array(S.codes, dtype=object)
-        cols = {"run": run_d, "seed": seeds_arr[run_d], "step": step_d, "date": dates[step_d],
-                "actor": np.tile(codes[ii], R * T), "partner": np.tile(codes[jj], R * T)}
+        cols = {
+            "run": run_d,
+            "seed": seeds_arr[run_d],
+            "step": step_d,
+            "date": dates[step_d],
+            "actor": np.tile(codes[ii], R * T),
+            "partner": np.tile(codes[jj], R * T),
+        }
         for name in self.dyad[0]:
             cols[name] = np.stack([d[name] for d in self.dyad], axis=1)[:, :, ii, jj].reshape(-1)
         dyads = pd.DataFrame(cols)
@@ -187,25 +243,62 @@ class _Recorder:
         unrec = np.stack(self.unrec, axis=1)
         r, s, i, j, c = np.nonzero((rec + unrec) > 0)
         cats = np.array(S.categories, dtype=object)
-        flows = pd.DataFrame({"run": r, "seed": seeds_arr[r], "step": s, "date": dates[s],
-                              "from": codes[i], "to": codes[j], "category": cats[c],
-                              "recorded": rec[r, s, i, j, c], "unrecorded": unrec[r, s, i, j, c],
-                              "_part": 0})
+        flows = pd.DataFrame(
+            {
+                "run": r,
+                "seed": seeds_arr[r],
+                "step": s,
+                "date": dates[s],
+                "from": codes[i],
+                "to": codes[j],
+                "category": cats[c],
+                "recorded": rec[r, s, i, j, c],
+                "unrecorded": unrec[r, s, i, j, c],
+                "_part": 0,
+            }
+        )
         mun = np.stack(self.mun, axis=1)  # (R, T, p, c)
         r, s, p, c = np.nonzero(mun > 0)
-        bargain = pd.DataFrame({"run": r, "seed": seeds_arr[r], "step": s, "date": dates[s],
-                                "from": codes[c], "to": codes[p],
-                                "category": "bargain_munitions", "recorded": 0.0,
-                                "unrecorded": mun[r, s, p, c], "_part": 1})
+        bargain = pd.DataFrame(
+            {
+                "run": r,
+                "seed": seeds_arr[r],
+                "step": s,
+                "date": dates[s],
+                "from": codes[c],
+                "to": codes[p],
+                "category": "bargain_munitions",
+                "recorded": 0.0,
+                "unrecorded": mun[r, s, p, c],
+                "_part": 1,
+            }
+        )
         trade = pd.concat([flows, bargain], ignore_index=True)
         trade = trade.sort_values(["run", "step", "_part"], kind="stable").drop(columns="_part")
         trade = trade.reset_index(drop=True)
 
         # events
         rows = [{**row, "run": row["run"][0]} for row in log.rows]
-        events = pd.DataFrame(rows, columns=["run", "step", "date", "kind", "actor", "partner",
-                                             "goldstein", "source", "note"])
+        events = pd.DataFrame(
+            rows,
+            columns=[
+                "run",
+                "step",
+                "date",
+                "kind",
+                "actor",
+                "partner",
+                "goldstein",
+                "source",
+                "note",
+            ],
+        )
         events = events.sort_values("run", kind="stable").reset_index(drop=True)
         events.insert(1, "seed", seeds_arr[events["run"].to_numpy(dtype=int)])
-        return {"measures": measures, "actors": actors, "dyads": dyads, "trade": trade,
-                "events": events}
+        return {
+            "measures": measures,
+            "actors": actors,
+            "dyads": dyads,
+            "trade": trade,
+            "events": events,
+        }

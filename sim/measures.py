@@ -74,9 +74,23 @@ def tension(power, proximity, hostility_matrix):
     return (w * hostility_matrix).sum(axis=(-1, -2)) / np.where(total > 0, total, 1.0)
 
 
-def conflict_risk(relation, alliance, proximity, power, warheads, dependence, hostility_matrix,
-                  warhead_half, base, w_hostility, w_parity, w_proximity, w_alliance,
-                  w_nuclear, w_interdependence):
+def conflict_risk(
+    relation,
+    alliance,
+    proximity,
+    power,
+    warheads,
+    dependence,
+    hostility_matrix,
+    warhead_half,
+    base,
+    w_hostility,
+    w_parity,
+    w_proximity,
+    w_alliance,
+    w_nuclear,
+    w_interdependence,
+):
     """(..., N, N) symmetric yearly probability of a militarised dispute."""
     mutual_host = 0.5 * (hostility_matrix + np.swapaxes(hostility_matrix, -1, -2))
     p_i = power[..., :, None]
@@ -89,12 +103,15 @@ def conflict_risk(relation, alliance, proximity, power, warheads, dependence, ho
     deterrence = nuc[..., :, None] * nuc[..., None, :]
     tie = np.maximum(alliance, np.swapaxes(alliance, -1, -2))
     interdep = dependence + np.swapaxes(dependence, -1, -2)
-    logit = (base[..., None, None] + w_hostility[..., None, None] * mutual_host
-             + w_parity[..., None, None] * parity * dissatisfaction
-             + w_proximity[..., None, None] * proximity
-             - w_alliance[..., None, None] * tie
-             - w_nuclear[..., None, None] * deterrence
-             - w_interdependence[..., None, None] * interdep)
+    logit = (
+        base[..., None, None]
+        + w_hostility[..., None, None] * mutual_host
+        + w_parity[..., None, None] * parity * dissatisfaction
+        + w_proximity[..., None, None] * proximity
+        - w_alliance[..., None, None] * tie
+        - w_nuclear[..., None, None] * deterrence
+        - w_interdependence[..., None, None] * interdep
+    )
     n = relation.shape[-1]
     return sigmoid(logit) * ~np.eye(n, dtype=bool)
 

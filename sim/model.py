@@ -41,8 +41,13 @@ class GeoModel(mesa.Model):
         provocation memories instead of events.
     """
 
-    def __init__(self, spec: Scenario | str | Path, replication: int = 0, seed: int | None = None,
-                 deterministic: bool = False):
+    def __init__(
+        self,
+        spec: Scenario | str | Path,
+        replication: int = 0,
+        seed: int | None = None,
+        deterministic: bool = False,
+    ):
         if not isinstance(spec, Scenario):
             spec = load_scenario(spec)
         run_seed = int(seed) if seed is not None else replication_seed(spec.seed, replication)
@@ -71,12 +76,14 @@ class GeoModel(mesa.Model):
         for i, j in s.key_pairs:
             model_reporters[f"conflict_risk.{s.codes[i]}.{s.codes[j]}"] = _risk_reporter(i, j)
         model_reporters["provocations"] = lambda m: (
-            float(m.state.events_last.sum()) if m.t > 0 else 0.0)
+            float(m.state.events_last.sum()) if m.t > 0 else 0.0
+        )
         agent_reporters = {"actor": "code"}
         for name in self.values["actor"]:
             agent_reporters[name] = _agent_reporter(name)
-        self.datacollector = mesa.DataCollector(model_reporters=model_reporters,
-                                                agent_reporters=agent_reporters)
+        self.datacollector = mesa.DataCollector(
+            model_reporters=model_reporters, agent_reporters=agent_reporters
+        )
         self._collect()
 
     # -- mesa API
@@ -117,23 +124,41 @@ class GeoModel(mesa.Model):
             for j in range(n):
                 if i == j:
                     continue
-                row = {"step": self.t, "date": s.dates[self.t], "actor": s.codes[i],
-                       "partner": s.codes[j]}
+                row = {
+                    "step": self.t,
+                    "date": s.dates[self.t],
+                    "actor": s.codes[i],
+                    "partner": s.codes[j],
+                }
                 for name, array in v.items():
                     row[name] = float(array[i, j])
                 self._dyad_rows.append(row)
         rec, unrec = self.state.recorded, self.state.unrecorded
         for i, j, c in zip(*np.nonzero((rec + unrec) > 0), strict=True):
-            self._trade_rows.append({
-                "step": self.t, "date": s.dates[self.t], "from": s.codes[i], "to": s.codes[j],
-                "category": s.categories[c], "recorded": float(rec[i, j, c]),
-                "unrecorded": float(unrec[i, j, c])})
+            self._trade_rows.append(
+                {
+                    "step": self.t,
+                    "date": s.dates[self.t],
+                    "from": s.codes[i],
+                    "to": s.codes[j],
+                    "category": s.categories[c],
+                    "recorded": float(rec[i, j, c]),
+                    "unrecorded": float(unrec[i, j, c]),
+                }
+            )
         mun = self.view["munitions"]
         for p, c in zip(*np.nonzero(mun > 0), strict=True):
-            self._trade_rows.append({
-                "step": self.t, "date": s.dates[self.t], "from": s.codes[c], "to": s.codes[p],
-                "category": "bargain_munitions", "recorded": 0.0,
-                "unrecorded": float(mun[p, c])})
+            self._trade_rows.append(
+                {
+                    "step": self.t,
+                    "date": s.dates[self.t],
+                    "from": s.codes[c],
+                    "to": s.codes[p],
+                    "category": "bargain_munitions",
+                    "recorded": 0.0,
+                    "unrecorded": float(mun[p, c]),
+                }
+            )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tidy tables of this run: measures, actors, dyads, trade, events."""
@@ -142,11 +167,28 @@ class GeoModel(mesa.Model):
         actors = actors.rename(columns={"Step": "_mesa_step"}).drop(columns=["AgentID"])
         actors.insert(0, "step", actors.pop("_mesa_step"))
         actors.insert(1, "date", [self.structure.dates[k] for k in actors["step"]])
-        events = pd.DataFrame(self.log.rows, columns=[
-            "run", "step", "date", "kind", "actor", "partner", "goldstein", "source", "note"])
+        events = pd.DataFrame(
+            self.log.rows,
+            columns=[
+                "run",
+                "step",
+                "date",
+                "kind",
+                "actor",
+                "partner",
+                "goldstein",
+                "source",
+                "note",
+            ],
+        )
         events = events.drop(columns=["run"])
-        out = {"measures": measures, "actors": actors, "dyads": pd.DataFrame(self._dyad_rows),
-               "trade": pd.DataFrame(self._trade_rows), "events": events}
+        out = {
+            "measures": measures,
+            "actors": actors,
+            "dyads": pd.DataFrame(self._dyad_rows),
+            "trade": pd.DataFrame(self._trade_rows),
+            "events": events,
+        }
         for frame in out.values():
             frame.insert(0, "replication", self.replication)
             frame.insert(1, "seed", self.run_seed)

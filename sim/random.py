@@ -46,8 +46,9 @@ def keys(codes: list[str]) -> np.ndarray:
 
 def replication_seed(root_seed: int, replication: int) -> int:
     """Seed of replication k: a function of (root seed, k) only, in [0, 2^63)."""
-    h = _mix(np.array([root_seed], dtype=np.uint64) ^ _mix(np.array([replication + 1],
-                                                                      dtype=np.uint64)))
+    h = _mix(
+        np.array([root_seed], dtype=np.uint64) ^ _mix(np.array([replication + 1], dtype=np.uint64))
+    )
     return int(h[0]) & _MASK63
 
 

@@ -35,8 +35,20 @@ import pandas as pd
 from .scenario import Scenario, scenario_from_yaml
 
 TABLES = ("measures", "actors", "dyads", "trade", "events")
-ID_COLUMNS = {"replication", "seed", "step", "date", "actor", "partner", "from", "to",
-              "category", "kind", "source", "note"}
+ID_COLUMNS = {
+    "replication",
+    "seed",
+    "step",
+    "date",
+    "actor",
+    "partner",
+    "from",
+    "to",
+    "category",
+    "kind",
+    "source",
+    "note",
+}
 
 
 @dataclass
@@ -76,8 +88,13 @@ class RunResult:
         """Median, mean, sd and 5-95 % band of every measure at the last step."""
         return summarise(self.end_state())
 
-    def save(self, root: str | Path, csv: bool = False, extra: dict[str, Any] | None = None,
-             write_extra=None) -> Path:
+    def save(
+        self,
+        root: str | Path,
+        csv: bool = False,
+        extra: dict[str, Any] | None = None,
+        write_extra=None,
+    ) -> Path:
         """Write the results folder atomically under ``root``; return its path.
 
         ``write_extra(tmp_path)`` may add files (plots) before the rename.
@@ -106,8 +123,9 @@ class RunResult:
             manifest = dict(self.manifest)
             manifest.update(extra or {})
             manifest["format"] = "csv" if csv else "parquet"
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
-                                               encoding="utf-8")
+            (tmp / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, default=str), encoding="utf-8"
+            )
             os.replace(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -145,9 +163,17 @@ def summarise(end: pd.DataFrame) -> pd.DataFrame:
         if x.size == 0:
             rows.append({"measure": col, "n": 0})
             continue
-        rows.append({"measure": col, "n": int(x.size), "median": float(np.median(x)),
-                     "mean": float(x.mean()), "sd": float(x.std(ddof=1)) if x.size > 1 else 0.0,
-                     "p05": float(np.quantile(x, 0.05)), "p95": float(np.quantile(x, 0.95))})
+        rows.append(
+            {
+                "measure": col,
+                "n": int(x.size),
+                "median": float(np.median(x)),
+                "mean": float(x.mean()),
+                "sd": float(x.std(ddof=1)) if x.size > 1 else 0.0,
+                "p05": float(np.quantile(x, 0.05)),
+                "p95": float(np.quantile(x, 0.95)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -157,8 +183,9 @@ def load_results(path: str | Path) -> RunResult:
     if not (path / "manifest.json").exists():
         raise FileNotFoundError(f"{path} is not a geosim results folder (no manifest.json)")
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    scenario = scenario_from_yaml((path / "scenario.yaml").read_text(encoding="utf-8"),
-                                  str(path / "scenario.yaml"))
+    scenario = scenario_from_yaml(
+        (path / "scenario.yaml").read_text(encoding="utf-8"), str(path / "scenario.yaml")
+    )
     tables = {}
     for name in TABLES:
         if (path / f"{name}.parquet").exists():
@@ -171,8 +198,17 @@ def load_results(path: str | Path) -> RunResult:
 def environment() -> dict[str, Any]:
     """Versions of the package, Python and the libraries, and the git commit if any."""
     libs = {}
-    for name in ("geosim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "PyYAML",
-                 "matplotlib"):
+    for name in (
+        "geosim",
+        "mesa",
+        "numpy",
+        "scipy",
+        "pandas",
+        "pyarrow",
+        "pydantic",
+        "PyYAML",
+        "matplotlib",
+    ):
         try:
             libs[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -180,11 +216,21 @@ def environment() -> dict[str, Any]:
     commit = None
     try:
         here = Path(__file__).resolve().parent
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
-                             text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
         if out.returncode == 0:
             commit = out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = None
-    return {"python": platform.python_version(), "platform": platform.platform(),
-            "libraries": libs, "git_commit": commit}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": libs,
+        "git_commit": commit,
+    }

@@ -22,10 +22,15 @@ from .results import RunResult, environment
 from .scenario import Scenario, load_scenario
 
 
-def run(scenario: Scenario | str | Path, replications: int | None = None, seed: int | None = None,
-        overrides: dict[str, Any] | list[str] | None = None, deterministic: bool = False,
-        progress: Callable[[int, int], None] | None = None,
-        command: str | None = None) -> RunResult:
+def run(
+    scenario: Scenario | str | Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    overrides: dict[str, Any] | list[str] | None = None,
+    deterministic: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    command: str | None = None,
+) -> RunResult:
     """Run replications of a scenario.
 
     Parameters
@@ -61,11 +66,16 @@ def run(scenario: Scenario | str | Path, replications: int | None = None, seed: 
     wall = time.perf_counter() - started
     digest = run_hash(scenario)
     manifest = {
-        "scenario": scenario.name, "hash": digest, "root_seed": scenario.seed,
+        "scenario": scenario.name,
+        "hash": digest,
+        "root_seed": scenario.seed,
         "replications": n,
         "seeds": [replication_seed(scenario.seed, k) for k in range(n)],
-        "deterministic": deterministic, "engine": "mesa", "command": command,
-        "wall_time_s": round(wall, 3), **environment(),
+        "deterministic": deterministic,
+        "engine": "mesa",
+        "command": command,
+        "wall_time_s": round(wall, 3),
+        **environment(),
     }
     return RunResult(scenario=scenario, tables=tables, manifest=manifest)
 

@@ -207,9 +207,12 @@ def compile_structure(spec: Scenario) -> Structure:
             for s in range(first, steps, max(1, 12 // spec.step_months)):
                 if 0 <= s < steps:
                     renewal[s, t] = True
-    endogenous = np.array([
-        a.endogenous_growth if a.endogenous_growth is not None else bool(has_regime[idx[c]])
-        for c, a in spec.actors.items()])
+    endogenous = np.array(
+        [
+            a.endogenous_growth if a.endogenous_growth is not None else bool(has_regime[idx[c]])
+            for c, a in spec.actors.items()
+        ]
+    )
     in_a = np.array([c in spec.analysis.blocs.a for c in codes])
     in_b = np.array([c in spec.analysis.blocs.b for c in codes])
     payment = np.array([spec.bargain.payment.get(c, 0.0) for c in cats])
@@ -222,14 +225,27 @@ def compile_structure(spec: Scenario) -> Structure:
         events[compiled.step].append(compiled)
     reactions = [_compile_reaction(k, r, spec, idx, cats) for k, r in enumerate(spec.reactions)]
     return Structure(
-        codes=codes, categories=cats, dt=spec.dt, steps=steps,
-        dates=[spec.date_of(s) for s in range(steps + 1)], keys=code_keys(codes),
-        sponsors=sponsors, veto_holders=holders, has_regime=has_regime,
-        years_since0=years_since, renewal=renewal, endogenous=endogenous,
-        in_a=in_a, in_b=in_b,
+        codes=codes,
+        categories=cats,
+        dt=spec.dt,
+        steps=steps,
+        dates=[spec.date_of(s) for s in range(steps + 1)],
+        keys=code_keys(codes),
+        sponsors=sponsors,
+        veto_holders=holders,
+        has_regime=has_regime,
+        years_since0=years_since,
+        renewal=renewal,
+        endogenous=endogenous,
+        in_a=in_a,
+        in_b=in_b,
         key_pairs=[(idx[a], idx[b]) for a, b in spec.analysis.key_dyads],
-        payment=payment, supply_category=cats.index(spec.bargain.supply_category),
-        energy_food=energy_food, events=events, reactions=reactions)
+        payment=payment,
+        supply_category=cats.index(spec.bargain.supply_category),
+        energy_food=energy_food,
+        events=events,
+        reactions=reactions,
+    )
 
 
 def _ops(table_set, table_add, table_scale, codes, cats) -> list[tuple[str, PathRef, Any]]:
@@ -248,29 +264,47 @@ def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
     partner = ev.to or (ev.pair[1] if ev.pair else None)
     ops: list[tuple[str, PathRef, Any]] = []
     compiled = CompiledEvent(
-        index=k, step=step, kind=kind, ops=ops, actor=actor, partner=partner,
+        index=k,
+        step=step,
+        kind=kind,
+        ops=ops,
+        actor=actor,
+        partner=partner,
         probability=ev.probability,
         goldstein=ev.goldstein if ev.goldstein is not None else GOLDSTEIN.get(kind, 0.0),
-        note=ev.note or "")
+        note=ev.note or "",
+    )
     if ev.kind is None:
         scale = ev.scale if isinstance(ev.scale, dict) else None
         ops.extend(_ops(ev.set, ev.add, scale, codes, cats))
     elif kind == "transfer_surge":
-        ops.append(("scale", parse_path(f"dyads.{ev.source_code}>{ev.to}.transfer_multiplier",
-                                        codes, cats), float(ev.scale)))
+        ops.append(
+            (
+                "scale",
+                parse_path(f"dyads.{ev.source_code}>{ev.to}.transfer_multiplier", codes, cats),
+                float(ev.scale),
+            )
+        )
     elif kind == "ceasefire":
         ops.append(("set", parse_path(f"actors.{ev.actor}.war_demand", codes, cats), 0.0))
     elif kind == "war":
-        ops.append(("set", parse_path(f"actors.{ev.actor}.war_demand", codes, cats),
-                    float(ev.value)))
+        ops.append(
+            ("set", parse_path(f"actors.{ev.actor}.war_demand", codes, cats), float(ev.value))
+        )
     elif kind == "treaty":
         a, b = ev.pair
-        ops.append(("set", parse_path(f"dyads.{a}-{b}.alliance", codes, cats),
-                    1.0 if ev.value is None else float(ev.value)))
+        ops.append(
+            (
+                "set",
+                parse_path(f"dyads.{a}-{b}.alliance", codes, cats),
+                1.0 if ev.value is None else float(ev.value),
+            )
+        )
     elif kind == "turnover":
         for name, value in (ev.doctrine or {}).items():
-            ops.append(("set", parse_path(f"actors.{ev.actor}.doctrine.{name}", codes, cats),
-                        float(value)))
+            ops.append(
+                ("set", parse_path(f"actors.{ev.actor}.doctrine.{name}", codes, cats), float(value))
+            )
     elif kind == "provocation":
         compiled.provocation = idx[ev.actor]
     elif kind == "summit":
@@ -284,14 +318,27 @@ def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
 def _compile_reaction(k, r, spec: Scenario, idx, cats) -> CompiledReaction:
     m = parse_measure(r.when.measure, spec.codes)
     return CompiledReaction(
-        index=k, actor=r.actor, measure=m.name, measure_actors=tuple(idx[c] for c in m.actors),
-        above=r.when.above, below=r.when.below, for_steps=r.when.for_steps, every=r.every,
-        once=r.once, ops=_ops(r.then.set, r.then.add, r.then.scale, spec.codes, cats),
-        goldstein=r.goldstein, note=r.note or "")
+        index=k,
+        actor=r.actor,
+        measure=m.name,
+        measure_actors=tuple(idx[c] for c in m.actors),
+        above=r.when.above,
+        below=r.when.below,
+        for_steps=r.when.for_steps,
+        every=r.every,
+        once=r.once,
+        ops=_ops(r.then.set, r.then.add, r.then.scale, spec.codes, cats),
+        goldstein=r.goldstein,
+        note=r.note or "",
+    )
 
 
-def initial_state(spec: Scenario, structure: Structure) -> State:
-    """Starting arrays of one run (leading dimensions ``()``), calibrated (see module doc)."""
+def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) -> State:
+    """Starting arrays of one run (leading dimensions ``()``), calibrated (see module doc).
+
+    With ``calibrate=False`` the caller calibrates later, e.g. a whole stacked block at once
+    with :func:`sim.step.calibrate`.
+    """
     from . import step as dynamics  # the calibration needs the step's perception
 
     codes = structure.codes
@@ -305,8 +352,9 @@ def initial_state(spec: Scenario, structure: Structure) -> State:
         return np.array(values, dtype=float)
 
     model = {p.name: np.array(float(getattr(spec.model, p.name))) for p in registry.MODEL}
-    doctrine = {p.name: arr([getattr(a.doctrine, p.name) for a in actors])
-                for p in registry.DOCTRINE}
+    doctrine = {
+        p.name: arr([getattr(a.doctrine, p.name) for a in actors]) for p in registry.DOCTRINE
+    }
     reference = {k: np.array(float(v)) for k, v in spec.reference.model_dump().items()}
 
     gdp = arr([a.gdp for a in actors])
@@ -315,11 +363,16 @@ def initial_state(spec: Scenario, structure: Structure) -> State:
     floor, ceiling = model["burden_floor"], model["burden_ceiling"]
     if np.any(burden <= floor) or np.any(burden >= ceiling):
         bad = [c for c, s in zip(codes, burden, strict=True) if not floor < s < ceiling]
-        raise ValueError(f"defence burden of {bad} lies outside model.burden_floor.."
-                         "model.burden_ceiling; check milex and gdp")
-    capability = power.initial_capability(milex, arr([a.ppp_factor for a in actors]),
-                                          model["depreciation"],
-                                          arr([a.milex_growth for a in actors]))
+        raise ValueError(
+            f"defence burden of {bad} lies outside model.burden_floor.."
+            "model.burden_ceiling; check milex and gdp"
+        )
+    capability = power.initial_capability(
+        milex,
+        arr([a.ppp_factor for a in actors]),
+        model["depreciation"],
+        arr([a.milex_growth for a in actors]),
+    )
     # reference burden schedule (documented trends)
     schedule = np.tile(burden, (structure.steps + 1, 1))
     start_m = month_index(spec.start)
@@ -342,8 +395,14 @@ def initial_state(spec: Scenario, structure: Structure) -> State:
 
     # dyads (entries apply in file order)
     fields = {}
-    for name in ("relation", "alliance", "proximity", "sanction", "transfer_multiplier",
-                 "summit_rate"):
+    for name in (
+        "relation",
+        "alliance",
+        "proximity",
+        "sanction",
+        "transfer_multiplier",
+        "summit_rate",
+    ):
         default = registry.DYAD_BY_NAME[name].default
         fields[name] = np.full((n, n), default, dtype=float)
     for d in spec.dyads:
@@ -378,27 +437,54 @@ def initial_state(spec: Scenario, structure: Structure) -> State:
 
     nr = len(structure.reactions)
     st = State(
-        gdp=gdp, population=arr([a.population for a in actors]),
-        warheads=arr([a.warheads for a in actors]), presence=arr([a.presence for a in actors]),
-        base_growth=arr([a.growth for a in actors]), ppp_factor=arr([a.ppp_factor for a in actors]),
-        burden_logit=arms.logit_from_burden(burden, floor, ceiling), burden=burden.copy(),
-        burden0=burden.copy(), tolerance=np.zeros(n), capability=capability,
-        technology=np.zeros(n), pipeline=np.zeros(n), provocation_memory=np.zeros(n),
-        war_override=np.full(n, np.nan), growth=arr([a.growth for a in actors]),
-        lost_share0=np.zeros(n), evasion_share0=np.zeros(n), burden_schedule=schedule,
+        gdp=gdp,
+        population=arr([a.population for a in actors]),
+        warheads=arr([a.warheads for a in actors]),
+        presence=arr([a.presence for a in actors]),
+        base_growth=arr([a.growth for a in actors]),
+        ppp_factor=arr([a.ppp_factor for a in actors]),
+        burden_logit=arms.logit_from_burden(burden, floor, ceiling),
+        burden=burden.copy(),
+        burden0=burden.copy(),
+        tolerance=np.zeros(n),
+        capability=capability,
+        technology=np.zeros(n),
+        pipeline=np.zeros(n),
+        provocation_memory=np.zeros(n),
+        war_override=np.full(n, np.nan),
+        growth=arr([a.growth for a in actors]),
+        lost_share0=np.zeros(n),
+        evasion_share0=np.zeros(n),
+        burden_schedule=schedule,
         war_series=war,
-        relation=fields["relation"], alliance=fields["alliance"], proximity=fields["proximity"],
-        sanction=fields["sanction"], multiplier=fields["transfer_multiplier"],
-        summit_rate=fields["summit_rate"], summit_memory=np.zeros((n, n)),
+        relation=fields["relation"],
+        alliance=fields["alliance"],
+        proximity=fields["proximity"],
+        sanction=fields["sanction"],
+        multiplier=fields["transfer_multiplier"],
+        summit_rate=fields["summit_rate"],
+        summit_memory=np.zeros((n, n)),
         baseline_relation=fields["relation"].copy(),
         base_mutual=0.5 * (fields["relation"] + fields["relation"].T),
-        relation_offset_up=np.zeros((n, n)), relation_offset_down=np.zeros((n, n)),
-        sanction_offset_up=np.zeros((n, n)), sanction_offset_down=np.zeros((n, n)),
-        misperception=np.zeros((n, n)), potential0=np.zeros((n, n, nc)), recorded=recorded,
-        unrecorded=unrecorded, coverage=coverage, monitoring=monitoring, doctrine=doctrine,
-        model=model, reference=reference, reaction_streak=np.zeros(nr),
-        reaction_since=np.full(nr, 1e9), reaction_count=np.zeros(nr))
-    dynamics.calibrate(st, structure)
+        relation_offset_up=np.zeros((n, n)),
+        relation_offset_down=np.zeros((n, n)),
+        sanction_offset_up=np.zeros((n, n)),
+        sanction_offset_down=np.zeros((n, n)),
+        misperception=np.zeros((n, n)),
+        potential0=np.zeros((n, n, nc)),
+        recorded=recorded,
+        unrecorded=unrecorded,
+        coverage=coverage,
+        monitoring=monitoring,
+        doctrine=doctrine,
+        model=model,
+        reference=reference,
+        reaction_streak=np.zeros(nr),
+        reaction_since=np.full(nr, 1e9),
+        reaction_count=np.zeros(nr),
+    )
+    if calibrate:
+        dynamics.calibrate(st, structure)
     return st
 
 
@@ -413,4 +499,3 @@ def stack(states: list[State]) -> State:
         else:
             out[name] = np.stack([getattr(s, name) for s in states])
     return State(**out)
-

@@ -28,9 +28,19 @@ import numpy as np
 
 from . import measures as M
 from .random import normals, uniforms
-from .rules import arms, bargain, credibility, engagement, power, provocations, relations
+from .rules import (
+    arms,
+    bargain,
+    credibility,
+    engagement,
+    power,
+    provocations,
+    relations,
+    sanctions,
+    threat,
+    trade,
+)
 from .rules import reactions as reaction_rules
-from .rules import sanctions, threat, trade
 from .rules.common import signed_offsets, unit_offsets
 from .state import GOLDSTEIN, State, Structure
 
@@ -51,9 +61,19 @@ class Log:
     rows: list[dict[str, Any]]
 
     def add(self, where, step, date, kind, actor, partner, goldstein, source, note=""):
-        self.rows.append({"run": where, "step": step, "date": date, "kind": kind,
-                          "actor": actor, "partner": partner, "goldstein": float(goldstein),
-                          "source": source, "note": note})
+        self.rows.append(
+            {
+                "run": where,
+                "step": step,
+                "date": date,
+                "kind": kind,
+                "actor": actor,
+                "partner": partner,
+                "goldstein": float(goldstein),
+                "source": source,
+                "note": note,
+            }
+        )
 
 
 def seed_for_pairs(seed):
@@ -77,46 +97,74 @@ def _runs(shape) -> list[tuple]:
 def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict[str, Any]:
     """Everything derived from the state at t that the decisions and measures need."""
     m, d, ref = st.model, st.doctrine, st.reference
-    n = S.n
     milex = st.burden * st.gdp
-    k_ref = power.reference_capability(ref["world_milex"], m["depreciation"],
-                                       ref["milex_growth"])
-    pw = power.power(st.gdp, st.capability, st.population, ref["world_gdp"][..., None],
-                     k_ref[..., None], ref["world_population"][..., None],
-                     m["weight_gdp"][..., None], m["weight_military"][..., None],
-                     m["weight_population"][..., None])
+    k_ref = power.reference_capability(ref["world_milex"], m["depreciation"], ref["milex_growth"])
+    pw = power.power(
+        st.gdp,
+        st.capability,
+        st.population,
+        ref["world_gdp"][..., None],
+        k_ref[..., None],
+        ref["world_population"][..., None],
+        m["weight_gdp"][..., None],
+        m["weight_military"][..., None],
+        m["weight_population"][..., None],
+    )
     rp = power.regional_power(pw, st.presence)
-    off = threat.offence(st.warheads, st.provocation_memory, st.technology, st.capability,
-                         m["warhead_offence"][..., None], m["warhead_half"][..., None],
-                         m["provocation_offence"][..., None], m["technology_offence"][..., None])
+    off = threat.offence(
+        st.warheads,
+        st.provocation_memory,
+        st.technology,
+        st.capability,
+        m["warhead_offence"][..., None],
+        m["warhead_half"][..., None],
+        m["provocation_offence"][..., None],
+        m["technology_offence"][..., None],
+    )
     if deterministic:
         mis = np.ones_like(st.relation)
     else:
         sd = d["misperception"][..., :, None]
         mis = np.exp(st.misperception - sd**2 / 2.0)
-    host = threat.hostility(st.relation, d["hostility_bias"], m["hostility_sharpness"][..., None, None])
+    host = threat.hostility(
+        st.relation, d["hostility_bias"], m["hostility_sharpness"][..., None, None]
+    )
     T = threat.threat_matrix(host, st.proximity, off, rp, mis)
     t_total = T.sum(axis=-1)
     exponent = m["contest_exponent"][..., None]
     bare = threat.insecurity(t_total, rp, 0.0, exponent)
     cred = credibility.credibility(
-        st.alliance, st.presence, bare, st.provocation_memory,
-        m["credibility_base"][..., None, None], m["credibility_alliance"][..., None, None],
-        m["credibility_presence"][..., None, None], m["credibility_vulnerability"][..., None, None],
-        m["credibility_provocation"][..., None, None])
+        st.alliance,
+        st.presence,
+        bare,
+        st.provocation_memory,
+        m["credibility_base"][..., None, None],
+        m["credibility_alliance"][..., None, None],
+        m["credibility_presence"][..., None, None],
+        m["credibility_vulnerability"][..., None, None],
+        m["credibility_provocation"][..., None, None],
+    )
     cov = threat.cover(cred, st.alliance, rp)
     ins = threat.insecurity(t_total, rp, cov, exponent)
     tau = relations.threat_shares(T, rp, cov)
 
     # trade: compliance, potentials, targets, diversion
     ec = trade.effective_compliance(
-        d["compliance"], st.monitoring * S.has_regime, st.relation, S.sponsors,
-        m["monitoring_floor"][..., None], m["compliance_sharpness"][..., None, None], -1.0,
-        m["sanctions_erosion"][..., None], S.years_since0 + t * S.dt)
+        d["compliance"],
+        st.monitoring * S.has_regime,
+        st.relation,
+        S.sponsors,
+        m["monitoring_floor"][..., None],
+        m["compliance_sharpness"][..., None, None],
+        -1.0,
+        m["sanctions_erosion"][..., None],
+        S.years_since0 + t * S.dt,
+    )
     ec = ec * S.has_regime  # no regime, nothing to enforce
     bite = trade.unilateral_bite(st.sanction)
-    potential = trade.potential(st.potential0, st.relation, st.base_mutual,
-                                m["trade_elasticity"], bite)
+    potential = trade.potential(
+        st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite
+    )
     rec_share, pass_share = trade.pass_through(st.coverage, ec)
     blocked = potential * (1.0 - pass_share)
     diverted = trade.diversion(blocked, ec, st.proximity, m["diversion"])
@@ -128,12 +176,22 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     capacity = d["export_capacity"] * st.capability
     kappa = m["relation_sharpness"][..., None, None]
     mun = bargain.munitions(war, capacity, st.relation, st.multiplier, kappa)
-    tech = bargain.technology(mun, war, st.multiplier, m["technology_ratio"],
-                              m["technology_leverage"])
+    tech = bargain.technology(
+        mun, war, st.multiplier, m["technology_ratio"], m["technology_leverage"]
+    )
     payments = m["payment_ratio"][..., None, None, None] * mun[..., None] * S.payment
-    transfers = bargain.arms_transfers(d["transfer_willingness"], d["transfer_capacity"], milex,
-                                       st.relation, st.alliance, st.multiplier, ins,
-                                       st.tolerance, milex, kappa)
+    transfers = bargain.arms_transfers(
+        d["transfer_willingness"],
+        d["transfer_capacity"],
+        milex,
+        st.relation,
+        st.alliance,
+        st.multiplier,
+        ins,
+        st.tolerance,
+        milex,
+        kappa,
+    )
     # trade seen by actors: flows plus the bargain (munitions c -> p, payments p -> c)
     flows = st.recorded + st.unrecorded + payments
     flows[..., S.supply_category] += np.swapaxes(mun, -1, -2)
@@ -147,14 +205,36 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     haz = provocations.hazard(d["provocation_rate"], d["boldness"], cover_share, ins, restr)
 
     return {
-        "t": t, "milex": milex, "power": pw, "regional_power": rp, "offence": off,
-        "hostility": host, "threat": T, "threat_total": t_total, "credibility": cred,
-        "cover": cov, "insecurity": ins, "tau": tau, "compliance": ec, "potential": potential,
-        "blocked": blocked, "diverted": diverted, "recorded_target": rec_target,
-        "unrecorded_target": unrec_target, "war_demand": war, "munitions": mun,
-        "technology_flow": tech, "payments": payments, "transfers": transfers,
-        "flows": flows, "dependence": dependence, "restraint": restr, "hazard": haz,
-        "misperception_factor": mis, "seed": seed, "deterministic": deterministic,
+        "t": t,
+        "milex": milex,
+        "power": pw,
+        "regional_power": rp,
+        "offence": off,
+        "hostility": host,
+        "threat": T,
+        "threat_total": t_total,
+        "credibility": cred,
+        "cover": cov,
+        "insecurity": ins,
+        "tau": tau,
+        "compliance": ec,
+        "potential": potential,
+        "blocked": blocked,
+        "diverted": diverted,
+        "recorded_target": rec_target,
+        "unrecorded_target": unrec_target,
+        "war_demand": war,
+        "munitions": mun,
+        "technology_flow": tech,
+        "payments": payments,
+        "transfers": transfers,
+        "flows": flows,
+        "dependence": dependence,
+        "restraint": restr,
+        "hazard": haz,
+        "misperception_factor": mis,
+        "seed": seed,
+        "deterministic": deterministic,
     }
 
 
@@ -169,7 +249,7 @@ def _rows(a: np.ndarray, rows: slice, dims: int) -> np.ndarray:
 
 def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> dict[str, np.ndarray]:
     """Decisions of the actors in ``rows`` (a slice) from the state and view at t."""
-    m, d = st.model, st.doctrine
+    d = st.doctrine
     t, dt = view["t"], S.dt
 
     def a1(x):
@@ -183,17 +263,26 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> dict[s
 
     # arms (Richardson on the burden logit)
     z = arms.burden_logit_step(
-        a1(st.burden_logit), a1(st.burden), a1(st.burden_schedule[..., t, :]),
-        a1(view["insecurity"]), a1(st.tolerance), doc("threat_sensitivity"), doc("fatigue"),
-        doc("grievance"), dt)
+        a1(st.burden_logit),
+        a1(st.burden),
+        a1(st.burden_schedule[..., t, :]),
+        a1(view["insecurity"]),
+        a1(st.tolerance),
+        doc("threat_sensitivity"),
+        doc("fatigue"),
+        doc("grievance"),
+        dt,
+    )
     # relations
     up, down = _relation_forcings(st, S, view, rows)
-    rel = relations.step(a2(st.relation), up, down, a2(st.relation_offset_up),
-                         a2(st.relation_offset_down), dt)
+    rel = relations.step(
+        a2(st.relation), up, down, a2(st.relation_offset_up), a2(st.relation_offset_down), dt
+    )
     # unilateral sanctions
     s_up, s_down = _sanction_forcings(st, view, rows)
-    sanc = sanctions.unilateral_step(a2(st.sanction), s_up, s_down, a2(st.sanction_offset_up),
-                                     a2(st.sanction_offset_down), dt)
+    sanc = sanctions.unilateral_step(
+        a2(st.sanction), s_up, s_down, a2(st.sanction_offset_up), a2(st.sanction_offset_down), dt
+    )
     # provocation
     if view["deterministic"]:
         events = np.zeros_like(a1(view["hazard"]))
@@ -222,21 +311,41 @@ def _relation_forcings(st: State, S: Structure, view, rows: slice):
 
     shared = relations.shared_threat(a2(tau), tau)
     return relations.forcings(
-        a2(st.relation), a2(rel_t), a1(d["hostility_bias"]), a2(st.baseline_relation), a2(tau),
-        shared, a2(view["dependence"]), a2(sanc_t), a2(st.proximity), st.provocation_memory,
-        a2(st.summit_memory), a1(d["reciprocity"]), a1(d["forgiveness"]), a1(d["baseline_pull"]),
-        a1(d["shared_threat_weight"]), a1(d["threat_response"]), a1(d["trade_affinity"]),
-        a1(d["sanction_resentment"]), a1(d["provocation_sensitivity"]), a1(d["summit_warmth"]),
-        m["relation_sharpness"][..., None, None])
+        a2(st.relation),
+        a2(rel_t),
+        a1(d["hostility_bias"]),
+        a2(st.baseline_relation),
+        a2(tau),
+        shared,
+        a2(view["dependence"]),
+        a2(sanc_t),
+        a2(st.proximity),
+        st.provocation_memory,
+        a2(st.summit_memory),
+        a1(d["reciprocity"]),
+        a1(d["forgiveness"]),
+        a1(d["baseline_pull"]),
+        a1(d["shared_threat_weight"]),
+        a1(d["threat_response"]),
+        a1(d["trade_affinity"]),
+        a1(d["sanction_resentment"]),
+        a1(d["provocation_sensitivity"]),
+        a1(d["summit_warmth"]),
+        m["relation_sharpness"][..., None, None],
+    )
 
 
 def _sanction_forcings(st: State, view, rows: slice):
     m, d = st.model, st.doctrine
-    g = sanctions.gate(_rows(view["hostility"], rows, 2), st.provocation_memory,
-                       m["sanction_hostility_threshold"][..., None, None],
-                       m["sanction_memory_threshold"][..., None, None])
-    return sanctions.unilateral_forcings(g, _rows(d["sanction_propensity"], rows, 1),
-                                         _rows(d["sanction_decay"], rows, 1))
+    g = sanctions.gate(
+        _rows(view["hostility"], rows, 2),
+        st.provocation_memory,
+        m["sanction_hostility_threshold"][..., None, None],
+        m["sanction_memory_threshold"][..., None, None],
+    )
+    return sanctions.unilateral_forcings(
+        g, _rows(d["sanction_propensity"], rows, 1), _rows(d["sanction_decay"], rows, 1)
+    )
 
 
 def write_rows(target: dict[str, np.ndarray], decision: dict[str, np.ndarray], rows: slice):
@@ -247,20 +356,23 @@ def write_rows(target: dict[str, np.ndarray], decision: dict[str, np.ndarray], r
 
 
 def empty_decisions(st: State) -> dict[str, np.ndarray]:
-    return {"burden_logit": np.empty_like(st.burden_logit),
-            "relation": np.empty_like(st.relation), "sanction": np.empty_like(st.sanction),
-            "events": np.empty_like(st.burden)}
+    return {
+        "burden_logit": np.empty_like(st.burden_logit),
+        "relation": np.empty_like(st.relation),
+        "sanction": np.empty_like(st.sanction),
+        "events": np.empty_like(st.burden),
+    }
 
 
 # --------------------------------------------------------------------------- world
 
 
-def world(st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarray],
-          log: Log) -> State:
+def world(
+    st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarray], log: Log
+) -> State:
     """Apply the decisions and advance everything else from t to t+1 (in place)."""
     m, d = st.model, st.doctrine
     t, dt, seed, det = view["t"], S.dt, view["seed"], view["deterministic"]
-    n = S.n
     lead = st.gdp.shape[:-1]
 
     # trade flows relax toward their targets
@@ -271,9 +383,18 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarr
     # economy
     lost_share, evasion_share = _trade_shares(st, S, view)
     growth = trade.growth_rate(
-        st.base_growth, lost_share, st.lost_share0, evasion_share, st.evasion_share0,
-        st.burden, st.burden0, S.endogenous, m["trade_loss_elasticity"], m["evasion_premium"],
-        m["guns_butter"])
+        st.base_growth,
+        lost_share,
+        st.lost_share0,
+        evasion_share,
+        st.evasion_share0,
+        st.burden,
+        st.burden0,
+        S.endogenous,
+        m["trade_loss_elasticity"],
+        m["evasion_premium"],
+        m["guns_butter"],
+    )
     if det:
         shock = 0.0
     else:
@@ -286,18 +407,24 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarr
     mun = view["munitions"]
     transfers = view["transfers"]
     st.pipeline, absorbed = bargain.pipeline_step(
-        st.pipeline, view["technology_flow"].sum(axis=-2), m["technology_lag"][..., None], dt)
+        st.pipeline, view["technology_flow"].sum(axis=-2), m["technology_lag"][..., None], dt
+    )
     eta = d["absorptive_capacity"]
-    inflow = (st.ppp_factor * view["milex"] - mun.sum(axis=-2) - transfers.sum(axis=-1)
-              + eta * (transfers.sum(axis=-2) + absorbed))
+    inflow = (
+        st.ppp_factor * view["milex"]
+        - mun.sum(axis=-2)
+        - transfers.sum(axis=-1)
+        + eta * (transfers.sum(axis=-2) + absorbed)
+    )
     delta = m["depreciation"][..., None]
     st.capability = arms.capability_step(st.capability, inflow, delta, dt)
     st.technology = arms.capability_step(st.technology, eta * absorbed, delta, dt)
 
     # decisions of the actors
     st.burden_logit = dec["burden_logit"]
-    st.burden = arms.burden_from_logit(dec["burden_logit"], m["burden_floor"][..., None],
-                                       m["burden_ceiling"][..., None])
+    st.burden = arms.burden_from_logit(
+        dec["burden_logit"], m["burden_floor"][..., None], m["burden_ceiling"][..., None]
+    )
     st.relation = dec["relation"]
     st.sanction = dec["sanction"]
 
@@ -305,30 +432,49 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarr
     tau_mem = m["memory_time"][..., None]
     if det:
         st.provocation_memory = provocations.expected_memory_step(
-            st.provocation_memory, view["hazard"], tau_mem, dt)
+            st.provocation_memory, view["hazard"], tau_mem, dt
+        )
         summits = engagement.expected_summits(st.summit_rate, dt)
     else:
-        st.provocation_memory = provocations.memory_step(st.provocation_memory, dec["events"],
-                                                         tau_mem, dt)
-        u = uniforms(seed_for_pairs(seed), "summit",
-                     S.keys[:, None], S.keys[None, :], t)
+        st.provocation_memory = provocations.memory_step(
+            st.provocation_memory, dec["events"], tau_mem, dt
+        )
+        u = uniforms(seed_for_pairs(seed), "summit", S.keys[:, None], S.keys[None, :], t)
         summits = engagement.summits(st.summit_rate, dt, u)
     st.summit_memory = engagement.memory_step(st.summit_memory, summits, tau_mem[..., None], dt)
     st.events_last = dec["events"]
     if not det:
         for where in _runs(lead):
             for i in np.flatnonzero(dec["events"][where] > 0):
-                log.add(where, t, S.dates[t], "provocation", S.codes[i], None,
-                        GOLDSTEIN["provocation"], "endogenous")
+                log.add(
+                    where,
+                    t,
+                    S.dates[t],
+                    "provocation",
+                    S.codes[i],
+                    None,
+                    GOLDSTEIN["provocation"],
+                    "endogenous",
+                )
             for i, j in zip(*np.nonzero(np.triu(summits[where] > 0, 1)), strict=True):
-                log.add(where, t, S.dates[t], "summit", S.codes[i], S.codes[j],
-                        GOLDSTEIN["summit"], "endogenous")
+                log.add(
+                    where,
+                    t,
+                    S.dates[t],
+                    "summit",
+                    S.codes[i],
+                    S.codes[j],
+                    GOLDSTEIN["summit"],
+                    "endogenous",
+                )
 
     # misperception: AR(1) in logs, stationary sd = misperception_i
     if not det:
         keep = np.exp(-dt / m["misperception_persistence"])[..., None, None]
         sd = d["misperception"][..., :, None]
-        eps = normals(seed_for_pairs(seed), "misperception", S.keys[:, None], S.keys[None, :], t + 1)
+        eps = normals(
+            seed_for_pairs(seed), "misperception", S.keys[:, None], S.keys[None, :], t + 1
+        )
         st.misperception = keep * st.misperception + sd * np.sqrt(1.0 - keep**2) * eps
 
     # multilateral measures: scheduled renewals of monitoring, proposals after provocations
@@ -366,8 +512,9 @@ def _vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: 
     sponsors = S.sponsors[target]
     rel = st.relation
     to_sponsors = sanctions.relation_to_sponsors(rel, sponsors)
-    veto = sanctions.vetoes(rel[..., :, target], to_sponsors, st.doctrine["veto_threshold"],
-                            holders)
+    veto = sanctions.vetoes(
+        rel[..., :, target], to_sponsors, st.doctrine["veto_threshold"], holders
+    )
     vetoed = veto.any(axis=-1)
     lead = st.gdp.shape[:-1]
     for where in _runs(lead):
@@ -376,18 +523,42 @@ def _vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: 
                 continue
             if vetoed[where]:
                 for v in np.flatnonzero(veto[where]):
-                    log.add(where, t, S.dates[t], "veto", S.codes[v], S.codes[target],
-                            GOLDSTEIN["veto"], "endogenous", f"{kind} of measures on "
-                            f"{S.codes[target]}")
+                    log.add(
+                        where,
+                        t,
+                        S.dates[t],
+                        "veto",
+                        S.codes[v],
+                        S.codes[target],
+                        GOLDSTEIN["veto"],
+                        "endogenous",
+                        f"{kind} of measures on {S.codes[target]}",
+                    )
             elif kind == "renewal":
                 st.monitoring[where + (target,)] = 1.0
-                log.add(where, t, S.dates[t], "monitoring_restored", None, S.codes[target],
-                        GOLDSTEIN["monitoring_restored"], "endogenous")
+                log.add(
+                    where,
+                    t,
+                    S.dates[t],
+                    "monitoring_restored",
+                    None,
+                    S.codes[target],
+                    GOLDSTEIN["monitoring_restored"],
+                    "endogenous",
+                )
             else:
                 cov = st.coverage[where + (target,)]
                 st.coverage[where + (target,)] = cov + PROPOSAL_STEP * (1.0 - cov)
-                log.add(where, t, S.dates[t], "sanctions_measure", None, S.codes[target],
-                        GOLDSTEIN["sanctions_measure"], "endogenous")
+                log.add(
+                    where,
+                    t,
+                    S.dates[t],
+                    "sanctions_measure",
+                    None,
+                    S.codes[target],
+                    GOLDSTEIN["sanctions_measure"],
+                    "endogenous",
+                )
 
 
 # --------------------------------------------------------------------------- events and paths
@@ -416,28 +587,59 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
             _vote(st, S, ev.vote_target, happens, np.zeros(lead, dtype=bool), t, log)
         for where in _runs(lead):
             if happens[where]:
-                log.add(where, t, S.dates[t], ev.kind, ev.actor, ev.partner, ev.goldstein,
-                        "scheduled", ev.note)
+                log.add(
+                    where,
+                    t,
+                    S.dates[t],
+                    ev.kind,
+                    ev.actor,
+                    ev.partner,
+                    ev.goldstein,
+                    "scheduled",
+                    ev.note,
+                )
     for reaction, fired in pending:
         for verb, ref, value in reaction.ops:
             apply_op(st, S, verb, ref, value, fired, t)
         for where in _runs(lead):
             if fired[where]:
-                log.add(where, t, S.dates[t], "reaction", reaction.actor, None,
-                        reaction.goldstein, "reaction",
-                        reaction.note or f"reaction {reaction.index}")
+                log.add(
+                    where,
+                    t,
+                    S.dates[t],
+                    "reaction",
+                    reaction.actor,
+                    None,
+                    reaction.goldstein,
+                    "reaction",
+                    reaction.note or f"reaction {reaction.index}",
+                )
 
 
-_ACTOR_ARRAYS = {"gdp": "gdp", "warheads": "warheads", "presence": "presence",
-                 "population": "population", "growth": "base_growth", "ppp_factor": "ppp_factor"}
-_DYAD_ARRAYS = {"relation": "relation", "alliance": "alliance", "proximity": "proximity",
-                "sanction": "sanction", "transfer_multiplier": "multiplier",
-                "summit_rate": "summit_rate"}
+_ACTOR_ARRAYS = {
+    "gdp": "gdp",
+    "warheads": "warheads",
+    "presence": "presence",
+    "population": "population",
+    "growth": "base_growth",
+    "ppp_factor": "ppp_factor",
+}
+_DYAD_ARRAYS = {
+    "relation": "relation",
+    "alliance": "alliance",
+    "proximity": "proximity",
+    "sanction": "sanction",
+    "transfer_multiplier": "multiplier",
+    "summit_rate": "summit_rate",
+}
 
 
 def _combine(verb: str, old, value, mask):
-    new = {"set": np.broadcast_to(value, np.shape(old)) if np.ndim(old) else value,
-           "add": old + value, "scale": old * value}[verb]
+    new = {
+        "set": np.broadcast_to(value, np.shape(old)) if np.ndim(old) else value,
+        "add": old + value,
+        "scale": old * value,
+    }[verb]
     return np.where(mask, new, old)
 
 
@@ -463,10 +665,14 @@ def apply_op(st: State, S: Structure, verb: str, ref, value, mask, t: int = 0) -
     elif ref.kind == "actor":
         i = idx[ref.a]
         if ref.field == "war_demand":
-            current = np.where(np.isfinite(st.war_override[..., i]), st.war_override[..., i],
-                               st.war_series[..., t, i])
-            st.war_override[..., i] = np.where(mask, _combine(verb, current, value, True),
-                                               st.war_override[..., i])
+            current = np.where(
+                np.isfinite(st.war_override[..., i]),
+                st.war_override[..., i],
+                st.war_series[..., t, i],
+            )
+            st.war_override[..., i] = np.where(
+                mask, _combine(verb, current, value, True), st.war_override[..., i]
+            )
         elif ref.field == "milex":
             milex = st.burden[..., i] * st.gdp[..., i]
             new_burden = _combine(verb, milex, value, mask) / st.gdp[..., i]
@@ -553,15 +759,28 @@ def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
     """Model, actor and dyad measures at the current state (see sim.measures)."""
     m = st.model
     pw, rp = view["power"], view["regional_power"]
-    a_a, a_b = M.alignment(st.relation, st.alliance, pw, S.in_a, S.in_b,
-                           m["alignment_sharpness"][..., None])
+    a_a, a_b = M.alignment(
+        st.relation, st.alliance, pw, S.in_a, S.in_b, m["alignment_sharpness"][..., None]
+    )
     core = S.in_a | S.in_b
     host = M.true_hostility(st.relation, m["hostility_sharpness"][..., None, None])
-    risk = M.conflict_risk(st.relation, st.alliance, st.proximity, pw, st.warheads,
-                           view["dependence"], host, m["warhead_half"][..., None],
-                           m["risk_base"], m["risk_hostility"], m["risk_parity"],
-                           m["risk_proximity"], m["risk_alliance"], m["risk_nuclear"],
-                           m["risk_interdependence"])
+    risk = M.conflict_risk(
+        st.relation,
+        st.alliance,
+        st.proximity,
+        pw,
+        st.warheads,
+        view["dependence"],
+        host,
+        m["warhead_half"][..., None],
+        m["risk_base"],
+        m["risk_hostility"],
+        m["risk_parity"],
+        m["risk_proximity"],
+        m["risk_alliance"],
+        m["risk_nuclear"],
+        m["risk_interdependence"],
+    )
     potential = view["potential"]
     pot = potential.sum(axis=-1)
     pot_i = pot.sum(axis=-1) + pot.sum(axis=-2)
@@ -580,23 +799,36 @@ def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
         "conflict_risk_any": M.any_dispute(risk, S.key_pairs),
     }
     actor_level = {
-        "gdp": st.gdp, "milex": view["milex"], "defence_share": st.burden,
-        "capability": st.capability, "power": pw, "regional_power": rp,
-        "insecurity": view["insecurity"], "security": 1.0 - view["insecurity"],
-        "threat": view["threat_total"], "cover": view["cover"], "hedging": hedge,
+        "gdp": st.gdp,
+        "milex": view["milex"],
+        "defence_share": st.burden,
+        "capability": st.capability,
+        "power": pw,
+        "regional_power": rp,
+        "insecurity": view["insecurity"],
+        "security": 1.0 - view["insecurity"],
+        "threat": view["threat_total"],
+        "cover": view["cover"],
+        "hedging": hedge,
         "influence": M.influence(st.relation, view["dependence"], pw, m["influence_weight"]),
-        "provocation_memory": st.provocation_memory, "provocation_hazard": view["hazard"],
-        "growth": st.growth, "transfers_in": view["transfers"].sum(axis=-2)
-        + view["technology_flow"].sum(axis=-2),
+        "provocation_memory": st.provocation_memory,
+        "provocation_hazard": view["hazard"],
+        "growth": st.growth,
+        "transfers_in": view["transfers"].sum(axis=-2) + view["technology_flow"].sum(axis=-2),
         "munitions_supplied": view["munitions"].sum(axis=-2),
         "technology": st.technology,
         "sanctions_pressure": np.where(regime, 1.0 - actual_i / safe_pot, np.nan),
         "sanctions_leakage": np.where(regime, unrec_i / safe_pot, np.nan),
     }
     dyad_level = {
-        "relation": st.relation, "alliance": st.alliance, "threat": view["threat"],
-        "credibility": view["credibility"], "transfer": view["transfers"],
-        "sanction": st.sanction, "conflict_risk": risk, "munitions": view["munitions"],
+        "relation": st.relation,
+        "alliance": st.alliance,
+        "threat": view["threat"],
+        "credibility": view["credibility"],
+        "transfer": view["transfers"],
+        "sanction": st.sanction,
+        "conflict_risk": risk,
+        "munitions": view["munitions"],
     }
     return {"model": model_level, "actor": actor_level, "dyad": dyad_level}
 
@@ -620,8 +852,14 @@ def react(st: State, S: Structure, values: dict[str, Any]) -> list:
         cond = reaction_rules.holds(value, r.above, r.below)
         k = r.index
         streak, since, count, fire = reaction_rules.update(
-            st.reaction_streak[..., k], st.reaction_since[..., k], st.reaction_count[..., k],
-            cond, r.for_steps, r.every, r.once)
+            st.reaction_streak[..., k],
+            st.reaction_since[..., k],
+            st.reaction_count[..., k],
+            cond,
+            r.for_steps,
+            r.every,
+            r.once,
+        )
         st.reaction_streak[..., k] = streak
         st.reaction_since[..., k] = since
         st.reaction_count[..., k] = count

@@ -28,11 +28,15 @@ def logit_from_burden(s, floor, ceiling):
     return np.log(u) - np.log1p(-u)
 
 
-def burden_logit_step(z, burden, reference_burden, insecurity, tolerance, threat_sensitivity,
-                      fatigue, grievance, dt):
+def burden_logit_step(
+    z, burden, reference_burden, insecurity, tolerance, threat_sensitivity, fatigue, grievance, dt
+):
     """One Richardson step of the burden logit; all arrays (..., N)."""
-    drive = (threat_sensitivity * (insecurity - tolerance)
-             - fatigue * (burden / reference_burden - 1.0) + grievance)
+    drive = (
+        threat_sensitivity * (insecurity - tolerance)
+        - fatigue * (burden / reference_burden - 1.0)
+        + grievance
+    )
     return z + dt * drive
 
 

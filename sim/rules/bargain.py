@@ -58,12 +58,27 @@ def pipeline_step(pipeline, inflow, lag, dt):
     return new, outflow
 
 
-def arms_transfers(willingness_i, capacity_i, milex_i, relation, alliance, multiplier,
-                   insecurity, tolerance, milex, sharpness):
+def arms_transfers(
+    willingness_i,
+    capacity_i,
+    milex_i,
+    relation,
+    alliance,
+    multiplier,
+    insecurity,
+    tolerance,
+    milex,
+    sharpness,
+):
     """transfer[..., i, j], USD bn per year, within each donor's capacity."""
     need = np.maximum(0.0, insecurity - tolerance) * milex  # (..., N) by recipient j
-    raw = (willingness_i[..., :, None] * sigmoid(sharpness * relation) * alliance
-           * multiplier * need[..., None, :])
+    raw = (
+        willingness_i[..., :, None]
+        * sigmoid(sharpness * relation)
+        * alliance
+        * multiplier
+        * need[..., None, :]
+    )
     total = raw.sum(axis=-1)
     cap = capacity_i * milex_i
     scale = smooth_min(total, cap) / np.where(total > 0, total, 1.0)

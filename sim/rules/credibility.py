@@ -16,12 +16,25 @@ import numpy as np
 from .common import sigmoid
 
 
-def credibility(alliance, presence_k, vulnerability_k, provocation_memory_i, base, w_alliance,
-                w_presence, w_vulnerability, w_provocation):
+def credibility(
+    alliance,
+    presence_k,
+    vulnerability_k,
+    provocation_memory_i,
+    base,
+    w_alliance,
+    w_presence,
+    w_vulnerability,
+    w_provocation,
+):
     """(..., N, N) credibility[k, i] of patron k's commitment to client i."""
-    logit = (base + w_alliance * alliance + w_presence * presence_k[..., :, None]
-             - w_vulnerability * vulnerability_k[..., :, None]
-             - w_provocation * provocation_memory_i[..., None, :])
+    logit = (
+        base
+        + w_alliance * alliance
+        + w_presence * presence_k[..., :, None]
+        - w_vulnerability * vulnerability_k[..., :, None]
+        - w_provocation * provocation_memory_i[..., None, :]
+    )
     return sigmoid(logit)
 
 

@@ -15,8 +15,17 @@ def reference_capability(world_milex, depreciation, world_milex_growth):
     return world_milex / (depreciation + world_milex_growth)
 
 
-def power(gdp, capability, population, world_gdp, world_capability, world_population,
-          weight_gdp, weight_military, weight_population):
+def power(
+    gdp,
+    capability,
+    population,
+    world_gdp,
+    world_capability,
+    world_population,
+    weight_gdp,
+    weight_military,
+    weight_population,
+):
     """Composite power: mean of the shares of world GDP, capability and population.
 
     Parameters
@@ -30,8 +39,11 @@ def power(gdp, capability, population, world_gdp, world_capability, world_popula
     (..., N) power shares (dimensionless).
     """
     total = weight_gdp + weight_military + weight_population
-    return (weight_gdp * gdp / world_gdp + weight_military * capability / world_capability
-            + weight_population * population / world_population) / total
+    return (
+        weight_gdp * gdp / world_gdp
+        + weight_military * capability / world_capability
+        + weight_population * population / world_population
+    ) / total
 
 
 def regional_power(power_share, presence):

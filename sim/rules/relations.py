@@ -49,10 +49,29 @@ def trade_dependence(flows):
     return bilateral / np.where(total > 0, total, 1.0)[..., None]
 
 
-def forcings(relation_ij, relation_ji, bias_i, baseline_ij, tau_ij, shared_ij, dependence_ij,
-             sanction_ji, proximity_ij, memory_j, summit_ij, reciprocity, forgiveness,
-             baseline_pull, shared_threat_weight, threat_response, trade_affinity,
-             sanction_resentment, provocation_sensitivity, summit_warmth, sharpness):
+def forcings(
+    relation_ij,
+    relation_ji,
+    bias_i,
+    baseline_ij,
+    tau_ij,
+    shared_ij,
+    dependence_ij,
+    sanction_ji,
+    proximity_ij,
+    memory_j,
+    summit_ij,
+    reciprocity,
+    forgiveness,
+    baseline_pull,
+    shared_threat_weight,
+    threat_response,
+    trade_affinity,
+    sanction_resentment,
+    provocation_sensitivity,
+    summit_warmth,
+    sharpness,
+):
     """Cooperative and hostile forcings (F+, F-) >= 0 on attitudes r_ij, per year.
 
     Arrays are (..., I, N) for rows i of the attitude matrix; doctrine arguments are
@@ -62,14 +81,20 @@ def forcings(relation_ij, relation_ji, bias_i, baseline_ij, tau_ij, shared_ij, d
     target = perceived * (1.0 - forgiveness[..., None] * sigmoid(-sharpness * perceived))
     rho = reciprocity[..., None]
     pull = baseline_pull[..., None]
-    up = (rho * (1.0 + target) / 2.0 + pull * (1.0 + baseline_ij) / 2.0
-          + shared_threat_weight[..., None] * shared_ij
-          + trade_affinity[..., None] * dependence_ij
-          + summit_warmth[..., None] * summit_ij)
-    down = (rho * (1.0 - target) / 2.0 + pull * (1.0 - baseline_ij) / 2.0
-            + threat_response[..., None] * tau_ij
-            + sanction_resentment[..., None] * sanction_ji
-            + provocation_sensitivity[..., None] * proximity_ij * memory_j[..., None, :])
+    up = (
+        rho * (1.0 + target) / 2.0
+        + pull * (1.0 + baseline_ij) / 2.0
+        + shared_threat_weight[..., None] * shared_ij
+        + trade_affinity[..., None] * dependence_ij
+        + summit_warmth[..., None] * summit_ij
+    )
+    down = (
+        rho * (1.0 - target) / 2.0
+        + pull * (1.0 - baseline_ij) / 2.0
+        + threat_response[..., None] * tau_ij
+        + sanction_resentment[..., None] * sanction_ji
+        + provocation_sensitivity[..., None] * proximity_ij * memory_j[..., None, :]
+    )
     return up, down
 
 

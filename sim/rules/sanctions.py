@@ -14,8 +14,6 @@ firing.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .common import relax_unit, sigmoid
 
 GATE_SHARPNESS = 8.0
@@ -23,8 +21,9 @@ GATE_SHARPNESS = 8.0
 
 def gate(hostility_ij, memory_j, hostility_threshold, memory_threshold):
     """Smooth trigger g[..., i, j] in (0, 1)."""
-    return (sigmoid(GATE_SHARPNESS * (hostility_ij - hostility_threshold))
-            * sigmoid(GATE_SHARPNESS * (memory_j[..., None, :] - memory_threshold)))
+    return sigmoid(GATE_SHARPNESS * (hostility_ij - hostility_threshold)) * sigmoid(
+        GATE_SHARPNESS * (memory_j[..., None, :] - memory_threshold)
+    )
 
 
 def unilateral_forcings(gate_ij, propensity_i, decay_i):

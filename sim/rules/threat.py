@@ -17,13 +17,25 @@ import numpy as np
 from .common import softplus
 
 
-def offence(warheads, provocation_memory, technology, capability, warhead_offence,
-            warhead_half, provocation_offence, technology_offence):
+def offence(
+    warheads,
+    provocation_memory,
+    technology,
+    capability,
+    warhead_offence,
+    warhead_half,
+    provocation_offence,
+    technology_offence,
+):
     """Offensive-capability multiplier (>= 1) of each actor, (..., N)."""
     nuclear = warheads / (warheads + warhead_half)
     tech = technology / np.maximum(capability, 1e-9)
-    return 1.0 + warhead_offence * nuclear + provocation_offence * provocation_memory + (
-        technology_offence * tech)
+    return (
+        1.0
+        + warhead_offence * nuclear
+        + provocation_offence * provocation_memory
+        + (technology_offence * tech)
+    )
 
 
 def hostility(relation, bias, sharpness):

@@ -23,8 +23,17 @@ import numpy as np
 from .common import sigmoid
 
 
-def effective_compliance(compliance_i, monitoring_t, relation, sponsors, monitoring_floor,
-                         sharpness, midpoint, erosion, years_since):
+def effective_compliance(
+    compliance_i,
+    monitoring_t,
+    relation,
+    sponsors,
+    monitoring_floor,
+    sharpness,
+    midpoint,
+    erosion,
+    years_since,
+):
     """ec[..., i, T]: how fully i enforces the regime on T (0 where T has no regime).
 
     Parameters
@@ -40,9 +49,12 @@ def effective_compliance(compliance_i, monitoring_t, relation, sponsors, monitor
     to_coalition = (relation @ weights.T) / np.where(count > 0, count, 1.0)  # (..., i, T)
     gap = to_coalition - relation
     monitor = monitoring_floor + (1.0 - monitoring_floor) * monitoring_t
-    return (compliance_i[..., :, None] * monitor[..., None, :]
-            * sigmoid(sharpness * (gap - midpoint))
-            * np.exp(-erosion * years_since)[..., None, :])
+    return (
+        compliance_i[..., :, None]
+        * monitor[..., None, :]
+        * sigmoid(sharpness * (gap - midpoint))
+        * np.exp(-erosion * years_since)[..., None, :]
+    )
 
 
 def pass_through(coverage, compliance_matrix):
@@ -86,8 +98,11 @@ def diversion(blocked, compliance_matrix, proximity, share):
     into_t = blocked.sum(axis=-3)  # (..., T, C): blocked exports to T
     from_t = blocked.sum(axis=-2)  # (..., T, C): blocked exports from T
     diverted_to = share[..., None, None, None] * w_norm[..., :, :, None] * into_t[..., None, :, :]
-    diverted_from = share[..., None, None, None] * np.swapaxes(w_norm, -1, -2)[..., :, :, None] * (
-        from_t[..., :, None, :])
+    diverted_from = (
+        share[..., None, None, None]
+        * np.swapaxes(w_norm, -1, -2)[..., :, :, None]
+        * (from_t[..., :, None, :])
+    )
     return diverted_to + diverted_from
 
 
@@ -97,14 +112,26 @@ def relax_flows(flows, target, rate, dt):
     return target + (flows - target) * keep
 
 
-def growth_rate(base_growth, lost_share, lost_share0, evasion_share, evasion_share0, burden,
-                burden0, endogenous, trade_loss_elasticity, evasion_premium, guns_butter):
+def growth_rate(
+    base_growth,
+    lost_share,
+    lost_share0,
+    evasion_share,
+    evasion_share0,
+    burden,
+    burden0,
+    endogenous,
+    trade_loss_elasticity,
+    evasion_premium,
+    guns_butter,
+):
     """Effective real growth per year (before shocks), (..., N).
 
     lost_share and evasion_share are trade lost and trade unrecorded as shares of
     GDP; the effects count relative to the start and apply where ``endogenous``.
     """
-    effect = (-trade_loss_elasticity[..., None] * (lost_share - lost_share0)
-              - evasion_premium[..., None] * (evasion_share - evasion_share0))
+    effect = -trade_loss_elasticity[..., None] * (lost_share - lost_share0) - evasion_premium[
+        ..., None
+    ] * (evasion_share - evasion_share0)
     drag = -guns_butter[..., None] * (burden - burden0)
     return base_growth + np.where(endogenous, effect, 0.0) + drag
