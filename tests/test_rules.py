@@ -1,0 +1,1097 @@
+"""The pure rules (sim/rules, sim/measures.py): stacked blocks equal slices; documented behaviour.
+
+DESIGN §6: every rule takes arrays whose leading dimensions are free, so one run's
+rows in the mesa model and a (runs x actors) block in the batch engine give the
+same numbers.  Each rule is run here on a random but valid (R, N, ...) block and on
+each run slice alone, and must agree exactly; the per-row rules also on each actor
+row.  Then the behaviours the docstrings promise: scale invariance of insecurity,
+bounded updates that never leave their interval, monotone event draws, a smooth
+minimum below the minimum, and relaxations exact over any step length.
+"""
+
+from __future__ import annotations
+
+import inspect
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from model_fixtures import baseline, one_step
+
+from sim import measures
+from sim import step as dynamics
+from sim.model import GeoModel
+from sim.rules import (
+    arms,
+    bargain,
+    common,
+    credibility,
+    engagement,
+    power,
+    provocations,
+    reactions,
+    relations,
+    sanctions,
+    threat,
+    trade,
+)
+
+RULE_MODULES = [
+    arms,
+    bargain,
+    common,
+    credibility,
+    engagement,
+    power,
+    provocations,
+    reactions,
+    relations,
+    sanctions,
+    threat,
+    trade,
+    measures,
+]
+EXEMPT = {
+    "common.off_diagonal": "takes only N and has no leading dimensions",
+}
+RUNS = 3
+CATEGORIES = 5
+SIZES = [1, 2, 6, 13]  # 13 > 8 actors exercises numpy's unrolled and pairwise sums
+
+
+class Block:
+    """Random valid inputs with a leading run dimension R (seeded, never global)."""
+
+    def __init__(self, rng: np.random.Generator, n: int):
+        self.rng, self.n = rng, n
+
+    def run(self, lo=0.0, hi=1.0, trailing=0):
+        """A per-run parameter, shape (R,) + (1,) * trailing (as sim.step passes them)."""
+        return self.rng.uniform(lo, hi, (RUNS,) + (1,) * trailing)
+
+    def actor(self, lo=0.0, hi=1.0, zeros=0.0):
+        return self._draw((RUNS, self.n), lo, hi, zeros)
+
+    def dyad(self, lo=0.0, hi=1.0, zeros=0.0, diagonal=None):
+        x = self._draw((RUNS, self.n, self.n), lo, hi, zeros)
+        if diagonal is not None:
+            x[:, np.arange(self.n), np.arange(self.n)] = diagonal
+        return x
+
+    def flow(self, lo=0.0, hi=10.0, zeros=0.3):
+        x = self._draw((RUNS, self.n, self.n, CATEGORIES), lo, hi, zeros)
+        x[:, np.arange(self.n), np.arange(self.n), :] = 0.0
+        return x
+
+    def cat(self, lo=0.0, hi=1.0, zeros=0.3):
+        return self._draw((RUNS, self.n, CATEGORIES), lo, hi, zeros)
+
+    def mask(self, shape, p=0.5):
+        return self.rng.uniform(size=shape) < p
+
+    def _draw(self, shape, lo, hi, zeros):
+        x = self.rng.uniform(lo, hi, shape)
+        if zeros:
+            x = np.where(self.rng.uniform(size=shape) < zeros, 0.0, x)
+        return x
+
+
+@dataclass
+class Case:
+    """A rule, how to build its block inputs, and which inputs are shared by all runs."""
+
+    func: Callable[..., Any]
+    build: Callable[[Block], tuple[dict[str, Any], dict[str, Any]]]
+
+
+def _signed(b: Block):
+    return b.dyad(-0.98, 0.98, diagonal=0.0)
+
+
+CASES: dict[str, Case] = {
+    # common
+    "common.sigmoid": Case(common.sigmoid, lambda b: ({"x": b.dyad(-50, 50)}, {})),
+    "common.softplus": Case(
+        common.softplus, lambda b: ({"x": b.dyad(-3, 3), "sharpness": b.run(1, 10, 2)}, {})
+    ),
+    "common.smooth_min": Case(
+        common.smooth_min, lambda b: ({"a": b.dyad(0, 5, 0.2), "b": b.dyad(0, 5, 0.2)}, {})
+    ),
+    "common.relax_signed": Case(
+        common.relax_signed,
+        lambda b: (
+            {"x": _signed(b), "up": b.dyad(0, 3, 0.2), "down": b.dyad(0, 3, 0.2)},
+            {"dt": 0.25},
+        ),
+    ),
+    "common.relax_unit": Case(
+        common.relax_unit,
+        lambda b: (
+            {"x": b.dyad(0.01, 0.99), "up": b.dyad(0, 3, 0.2), "down": b.dyad(0, 3, 0.2)},
+            {"dt": 0.25},
+        ),
+    ),
+    "common.signed_offsets": Case(
+        common.signed_offsets,
+        lambda b: ({"x0": _signed(b), "up": b.dyad(0, 3, 0.2), "down": b.dyad(0, 3, 0.2)}, {}),
+    ),
+    "common.unit_offsets": Case(
+        common.unit_offsets,
+        lambda b: (
+            {"x0": b.dyad(0.001, 0.99), "up": b.dyad(0, 3, 0.2), "down": b.dyad(0, 3, 0.2)},
+            {},
+        ),
+    ),
+    "common.decay_factor": Case(
+        common.decay_factor, lambda b: ({"time_constant": b.actor(0.25, 3)}, {"dt": 0.25})
+    ),
+    "common.event_probability": Case(
+        common.event_probability, lambda b: ({"hazard": b.actor(0, 10, 0.2)}, {"dt": 0.25})
+    ),
+    # power
+    "power.reference_capability": Case(
+        power.reference_capability,
+        lambda b: (
+            {
+                "world_milex": b.run(1000, 3000),
+                "depreciation": b.run(0.05, 0.15),
+                "world_milex_growth": b.run(-0.02, 0.1),
+            },
+            {},
+        ),
+    ),
+    "power.power": Case(
+        power.power,
+        lambda b: (
+            {
+                "gdp": b.actor(1, 3e4),
+                "capability": b.actor(1, 1e4),
+                "population": b.actor(1, 1500),
+                "world_gdp": b.run(1e5, 2e5, 1),
+                "world_capability": b.run(1e4, 5e4, 1),
+                "world_population": b.run(7e3, 9e3, 1),
+                "weight_gdp": b.run(0, 1, 1),
+                "weight_military": b.run(0.1, 1, 1),
+                "weight_population": b.run(0, 1, 1),
+            },
+            {},
+        ),
+    ),
+    "power.regional_power": Case(
+        power.regional_power,
+        lambda b: ({"power_share": b.actor(0, 0.3), "presence": b.actor(0, 1)}, {}),
+    ),
+    "power.initial_capability": Case(
+        power.initial_capability,
+        lambda b: (
+            {
+                "milex": b.actor(1, 1000),
+                "ppp_factor": b.actor(0.5, 4),
+                "depreciation": b.run(0.05, 0.15, 1),
+                "milex_growth": b.actor(-0.1, 0.3),
+            },
+            {},
+        ),
+    ),
+    # threat
+    "threat.offence": Case(
+        threat.offence,
+        lambda b: (
+            {
+                "warheads": b.actor(0, 6000, 0.4),
+                "provocation_memory": b.actor(0, 5, 0.4),
+                "technology": b.actor(0, 10, 0.4),
+                "capability": b.actor(0, 1e4, 0.1),
+                "warhead_offence": b.run(0, 3, 1),
+                "warhead_half": b.run(10, 500, 1),
+                "provocation_offence": b.run(0, 0.5, 1),
+                "technology_offence": b.run(0, 5, 1),
+            },
+            {},
+        ),
+    ),
+    "threat.hostility": Case(
+        threat.hostility,
+        lambda b: (
+            {"relation": _signed(b), "bias": b.actor(-0.5, 0.5), "sharpness": b.run(1, 10, 2)},
+            {},
+        ),
+    ),
+    "threat.threat_matrix": Case(
+        threat.threat_matrix,
+        lambda b: (
+            {
+                "hostility_matrix": b.dyad(0, 2),
+                "proximity": b.dyad(0, 1, 0.3),
+                "offence_j": b.actor(1, 3),
+                "regional_power_j": b.actor(0, 0.2),
+                "misperception": b.dyad(0.5, 1.5),
+            },
+            {},
+        ),
+    ),
+    "threat.cover": Case(
+        threat.cover,
+        lambda b: (
+            {
+                "credibility": b.dyad(0, 1),
+                "alliance": b.dyad(0, 1, 0.5, diagonal=0.0),
+                "regional_power_k": b.actor(0, 0.2),
+            },
+            {},
+        ),
+    ),
+    "threat.insecurity": Case(
+        threat.insecurity,
+        lambda b: (
+            {
+                "threat_total": b.actor(0, 0.5, 0.2),
+                "own_power": b.actor(0, 0.2, 0.1),
+                "cover_total": b.actor(0, 0.2, 0.3),
+                "exponent": b.run(0.5, 2, 1),
+            },
+            {},
+        ),
+    ),
+    # credibility
+    "credibility.credibility": Case(
+        credibility.credibility,
+        lambda b: (
+            {
+                "alliance": b.dyad(0, 1, 0.5, diagonal=0.0),
+                "presence_k": b.actor(0, 1),
+                "vulnerability_k": b.actor(0, 1),
+                "provocation_memory_i": b.actor(0, 5, 0.5),
+                "base": b.run(-3, 1, 2),
+                "w_alliance": b.run(0, 5, 2),
+                "w_presence": b.run(0, 5, 2),
+                "w_vulnerability": b.run(0, 5, 2),
+                "w_provocation": b.run(0, 2, 2),
+            },
+            {},
+        ),
+    ),
+    "credibility.hedging": Case(
+        credibility.hedging,
+        lambda b: (
+            {
+                "insecurity_i": b.actor(0, 1),
+                "credibility": b.dyad(0, 1),
+                "alliance": b.dyad(0, 1, 0.6, diagonal=0.0),
+            },
+            {},
+        ),
+    ),
+    # arms
+    "arms.burden_from_logit": Case(
+        arms.burden_from_logit,
+        lambda b: (
+            {"z": b.actor(-8, 8), "floor": b.run(0, 0.01, 1), "ceiling": b.run(0.2, 0.6, 1)},
+            {},
+        ),
+    ),
+    "arms.logit_from_burden": Case(
+        arms.logit_from_burden,
+        lambda b: (
+            {"s": b.actor(0.011, 0.19), "floor": b.run(0, 0.01, 1), "ceiling": b.run(0.2, 0.6, 1)},
+            {},
+        ),
+    ),
+    "arms.burden_logit_step": Case(
+        arms.burden_logit_step,
+        lambda b: (
+            {
+                "z": b.actor(-5, 0),
+                "burden": b.actor(0.005, 0.2),
+                "reference_burden": b.actor(0.005, 0.2),
+                "insecurity": b.actor(0, 1),
+                "tolerance": b.actor(0, 1),
+                "threat_sensitivity": b.actor(0, 5),
+                "fatigue": b.actor(0, 3),
+                "grievance": b.actor(-0.5, 0.5),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    "arms.capability_step": Case(
+        arms.capability_step,
+        lambda b: (
+            {
+                "capability": b.actor(0, 1e4),
+                "inflow": b.actor(-10, 1000),
+                "depreciation": b.run(0.05, 0.15, 1),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    # bargain
+    "bargain.munitions": Case(
+        bargain.munitions,
+        lambda b: (
+            {
+                "war_demand_p": b.actor(0, 5, 0.6),
+                "capacity_c": b.actor(0, 20, 0.5),
+                "relation": _signed(b),
+                "multiplier": b.dyad(0, 3, 0.2, diagonal=1.0),
+                "sharpness": b.run(1, 10, 2),
+            },
+            {},
+        ),
+    ),
+    "bargain.technology": Case(
+        bargain.technology,
+        lambda b: (
+            {
+                "munitions_pc": b.dyad(0, 3, 0.5, diagonal=0.0),
+                "war_demand_p": b.actor(0, 5, 0.5),
+                "multiplier": b.dyad(0, 3, 0.2, diagonal=1.0),
+                "ratio": b.run(0, 0.5),
+                "leverage": b.run(0, 3),
+            },
+            {},
+        ),
+    ),
+    "bargain.pipeline_step": Case(
+        bargain.pipeline_step,
+        lambda b: (
+            {
+                "pipeline": b.actor(0, 3, 0.3),
+                "inflow": b.actor(0, 2, 0.3),
+                "lag": b.run(0.25, 3, 1),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    "bargain.arms_transfers": Case(
+        bargain.arms_transfers,
+        lambda b: (
+            {
+                "willingness_i": b.actor(0, 1),
+                "capacity_i": b.actor(0, 0.3),
+                "milex_i": b.actor(1, 1000),
+                "relation": _signed(b),
+                "alliance": b.dyad(0, 1, 0.5, diagonal=0.0),
+                "multiplier": b.dyad(0, 3, 0.2, diagonal=1.0),
+                "insecurity": b.actor(0, 1),
+                "tolerance": b.actor(0, 1),
+                "milex": b.actor(1, 1000),
+                "sharpness": b.run(1, 10, 2),
+            },
+            {},
+        ),
+    ),
+    # engagement
+    "engagement.summits": Case(
+        engagement.summits,
+        lambda b: (
+            {"summit_rate": b.dyad(0, 4, 0.5, diagonal=0.0), "uniforms_upper": b.dyad(0, 1)},
+            {"dt": 0.25},
+        ),
+    ),
+    "engagement.memory_step": Case(
+        engagement.memory_step,
+        lambda b: (
+            {
+                "memory": b.dyad(0, 3, 0.5),
+                "events": b.dyad(0, 1, 0.7),
+                "time_constant": b.run(0.25, 3, 2),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    "engagement.expected_summits": Case(
+        engagement.expected_summits,
+        lambda b: ({"summit_rate": b.dyad(0, 4, 0.5, diagonal=0.0)}, {"dt": 0.25}),
+    ),
+    # provocations
+    "provocations.leverage": Case(
+        provocations.leverage,
+        lambda b: ({"imports_by_supplier": b.dyad(0, 50, 0.4, diagonal=0.0)}, {}),
+    ),
+    "provocations.restraint": Case(
+        provocations.restraint,
+        lambda b: ({"stability_k": b.actor(0, 1), "leverage_ki": b.dyad(0, 1, 0.4)}, {}),
+    ),
+    "provocations.hazard": Case(
+        provocations.hazard,
+        lambda b: (
+            {
+                "base": b.actor(0, 12, 0.3),
+                "boldness": b.actor(0, 5),
+                "cover_share": b.actor(0, 1),
+                "insecurity": b.actor(0, 1),
+                "restraint_i": b.actor(0, 1),
+            },
+            {},
+        ),
+    ),
+    "provocations.occurs": Case(
+        provocations.occurs,
+        lambda b: ({"hazard_i": b.actor(0, 12, 0.3), "uniforms": b.actor(0, 1)}, {"dt": 0.25}),
+    ),
+    "provocations.memory_step": Case(
+        provocations.memory_step,
+        lambda b: (
+            {
+                "memory": b.actor(0, 5),
+                "events": b.actor(0, 1, 0.7),
+                "time_constant": b.run(0.25, 3, 1),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    "provocations.expected_memory_step": Case(
+        provocations.expected_memory_step,
+        lambda b: (
+            {
+                "memory": b.actor(0, 5),
+                "hazard_i": b.actor(0, 12),
+                "time_constant": b.run(0.25, 3, 1),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    # reactions (counters per reaction: the actor axis stands for the reactions here)
+    "reactions.holds": Case(
+        reactions.holds,
+        lambda b: (
+            {"value": np.where(b.mask((RUNS, b.n), 0.2), np.nan, b.actor(-1, 1))},
+            {"above": -0.2, "below": 0.6},
+        ),
+    ),
+    "reactions.update": Case(
+        reactions.update,
+        lambda b: (
+            {
+                "streak": b.rng.integers(0, 4, (RUNS, b.n)),
+                "since_fired": b.rng.integers(0, 6, (RUNS, b.n)),
+                "fired_count": b.rng.integers(0, 2, (RUNS, b.n)),
+                "condition": b.mask((RUNS, b.n)),
+            },
+            {"for_steps": 2, "every": 3, "once": True},
+        ),
+    ),
+    # relations
+    "relations.threat_shares": Case(
+        relations.threat_shares,
+        lambda b: (
+            {
+                "threat": b.dyad(0, 0.2, 0.3, diagonal=0.0),
+                "own_power": b.actor(0, 0.2),
+                "cover_total": b.actor(0, 0.2, 0.3),
+            },
+            {},
+        ),
+    ),
+    "relations.shared_threat": Case(
+        relations.shared_threat,
+        lambda b: (
+            {"tau_rows": (tau := b.dyad(0, 0.5, 0.3, diagonal=0.0)), "tau": tau.copy()},
+            {},
+        ),
+    ),
+    "relations.trade_dependence": Case(
+        relations.trade_dependence, lambda b: ({"flows": b.flow()}, {})
+    ),
+    "relations.forcings": Case(relations.forcings, lambda b: (_forcing_inputs(b), {})),
+    "relations.step": Case(
+        relations.step,
+        lambda b: (
+            {
+                "relation_ij": _signed(b),
+                "up": b.dyad(0, 3, 0.2),
+                "down": b.dyad(0, 3, 0.2),
+                "offset_up": b.dyad(0, 0.5, 0.5),
+                "offset_down": b.dyad(0, 0.5, 0.5),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    # sanctions
+    "sanctions.gate": Case(
+        sanctions.gate,
+        lambda b: (
+            {
+                "hostility_ij": b.dyad(0, 2),
+                "memory_j": b.actor(0, 5, 0.3),
+                "hostility_threshold": b.run(0, 1, 2),
+                "memory_threshold": b.run(0, 3, 2),
+            },
+            {},
+        ),
+    ),
+    "sanctions.unilateral_forcings": Case(
+        sanctions.unilateral_forcings,
+        lambda b: (
+            {
+                "gate_ij": b.dyad(0, 1),
+                "propensity_i": b.actor(0, 2),
+                "decay_i": b.actor(0.02, 1),
+            },
+            {},
+        ),
+    ),
+    "sanctions.unilateral_step": Case(
+        sanctions.unilateral_step,
+        lambda b: (
+            {
+                "sanction": b.dyad(0.001, 0.99),
+                "up": b.dyad(0, 2, 0.2),
+                "down": b.dyad(0, 1, 0.2),
+                "offset_up": b.dyad(0, 0.5, 0.5),
+                "offset_down": b.dyad(0, 0.5, 0.5),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    "sanctions.vetoes": Case(
+        sanctions.vetoes,
+        lambda b: (
+            {
+                "relation_vt": b.actor(-1, 1),
+                "relation_to_sponsors_v": b.actor(-1, 1),
+                "threshold_v": b.actor(-0.5, 1.5),
+            },
+            {"holders": b.mask(b.n)},
+        ),
+    ),
+    "sanctions.relation_to_sponsors": Case(
+        sanctions.relation_to_sponsors,
+        lambda b: ({"relation": _signed(b)}, {"sponsors_mask": b.mask(b.n)}),
+    ),
+    # trade
+    "trade.effective_compliance": Case(
+        trade.effective_compliance,
+        lambda b: (
+            {
+                "compliance_i": b.actor(0, 1),
+                "monitoring_t": b.actor(0, 1, 0.5),
+                "relation": _signed(b),
+                "monitoring_floor": b.run(0, 1, 1),
+                "sharpness": b.run(1, 10, 2),
+                "erosion": b.run(0, 0.1, 1),
+            },
+            {
+                "sponsors": b.mask((b.n, b.n)) & ~np.eye(b.n, dtype=bool),
+                "midpoint": -1.0,
+                "years_since": b.rng.uniform(0, 20, b.n),
+            },
+        ),
+    ),
+    "trade.pass_through": Case(
+        trade.pass_through,
+        lambda b: ({"coverage": b.cat(), "compliance_matrix": b.dyad(0, 1, 0.5)}, {}),
+    ),
+    "trade.unilateral_bite": Case(
+        trade.unilateral_bite, lambda b: ({"sanction": b.dyad(0, 1, 0.5, diagonal=0.0)}, {})
+    ),
+    "trade.potential": Case(
+        trade.potential,
+        lambda b: (
+            {
+                "base_potential": b.flow(),
+                "relation": _signed(b),
+                "base_relation": _signed(b),
+                "elasticity": b.run(0, 3),
+                "bite": b.dyad(0, 1, 0.5),
+            },
+            {},
+        ),
+    ),
+    "trade.diversion": Case(
+        trade.diversion,
+        lambda b: (
+            {
+                "blocked": b.flow(0, 5, 0.5),
+                "compliance_matrix": b.dyad(0, 1, 0.3),
+                "proximity": b.dyad(0, 1, 0.3, diagonal=0.0),
+                "share": b.run(0, 1),
+            },
+            {},
+        ),
+    ),
+    "trade.relax_flows": Case(
+        trade.relax_flows,
+        lambda b: ({"flows": b.flow(), "target": b.flow(), "rate": b.run(0.2, 4)}, {"dt": 0.25}),
+    ),
+    "trade.growth_rate": Case(
+        trade.growth_rate,
+        lambda b: (
+            {
+                "base_growth": b.actor(-0.1, 0.1),
+                "lost_share": b.actor(0, 0.5),
+                "lost_share0": b.actor(0, 0.5),
+                "evasion_share": b.actor(0, 0.2),
+                "evasion_share0": b.actor(0, 0.2),
+                "burden": b.actor(0.005, 0.3),
+                "burden0": b.actor(0.005, 0.3),
+                "trade_loss_elasticity": b.run(0, 1),
+                "evasion_premium": b.run(0, 0.5),
+                "guns_butter": b.run(0, 1),
+            },
+            {"endogenous": b.mask(b.n)},
+        ),
+    ),
+    # measures
+    "measures.alignment": Case(
+        measures.alignment,
+        lambda b: (
+            {
+                "relation": _signed(b),
+                "alliance": b.dyad(0, 1, 0.6, diagonal=0.0),
+                "power": b.actor(0, 0.2),
+                "sharpness": b.run(0.5, 10, 1),
+            },
+            _poles(b.n),
+        ),
+    ),
+    "measures.balance": Case(
+        measures.balance,
+        lambda b: (
+            {
+                "regional_power": b.actor(0, 0.2),
+                "align_a": b.actor(0, 0.5),
+                "align_b": b.actor(0, 0.5),
+            },
+            {"members": b.mask(b.n, 0.7)},
+        ),
+    ),
+    "measures.true_hostility": Case(
+        measures.true_hostility,
+        lambda b: ({"relation": _signed(b), "sharpness": b.run(1, 10, 2)}, {}),
+    ),
+    "measures.tension": Case(
+        measures.tension,
+        lambda b: (
+            {
+                "power": b.actor(0, 0.2),
+                "proximity": b.dyad(0, 1, 0.3, diagonal=0.0),
+                "hostility_matrix": b.dyad(0, 2),
+            },
+            {},
+        ),
+    ),
+    "measures.conflict_risk": Case(
+        measures.conflict_risk,
+        lambda b: (
+            {
+                "relation": _signed(b),
+                "alliance": b.dyad(0, 1, 0.6, diagonal=0.0),
+                "proximity": b.dyad(0, 1, 0.3, diagonal=0.0),
+                "power": b.actor(0, 0.2),
+                "warheads": b.actor(0, 6000, 0.5),
+                "dependence": b.dyad(0, 1, 0.3),
+                "hostility_matrix": b.dyad(0, 2),
+                "warhead_half": b.run(10, 500, 1),
+                "base": b.run(-8, -2),
+                "w_hostility": b.run(0, 6),
+                "w_parity": b.run(0, 4),
+                "w_proximity": b.run(0, 4),
+                "w_alliance": b.run(0, 3),
+                "w_nuclear": b.run(0, 3),
+                "w_interdependence": b.run(0, 3),
+            },
+            {},
+        ),
+    ),
+    "measures.any_dispute": Case(
+        measures.any_dispute,
+        lambda b: (
+            {"risk": b.dyad(0, 1, diagonal=0.0)},
+            {"pairs": [(0, b.n - 1), (b.n - 1, 0)] if b.n > 1 else []},
+        ),
+    ),
+    "measures.influence": Case(
+        measures.influence,
+        lambda b: (
+            {
+                "relation": _signed(b),
+                "dependence": b.dyad(0, 1, 0.3),
+                "power": b.actor(0, 0.2),
+                "weight": b.run(0, 1),
+            },
+            {},
+        ),
+    ),
+}
+
+
+def _poles(n: int) -> dict[str, np.ndarray]:
+    in_a = np.zeros(n, dtype=bool)
+    in_b = np.zeros(n, dtype=bool)
+    in_a[0] = True
+    in_b[1 : max(2, n // 2 + 1)] = n > 1
+    return {"in_a": in_a, "in_b": in_b[:n]}
+
+
+def _forcing_inputs(b: Block) -> dict[str, np.ndarray]:
+    relation = _signed(b)
+    return {
+        "relation_ij": relation,
+        "relation_ji": np.swapaxes(relation, -1, -2).copy(),
+        "bias_i": b.actor(-0.5, 0.5),
+        "baseline_ij": _signed(b),
+        "tau_ij": b.dyad(0, 0.5, 0.3, diagonal=0.0),
+        "shared_ij": b.dyad(0, 0.5, 0.3),
+        "dependence_ij": b.dyad(0, 1, 0.3, diagonal=0.0),
+        "sanction_ji": b.dyad(0, 1, 0.5, diagonal=0.0),
+        "proximity_ij": b.dyad(0, 1, 0.3, diagonal=0.0),
+        "memory_j": b.actor(0, 5, 0.5),
+        "summit_ij": b.dyad(0, 2, 0.7, diagonal=0.0),
+        "reciprocity": b.actor(0, 2),
+        "forgiveness": b.actor(0, 1),
+        "baseline_pull": b.actor(0.05, 2),
+        "shared_threat_weight": b.actor(0, 2),
+        "threat_response": b.actor(0, 2),
+        "trade_affinity": b.actor(0, 2),
+        "sanction_resentment": b.actor(0, 2),
+        "provocation_sensitivity": b.actor(0, 2),
+        "summit_warmth": b.actor(0, 2),
+        "sharpness": b.run(1, 10, 2),
+    }
+
+
+def _as_tuple(out) -> tuple:
+    return out if isinstance(out, tuple) else (out,)
+
+
+def _inputs(name: str, n: int):
+    rng = np.random.default_rng([zlib.crc32(name.encode()), n])
+    return CASES[name].build(Block(rng, n))
+
+
+def test_every_rule_has_a_stacking_case():
+    public = set()
+    for module in RULE_MODULES:
+        short = module.__name__.rsplit(".", 1)[-1]
+        for name, obj in vars(module).items():
+            if inspect.isfunction(obj) and obj.__module__ == module.__name__:
+                if not name.startswith("_"):
+                    public.add(f"{short}.{name}")
+    missing = sorted(public - set(CASES) - set(EXEMPT))
+    assert not missing, f"rules without a stacked-equals-slices case in test_rules.py: {missing}"
+    assert not sorted(set(CASES) - public), "cases for functions that no longer exist"
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_stacked_block_equals_each_run_slice(name, n):
+    block, shared = _inputs(name, n)
+    func = CASES[name].func
+    stacked = _as_tuple(func(**block, **shared))
+    for r in range(RUNS):
+        alone = _as_tuple(func(**{k: v[r] for k, v in block.items()}, **shared))
+        assert len(alone) == len(stacked)
+        for whole, part in zip(stacked, alone, strict=True):
+            assert np.shape(whole)[1:] == np.shape(part), name
+            np.testing.assert_array_equal(np.asarray(whole)[r], part, err_msg=name)
+
+
+# per-row rules: rows i of the attitude matrix against all partners j
+
+ROW_ARGS = {  # arguments indexed by the row i; the others stay whole
+    "relations.forcings": {
+        "relation_ij": 2,
+        "relation_ji": 2,
+        "bias_i": 1,
+        "baseline_ij": 2,
+        "tau_ij": 2,
+        "shared_ij": 2,
+        "dependence_ij": 2,
+        "sanction_ji": 2,
+        "proximity_ij": 2,
+        "summit_ij": 2,
+        "reciprocity": 1,
+        "forgiveness": 1,
+        "baseline_pull": 1,
+        "shared_threat_weight": 1,
+        "threat_response": 1,
+        "trade_affinity": 1,
+        "sanction_resentment": 1,
+        "provocation_sensitivity": 1,
+        "summit_warmth": 1,
+    },
+    "relations.shared_threat": {"tau_rows": 2},
+    "relations.step": {k: 2 for k in ("relation_ij", "up", "down", "offset_up", "offset_down")},
+    "sanctions.gate": {"hostility_ij": 2},
+    "sanctions.unilateral_forcings": {"gate_ij": 2, "propensity_i": 1, "decay_i": 1},
+    "sanctions.unilateral_step": {
+        k: 2 for k in ("sanction", "up", "down", "offset_up", "offset_down")
+    },
+    "arms.burden_logit_step": {
+        k: 1
+        for k in (
+            "z",
+            "burden",
+            "reference_burden",
+            "insecurity",
+            "tolerance",
+            "threat_sensitivity",
+            "fatigue",
+            "grievance",
+        )
+    },
+}
+
+
+def _row(x: np.ndarray, i: int, dims: int) -> np.ndarray:
+    return x[(Ellipsis, slice(i, i + 1)) + (slice(None),) * (dims - 1)]
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("name", sorted(ROW_ARGS))
+def test_all_rows_equal_each_row_alone(name, n):
+    block, shared = _inputs(name, n)
+    func = CASES[name].func
+    rows = ROW_ARGS[name]
+    whole = _as_tuple(func(**block, **shared))
+    for i in range(n):
+        args = {k: (_row(v, i, rows[k]) if k in rows else v) for k, v in block.items()}
+        part = _as_tuple(func(**args, **shared))
+        for w, p in zip(whole, part, strict=True):
+            dims = 1 if np.ndim(w) == 2 else 2
+            np.testing.assert_array_equal(_row(np.asarray(w), i, dims), p, err_msg=name)
+
+
+# ---------------------------------------------------------------- documented behaviour
+
+POSITIVE = st.floats(min_value=0.0, max_value=1e6, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    threat_total=st.floats(0.0, 10.0),
+    own=st.floats(1e-6, 10.0),
+    cover=st.floats(0.0, 10.0),
+    exponent=st.floats(0.5, 2.0),
+    scale=st.sampled_from([10.0, 0.1, 1e3]),
+)
+def test_insecurity_unchanged_when_every_power_is_rescaled(
+    threat_total, own, cover, exponent, scale
+):
+    before = threat.insecurity(threat_total, own, cover, exponent)
+    after = threat.insecurity(scale * threat_total, scale * own, scale * cover, exponent)
+    np.testing.assert_allclose(after, before, rtol=1e-12, atol=1e-300)
+    assert 0.0 <= before < 1.0
+
+
+def _scaled_by_ten(state):
+    out = state.copy()
+    for name in ("gdp", "capability", "population", "technology", "pipeline"):
+        setattr(out, name, getattr(out, name) * 10.0)
+    for name in ("world_gdp", "world_milex", "world_population"):
+        out.reference[name] = out.reference[name] * 10.0
+    return out
+
+
+@pytest.mark.parametrize("deterministic", [True, False])
+def test_perception_unchanged_when_all_economies_are_rescaled(deterministic):
+    model = GeoModel(baseline(), replication=0, deterministic=deterministic)
+    for _ in range(6):  # some technology, memory and misperception by now
+        model.step()
+    st_, s = model.state, model.structure
+    before = dynamics.perceive(st_, s, model.t, model.run_seed, deterministic)
+    after = dynamics.perceive(_scaled_by_ten(st_), s, model.t, model.run_seed, deterministic)
+    for key in (
+        "power",
+        "regional_power",
+        "offence",
+        "threat",
+        "threat_total",
+        "credibility",
+        "cover",
+        "insecurity",
+        "tau",
+    ):
+        np.testing.assert_allclose(after[key], before[key], rtol=1e-12, atol=1e-15, err_msg=key)
+
+
+def _exact_gaps(x, up, down, dt):
+    """Distances of the exact solution to +1 and -1, computed without cancellation."""
+    x, up, down = np.float64(x), np.float64(up), np.float64(down)
+    total = up + down
+    if total == 0:
+        return 1 - x, 1 + x
+    keep = np.exp(-total * dt)
+    upper = 2 * (down / total) * (1 - keep) + (1 - x) * keep
+    lower = 2 * (up / total) * (1 - keep) + (1 + x) * keep
+    return upper, lower
+
+
+FORCING = st.one_of(
+    st.just(0.0),
+    st.floats(min_value=0.0, max_value=1e300, allow_nan=False, allow_infinity=False),
+)
+INSIDE = st.floats(min_value=-1.0, max_value=1.0, exclude_min=True, exclude_max=True)
+DT = st.sampled_from([1.0 / 12.0, 0.25, 1.0])
+
+
+@settings(max_examples=400, deadline=None)
+@given(x=INSIDE, up=FORCING, down=FORCING, dt=DT)
+def test_relax_signed_never_leaves_the_interval(x, up, down, dt):
+    """Any finite forcing: never outside [-1, 1], never NaN; strictly inside (-1, 1)
+    whenever the exact solution is representably inside (more than 2 ulps away).
+
+    In float64 the open interval cannot hold for extreme forcings: with down = 0 and
+    up dt > 37 the exact solution is within 1e-16 of 1 and rounds to 1.0.
+    """
+    new = common.relax_signed(np.float64(x), np.float64(up), np.float64(down), dt)
+    assert np.isfinite(new)
+    assert -1.0 <= new <= 1.0
+    upper, lower = _exact_gaps(x, up, down, dt)
+    if np.isfinite(up + down) and upper > 4e-16:
+        assert new < 1.0
+    if np.isfinite(up + down) and lower > 4e-16:
+        assert new > -1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    x=INSIDE,
+    up=st.floats(1e-3, 10.0),
+    down=st.floats(1e-3, 10.0),
+    offset_up=st.floats(0.0, 5.0),
+    offset_down=st.floats(0.0, 5.0),
+    dt=DT,
+    steps=st.integers(1, 400),
+)
+def test_relations_step_stays_strictly_inside_for_forcings_of_the_model(
+    x, up, down, offset_up, offset_down, dt, steps
+):
+    """Forcings in the model's range (each at least 1e-3 per year, as the baseline pull
+    guarantees): strictly inside (-1, 1) after any number of steps."""
+    r = np.float64(x)
+    for _ in range(steps):
+        r = relations.step(r, up, down, offset_up, offset_down, dt)
+    assert -1.0 < r < 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    x=st.floats(0.0, 1.0, exclude_min=True, exclude_max=True),
+    up=st.floats(1e-3, 10.0),
+    down=st.floats(1e-3, 10.0),
+    dt=DT,
+    steps=st.integers(1, 400),
+)
+def test_relax_unit_stays_inside_the_unit_interval(x, up, down, dt, steps):
+    s = np.float64(x)
+    for _ in range(steps):
+        s = common.relax_unit(s, up, down, dt)
+        assert 0.0 < s < 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.floats(0.0, 1.0, exclude_min=True, exclude_max=True), up=FORCING, down=FORCING, dt=DT)
+def test_relax_unit_never_leaves_the_closed_interval(x, up, down, dt):
+    s = common.relax_unit(np.float64(x), np.float64(up), np.float64(down), dt)
+    assert np.isfinite(s) and 0.0 <= s <= 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hazard=st.lists(st.floats(0.0, 50.0), min_size=1, max_size=8),
+    extra=st.lists(st.floats(0.0, 50.0), min_size=8, max_size=8),
+    seed=st.integers(0, 2**32 - 1),
+    dt=DT,
+)
+def test_raising_a_provocation_hazard_only_adds_events(hazard, extra, seed, dt):
+    low = np.array(hazard)
+    high = low + np.array(extra[: len(low)])
+    u = np.random.default_rng(seed).uniform(size=low.shape)
+    before = provocations.occurs(low, dt, u)
+    after = provocations.occurs(high, dt, u)
+    assert np.all(after >= before)
+    assert set(np.unique(after)) <= {0.0, 1.0}
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=POSITIVE, b=POSITIVE)
+def test_smooth_min_is_symmetric_and_below_the_minimum(a, b):
+    m = common.smooth_min(a, b)
+    assert m == common.smooth_min(b, a)
+    # within a few ulps: see test_smooth_min_never_exceeds_the_minimum_in_floating_point
+    assert 0.0 <= m <= min(a, b) * (1 + 1e-14)
+    if min(a, b) == 0.0:
+        assert m == 0.0
+    if a == b:
+        np.testing.assert_allclose(m, a * 2 ** (-1 / common.SMOOTH_MIN_POWER), rtol=1e-12)
+
+
+SMOOTH_MIN_ULPS = (
+    "smooth_min computes max * ((a/max)^-p + (b/max)^-p)^(-1/p); when min/max is small the "
+    "large power and its root lose a few ulps and the result exceeds min(a, b) by up to "
+    "~1.3e-15 relative (98 % of pairs with a ratio below 1e-4), and (min/max)^-6 overflows "
+    "(RuntimeWarning) below 1e-52. Fix: lo * (1 + (lo/hi)^p)^(-1/p) with lo, hi = min, max: "
+    "the factor is <= 1, so the result never exceeds lo, and (lo/hi)^p only underflows."
+)
+
+
+@pytest.mark.xfail(strict=True, reason=SMOOTH_MIN_ULPS)
+def test_smooth_min_never_exceeds_the_minimum_in_floating_point():
+    rng = np.random.default_rng(1)
+    a = rng.uniform(0, 1, 10_000)
+    b = rng.uniform(0, 1e4, 10_000)
+    assert np.all(common.smooth_min(a, b) <= np.minimum(a, b))
+
+
+# Relaxations are exact over dt (DESIGN §3): two half steps with the forcing held
+# equal one whole step, which is what lets month, quarter and year steps agree.
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    x=st.floats(-0.99, 0.99),
+    up=st.floats(0.0, 5.0),
+    down=st.floats(0.0, 5.0),
+    dt=DT,
+)
+def test_bounded_updates_compose_over_the_step(x, up, down, dt):
+    whole = common.relax_signed(x, up, down, dt)
+    halves = common.relax_signed(common.relax_signed(x, up, down, dt / 2), up, down, dt / 2)
+    np.testing.assert_allclose(halves, whole, rtol=1e-12, atol=1e-14)
+    u = (x + 1) / 2
+    whole = common.relax_unit(u, up, down, dt)
+    halves = common.relax_unit(common.relax_unit(u, up, down, dt / 2), up, down, dt / 2)
+    np.testing.assert_allclose(halves, whole, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("dt", [1.0 / 12.0, 0.25, 1.0])
+def test_stocks_memories_and_probabilities_compose_over_the_step(dt):
+    rng = np.random.default_rng(5)
+    k, inflow = rng.uniform(0, 100, 6), rng.uniform(-5, 20, 6)
+    half = arms.capability_step(k, inflow, 0.1, dt / 2)
+    np.testing.assert_allclose(
+        arms.capability_step(half, inflow, 0.1, dt / 2), arms.capability_step(k, inflow, 0.1, dt)
+    )
+    p, flow = rng.uniform(0, 3, 6), rng.uniform(0, 2, 6)
+    p_half, out1 = bargain.pipeline_step(p, flow, 1.0, dt / 2)
+    p_two, out2 = bargain.pipeline_step(p_half, flow, 1.0, dt / 2)
+    p_one, out = bargain.pipeline_step(p, flow, 1.0, dt)
+    np.testing.assert_allclose(p_two, p_one)
+    np.testing.assert_allclose((out1 + out2) / 2, out)  # mean absorption rate over the step
+    m, h = rng.uniform(0, 5, 6), rng.uniform(0, 10, 6)
+    m_half = provocations.expected_memory_step(m, h, 1.0, dt / 2)
+    np.testing.assert_allclose(
+        provocations.expected_memory_step(m_half, h, 1.0, dt / 2),
+        provocations.expected_memory_step(m, h, 1.0, dt),
+    )
+    q = common.event_probability(h, dt / 2)
+    np.testing.assert_allclose(1 - (1 - q) ** 2, common.event_probability(h, dt))
+
+
+def test_one_step_helper_matches_the_model():
+    # the bare map used by the model tests is the model's own step when nothing is scheduled
+    spec = baseline()
+    model = GeoModel(spec, replication=0, deterministic=True)
+    start = model.state.copy()
+    model.step()  # no events at step 0 of the baseline
+    assert not model.structure.events[0]
+    bare = one_step(start, model.structure, 0, model.run_seed, True)
+    for name in ("relation", "burden_logit", "sanction", "gdp", "capability"):
+        np.testing.assert_array_equal(getattr(bare, name), getattr(model.state, name))
