@@ -317,12 +317,180 @@ def _markdown_table(
     return "\n".join(lines) + "\n"
 
 
-# --------------------------------------------------------------------------- run, sweep, ...
+# --------------------------------------------------------------------------- run, plot, compare
 #
-# Reserved for the model-side commands of DESIGN §5: `run`, `sweep`, `plot`,
-# `compare` (and later `sensitivity`, `dashboard`). Each is an @app.command() here,
-# wraps its input handling in `with _input_errors():`, and writes nothing until its
-# input has validated.
+# Each command wraps its input handling in `with _input_errors():` and writes
+# nothing until its input has validated.
+
+
+# --------------------------------------------------------------------------- run
+
+FORMATS = ("png", "svg", "pdf")
+ENGINE_NAMES = ("batch", "mesa")
+
+
+def _check_choice(value: str, choices: tuple[str, ...], option: str) -> None:
+    if value not in choices:
+        raise InputError(
+            [
+                Problem(
+                    option, "", None, f"unknown value {value!r}", f"use one of {', '.join(choices)}"
+                )
+            ]
+        )
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="Scenario file.", show_default=False)
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=1, help="Replications (default: the file's)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Root seed (default: the file's).")
+    ] = None,
+    overrides: SetOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Results root folder.")] = Path("results"),
+    csv: Annotated[bool, typer.Option("--csv", help="Write tables as CSV, not Parquet.")] = False,
+    plots: Annotated[
+        bool, typer.Option("--plots/--no-plots", help="Write figures into plots/.")
+    ] = True,
+    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
+    gif: Annotated[
+        bool, typer.Option("--gif", help="Also write an animated relations network (Pillow).")
+    ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="batch (vectorised) or mesa (one model per run).")
+    ] = "batch",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run replications of a scenario and write a results folder.
+
+    Prints the end state of the regional balance with 5-95 % seed bands, and writes
+    ROOT/<scenario>/<UTC time>-<hash>/ with the resolved scenario, a manifest,
+    tidy tables (measures, actors, dyads, trade, events), summary.csv and plots/.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from .runner import run as run_scenario
+
+    with _input_errors():
+        _check_choice(fmt, FORMATS, "--format")
+        _check_choice(engine, ENGINE_NAMES, "--engine")
+        spec = load_scenario(scenario, overrides=list(overrides or []))
+        if replications is not None or seed is not None:
+            data = spec.model_dump(by_alias=True)
+            data.update({k: v for k, v in (("replications", replications), ("seed", seed)) if v})
+            if seed == 0:
+                data["seed"] = 0
+            spec = Scenario.model_validate(data)
+    err = Console(stderr=True, width=WIDTH)
+    con = Console(width=WIDTH)
+    con.print(
+        f"Running [bold]{spec.name}[/]: {_count(spec.replications, 'replication')} x "
+        f"{spec.steps} {spec.step}ly steps ({spec.start} to {spec.date_of(spec.steps)}), "
+        f"root seed {spec.seed}, "
+        f"{engine} engine",
+        highlight=False,
+    )
+    command = "geosim " + " ".join(sys.argv[1:])
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("replications", total=spec.replications)
+        result = run_scenario(
+            spec,
+            progress=lambda done, total: bar.update(task, completed=done),
+            command=command,
+            engine=engine,
+        )
+
+    def extra(folder: Path) -> None:
+        if plots:
+            from .plots import write_run_plots
+
+            write_run_plots(result, folder, fmt=fmt, dpi=dpi, gif=gif)
+
+    path = result.save(out, csv=csv, write_extra=extra)
+    _print_run_summary(con, result)
+    con.print(f"Results: {path}", highlight=False)
+    if plots:
+        con.print(f"Figures: {path / 'plots'}", highlight=False)
+    con.print(
+        "geosim explores scenarios; it does not forecast. Read differences between "
+        "scenarios (geosim compare), not levels.",
+        style="dim",
+        highlight=False,
+    )
+
+
+def _band(values) -> str:
+    import numpy as np
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return "n/a"
+    lo, mid, hi = np.quantile(x, [0.05, 0.5, 0.95])
+    return f"{_fmt(mid)}  [{_fmt(lo)} .. {_fmt(hi)}]"
+
+
+def _fmt(x: float) -> str:
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def _print_run_summary(con: Console, result) -> None:
+    """End-state table: balance, tension, key-dyad risk, capability and burden per actor."""
+    m = result.measures
+    last, first = m["step"].max(), m["step"].min()
+    start = m[m["step"] == first]
+    end = m[m["step"] == last]
+    spec = result.scenario
+    table = _table(
+        [
+            "measure",
+            "unit",
+            f"start {spec.start}",
+            f"end {spec.date_of(spec.steps)}: median [5-95 %]",
+        ],
+        f"End state over {_count(len(end), 'replication')} (seed bands)",
+    )
+    rows = [
+        ("balance", "-1 (a) .. +1 (b)"),
+        ("balance_core", "poles' members"),
+        ("balance_swing", "the rest"),
+        ("tension", "0 .. 1"),
+        ("conflict_risk_any", "P(dispute)/yr"),
+    ] + [(c, "P(dispute)/yr") for c in m.columns if c.startswith("conflict_risk.")]
+    for name, unit in rows:
+        table.add_row(name, unit, _fmt(float(start[name].median())), _band(end[name]))
+    a = result.actors
+    a_end, a_start = a[a["step"] == last], a[a["step"] == first]
+    for code in spec.codes:
+        for name, unit, scale in (("capability", "USD bn", 1.0), ("defence_share", "% GDP", 100.0)):
+            s = a_start.loc[a_start["actor"] == code, name] * scale
+            e = a_end.loc[a_end["actor"] == code, name] * scale
+            table.add_row(f"{name}.{code}", unit, _fmt(float(s.median())), _band(e))
+    con.print(table)
+    ev = result.events
+    if len(ev):
+        counts = ev.groupby("kind").size().sort_values(ascending=False)
+        per = ", ".join(f"{k} {v / max(1, len(end)):.1f}" for k, v in counts.items())
+        con.print(f"Events per replication: {per}", highlight=False)
 
 
 # --------------------------------------------------------------------------- entry point

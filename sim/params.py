@@ -763,7 +763,7 @@ MODEL: tuple[Param, ...] = (
         "measure_rate",
         "model",
         "per year per provocation",
-        0.5,
+        0.1,
         0.0,
         2.0,
         "free",
