@@ -1,0 +1,29 @@
+"""geosim: an agent-based simulator of the Northeast Asian security balance.
+
+The public API mirrors the command line:
+
+- :func:`load_scenario` reads, merges, overrides and validates a scenario file;
+- :func:`run` runs replications and returns a :class:`RunResult` of tidy tables;
+- :func:`load_results` reads a results folder back;
+- :class:`GeoModel` is the mesa model of one run, :class:`Nation` its agents.
+
+geosim is a tool for exploring scenarios, not a forecast.
+"""
+
+from .agents import Nation
+from .model import GeoModel
+from .results import RunResult, load_results
+from .runner import run
+from .scenario import Scenario, load_scenario
+from .yamlio import InputError
+
+__all__ = [
+    "GeoModel",
+    "InputError",
+    "Nation",
+    "RunResult",
+    "Scenario",
+    "load_results",
+    "load_scenario",
+    "run",
+]
