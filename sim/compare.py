@@ -1,0 +1,381 @@
+"""Paired comparison of scenarios with common random numbers: ``geosim compare``.
+
+Every scenario is run with the same root seed and the same replication indices, so
+replication k of each scenario draws the same random numbers (its seed depends
+only on the root seed and k).  The difference of a measure between a scenario and
+the first one, taken per replication and step, is then a paired difference: the
+seed noise they share cancels and what is left is the effect of the scenario.
+
+:func:`compare` returns a :class:`Comparison` holding the per-replication values,
+the paired differences, their median and 50 %/90 % seed bands, and a ranking of
+the scenarios by the end-state mean paired difference with its standard error, a
+90 % interval and the share of replications whose difference has the same sign.
+Saved results folders that share seeds can stand in for scenario files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .params import measures_by_name
+from .results import RunResult, load_results, safe_name
+from .runner import run
+from .scenario import MeasureSpec, Scenario, load_scenario, parse_measure
+
+#: Columns of :meth:`Comparison.ranking`.
+RANKING_COLUMNS = (
+    "rank",
+    "scenario",
+    "measure",
+    "reducer",
+    "n",
+    "baseline_mean",
+    "scenario_mean",
+    "mean_difference",
+    "se",
+    "ci90_low",
+    "ci90_high",
+    "p05",
+    "p95",
+    "same_sign_share",
+)
+Z90 = 1.6448536269514722  # two-sided 90 % normal quantile
+
+
+def measure_series(result: RunResult, measure: str | MeasureSpec) -> pd.DataFrame:
+    """Time series of one measure per replication: replication, seed, step, date, value.
+
+    ``measure`` is ``name``, ``name.ACTOR`` or ``name.ACTOR.PARTNER``: model measures
+    from the ``measures`` table, actor measures from ``actors``, dyad measures (key-dyad
+    conflict risks, relations, threats...) from ``dyads`` or ``measures``.
+    """
+    spec = (
+        measure
+        if isinstance(measure, MeasureSpec)
+        else parse_measure(measure, list(result.scenario.codes))
+    )
+    keys = ["replication", "seed", "step", "date"]
+    if not spec.actors:
+        m = result.measures
+        if spec.name not in m.columns:
+            raise ValueError(f"measure {spec.name!r} is not in the results")
+        return m[keys].assign(value=m[spec.name].to_numpy(dtype=float))
+    missing = [c for c in spec.actors if c not in result.scenario.codes]
+    if missing:
+        raise ValueError(
+            f"{result.scenario.name}: no actor {', '.join(missing)} for measure {spec.text!r}"
+        )
+    if len(spec.actors) == 1:
+        a = result.actors
+        sub = a[a["actor"] == spec.actors[0]]
+        return sub[keys].assign(value=sub[spec.name].to_numpy(dtype=float)).reset_index(drop=True)
+    first, second = spec.actors
+    column = f"{spec.name}.{first}.{second}"
+    if column in result.measures.columns:
+        m = result.measures
+        return m[keys].assign(value=m[column].to_numpy(dtype=float))
+    d = result.dyads
+    if spec.name not in d.columns:
+        raise ValueError(f"dyad measure {spec.name!r} is not in the results")
+    sub = d[(d["actor"] == first) & (d["partner"] == second)]
+    return sub[keys].assign(value=sub[spec.name].to_numpy(dtype=float)).reset_index(drop=True)
+
+
+def _reduce(frame: pd.DataFrame, reducer: str | None, dt: float) -> pd.Series:
+    """One value per replication from a (replication, step, value) frame."""
+    g = frame.sort_values("step").groupby("replication")["value"]
+    if reducer in (None, "last"):
+        return g.last()
+    if reducer in ("mean", "max", "min"):
+        return getattr(g, reducer)()
+    if reducer == "growth":  # mean growth rate per year, log difference over the horizon
+        years = (frame["step"].max() - frame["step"].min()) * dt
+        return (np.log(g.last()) - np.log(g.first())) / years
+    raise ValueError(f"unknown reducer {reducer!r}")
+
+
+def _bands(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+    from .plots import seed_bands
+
+    return seed_bands(frame, value, by=["scenario"])
+
+
+@dataclass
+class Comparison:
+    """Paired comparison of scenarios on one measure (the first is the reference)."""
+
+    measure: str
+    results: list[RunResult]
+    names: list[str]
+    values: pd.DataFrame
+    unit: str = "1"
+    reducer: str | None = None
+    manifest: dict = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def replications(self) -> int:
+        return int(self.values["replication"].nunique())
+
+    @property
+    def end_label(self) -> str:
+        last = self.values["step"].max()
+        date = self.values.loc[self.values["step"] == last, "date"].iloc[0]
+        return date if self.reducer in (None, "last") else f"{self.reducer} over the run"
+
+    def differences(self) -> pd.DataFrame:
+        """Paired difference of each scenario from the first, per replication and step."""
+        v = self.values
+        ref = v[v["scenario"] == self.names[0]].set_index(["replication", "step"])["value"]
+        out = v[v["scenario"] != self.names[0]].copy()
+        idx = pd.MultiIndex.from_arrays([out["replication"], out["step"]])
+        out["difference"] = out["value"].to_numpy() - ref.reindex(idx).to_numpy()
+        return out.drop(columns="value").reset_index(drop=True)
+
+    def difference_bands(self) -> pd.DataFrame:
+        """Median and 50 %/90 % seed bands of the paired differences per scenario and step."""
+        return _bands(self.differences(), "difference")
+
+    def value_bands(self) -> pd.DataFrame:
+        """Median and seed bands of the measure itself per scenario and step."""
+        return _bands(self.values, "value")
+
+    def end_values(self) -> pd.DataFrame:
+        """The reduced (default: end-state) value per scenario and replication."""
+        dt = self.results[0].scenario.dt
+        rows = []
+        for name in self.names:
+            sub = self.values[self.values["scenario"] == name]
+            s = _reduce(sub, self.reducer, dt)
+            rows.append(
+                pd.DataFrame({"scenario": name, "replication": s.index, "value": s.to_numpy()})
+            )
+        return pd.concat(rows, ignore_index=True)
+
+    def ranking(self) -> pd.DataFrame:
+        """Scenarios ranked by the absolute end-state mean paired difference from the first.
+
+        Columns: rank, scenario, measure, reducer, n (paired replications),
+        baseline_mean, scenario_mean, mean_difference, se (standard error of the mean
+        difference), ci90_low/ci90_high (mean ± 1.645 se), p05/p95 (5th and 95th
+        percentile of the per-replication differences) and same_sign_share (share of
+        replications whose difference has the sign of the mean).
+        """
+        end = self.end_values().pivot(index="replication", columns="scenario", values="value")
+        ref = end[self.names[0]]
+        rows = []
+        for name in self.names[1:]:
+            d = (end[name] - ref).dropna().to_numpy(dtype=float)
+            n = d.size
+            mean = float(d.mean()) if n else np.nan
+            se = float(d.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+            sign = np.sign(mean) if n else 0.0
+            rows.append(
+                {
+                    "scenario": name,
+                    "measure": self.measure,
+                    "reducer": self.reducer or "last",
+                    "n": n,
+                    "baseline_mean": float(ref.mean()),
+                    "scenario_mean": float(end[name].mean()),
+                    "mean_difference": mean,
+                    "se": se,
+                    "ci90_low": mean - Z90 * se,
+                    "ci90_high": mean + Z90 * se,
+                    "p05": float(np.quantile(d, 0.05)) if n else np.nan,
+                    "p95": float(np.quantile(d, 0.95)) if n else np.nan,
+                    "same_sign_share": float(np.mean(np.sign(d) == sign)) if n and sign else 0.0,
+                }
+            )
+        table = pd.DataFrame(rows, columns=[c for c in RANKING_COLUMNS if c != "rank"])
+        table = (
+            table.assign(key=table["mean_difference"].abs())
+            .sort_values("key", ascending=False, kind="stable")
+            .drop(columns="key")
+            .reset_index(drop=True)
+        )
+        table.insert(0, "rank", np.arange(1, len(table) + 1))
+        return table
+
+    def save(self, root: str | Path, fmt: str = "png", dpi: int = 150) -> Path:
+        """Write tables and figures to ``ROOT/compare/<UTC timestamp>-<measure>/`` atomically.
+
+        The folder holds ``values.csv`` (per scenario, replication and step),
+        ``differences.csv``, ``bands.csv`` (bands of the differences), ``ranking.csv``,
+        ``end_values.csv`` and ``plots/`` (comparison, difference, overlay, ranking,
+        each with its data as CSV); returns its path.
+        """
+
+        parent = Path(root) / "compare"
+        parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        final = parent / f"{stamp}-{safe_name(self.measure)}"
+        k = 1
+        while final.exists():
+            final = parent / f"{stamp}-{safe_name(self.measure)}-{k}"
+            k += 1
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
+        try:
+            self.values.to_csv(tmp / "values.csv", index=False)
+            self.differences().to_csv(tmp / "differences.csv", index=False)
+            self.difference_bands().to_csv(tmp / "bands.csv", index=False)
+            self.end_values().to_csv(tmp / "end_values.csv", index=False)
+            self.ranking().to_csv(tmp / "ranking.csv", index=False)
+            write_comparison_plots(self, tmp, fmt=fmt, dpi=dpi)
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self.path = final
+        return final
+
+
+def write_comparison_plots(
+    comparison: Comparison, folder: str | Path, fmt: str = "png", dpi: int = 150
+) -> list[Path]:
+    """Write the comparison figures with their data to ``folder/plots``."""
+    from . import plots
+
+    out = Path(folder) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "comparison": (plots.comparison_figure, comparison.value_bands),
+        "difference": (plots.comparison_difference, comparison.difference_bands),
+        "overlay": (plots.comparison_overlay, comparison.value_bands),
+        "ranking": (plots.comparison_ranking, comparison.ranking),
+    }
+    written = []
+    for name, (draw, data) in figures.items():
+        data().to_csv(out / f"{name}.csv", index=False)
+        drawn = draw(comparison)
+        fig = drawn if hasattr(drawn, "savefig") else drawn.figure
+        written.append(plots.save_figure(fig, out / f"{name}.{fmt}", fmt, dpi))
+        written.append(out / f"{name}.csv")
+    return written
+
+
+def _is_results_folder(item) -> bool:
+    return (
+        isinstance(item, str | Path)
+        and Path(item).is_dir()
+        and (Path(item) / "manifest.json").exists()
+    )
+
+
+def compare(
+    paths_or_scenarios: Sequence[str | Path | Scenario | RunResult],
+    replications: int | None = None,
+    seed: int | None = None,
+    measure: str = "balance",
+    overrides: list[str] | None = None,
+    progress=None,
+) -> Comparison:
+    """Run (or load) scenarios with common random numbers and compare them on a measure.
+
+    Parameters
+    ----------
+    paths_or_scenarios : two or more scenario files, Scenario objects, results folders
+        or RunResults; the first is the reference.  Scenarios are run with the root seed
+        and replication count of the first (or ``seed``/``replications``); results
+        folders must have been run with the same seeds.
+    replications, seed : override the first scenario's replication count and root seed.
+    measure : ``name[.ACTOR[.ACTOR]][:reducer]``; the reducer (default ``last``) makes
+        the ranking's per-replication value.
+    overrides : ``PATH=VALUE`` strings applied to every scenario file (e.g. ``steps=8``).
+    progress : called as ``progress(name)`` before each scenario is run.
+
+    Raises
+    ------
+    ValueError: fewer than two inputs, seeds or dates that do not match, a measure that
+        a scenario lacks.
+    """
+    items = list(paths_or_scenarios)
+    if len(items) < 2:
+        raise ValueError("compare needs at least two scenarios or results folders")
+    loaded: list[Scenario | RunResult] = []
+    for item in items:
+        if isinstance(item, RunResult | Scenario):
+            loaded.append(item)
+        elif _is_results_folder(item):
+            loaded.append(load_results(item))
+        else:
+            loaded.append(load_scenario(item, overrides or None))
+    first = loaded[0]
+    if isinstance(first, RunResult):
+        root = int(first.manifest.get("root_seed", first.scenario.seed))
+        n = int(first.measures["replication"].nunique())
+    else:
+        root, n = first.seed, first.replications
+    root = int(seed) if seed is not None else root
+    n = int(replications) if replications is not None else n
+    results: list[RunResult] = []
+    for item in loaded:
+        if isinstance(item, RunResult):
+            results.append(item)
+            continue
+        if progress is not None:
+            progress(item.name)
+        results.append(run(item, replications=n, seed=root))
+    _check_paired(results)
+    spec = parse_measure(measure)
+    for r in results:  # every scenario has the actors the measure names
+        parse_measure(measure, list(r.scenario.codes))
+    names = _unique_names([r.scenario.name for r in results])
+    frames = []
+    for name, r in zip(names, results, strict=True):
+        frames.append(measure_series(r, spec).assign(scenario=name))
+    values = pd.concat(frames, ignore_index=True)
+    common = set.intersection(*(set(f["replication"]) for f in frames))
+    values = values[values["replication"].isin(common)]
+    values = values[["scenario", "replication", "seed", "step", "date", "value"]]
+    unit = measures_by_name().get((spec.name, len(spec.actors)))
+    return Comparison(
+        measure=spec.text.partition(":")[0],
+        results=results,
+        names=names,
+        values=values.reset_index(drop=True),
+        unit=unit.unit if unit else "1",
+        reducer=spec.reducer,
+        manifest={"root_seed": root, "replications": len(common), "scenarios": names},
+    )
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        candidate, k = name, 2
+        while candidate in out:
+            candidate = f"{name}#{k}"
+            k += 1
+        out.append(candidate)
+    return out
+
+
+def _check_paired(results: list[RunResult]) -> None:
+    """Raise unless all results share seeds per replication and their dates."""
+    ref = results[0]
+    seeds = ref.measures.drop_duplicates("replication").set_index("replication")["seed"]
+    dates = ref.measures.drop_duplicates("step").set_index("step")["date"]
+    for r in results[1:]:
+        other = r.measures.drop_duplicates("replication").set_index("replication")["seed"]
+        shared = seeds.index.intersection(other.index)
+        if len(shared) == 0 or not (seeds[shared] == other[shared]).all():
+            raise ValueError(
+                f"{r.scenario.name} was not run with the same seeds as {ref.scenario.name}: "
+                "rerun it with the same --seed to pair the replications"
+            )
+        other_dates = r.measures.drop_duplicates("step").set_index("step")["date"]
+        if not other_dates.reindex(dates.index).equals(dates):
+            raise ValueError(
+                f"{r.scenario.name} does not share the dates of {ref.scenario.name} "
+                "(start, step and steps must match)"
+            )
