@@ -209,13 +209,13 @@ DOCTRINE: tuple[Param, ...] = (
     _p(
         "hostility_bias",
         "doctrine",
-        "relation units",
+        "atanh units of relation",
         0.0,
         -0.5,
         0.5,
         "free",
         "Jervis 1976 (misperception)",
-        "Systematic suspicion: others' attitudes are read this much lower than they are.",
+        "Systematic suspicion: others' attitudes r are read as tanh(atanh(r) - bias).",
     ),
     _p(
         "misperception",
@@ -303,7 +303,7 @@ DOCTRINE: tuple[Param, ...] = (
         0.0,
         0.0,
         12.0,
-        "data",
+        "free",
         "assumption; calibrate to CNS North Korea missile test database",
         "Base hazard of provocations (missile or nuclear tests, incidents).",
     ),
@@ -615,6 +615,17 @@ MODEL: tuple[Param, ...] = (
         "Sharpness of compliance in the relation gap coalition minus target.",
     ),
     _p(
+        "compliance_midpoint",
+        "model",
+        "relation units",
+        -1.0,
+        -2.0,
+        1.0,
+        "free",
+        "assumption",
+        "Relation gap (coalition minus target) at which a partner enforces half-heartedly.",
+    ),
+    _p(
         "sanctions_erosion",
         "model",
         "per year",
@@ -679,7 +690,7 @@ MODEL: tuple[Param, ...] = (
         10.0,
         "free",
         "assumption",
-        "Sharpness kappa of sigma(kappa r) gates on transfers and the bargain.",
+        "Sharpness kappa of sigma(kappa r) gates on transfers, the bargain and forgiveness.",
     ),
     _p(
         "payment_ratio",
@@ -1173,7 +1184,7 @@ MEASURES: tuple[Measure, ...] = (
         "sanctions_leakage",
         1,
         "share of trade",
-        "Trade of a sanctions target passing unrecorded or as payment, over its potential.",
+        "Trade of a sanctions target passing unrecorded, over its potential.",
     ),
     Measure("relation", 2, "1", "Attitude of the first actor toward the second."),
     Measure("threat", 2, "share", "Threat to the first actor from the second."),
@@ -1186,6 +1197,8 @@ MEASURES: tuple[Measure, ...] = (
         "probability per year",
         "Yearly probability of a militarised dispute between the two.",
     ),
+    Measure("alliance", 2, "1", "Treaty commitment of the first to the second."),
+    Measure("munitions", 2, "USD bn per year", "Munitions supplied to the first by the second."),
 )
 
 REDUCERS = ("last", "mean", "max", "min", "growth")

@@ -16,12 +16,14 @@ affinities, renewal offsets of existing sanctions, trade potentials).
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import params as registry
+from .random import code_key
 from .random import keys as code_keys
 from .rules import arms, power
 from .scenario import PathRef, Scenario, month_index, parse_measure, parse_path
@@ -55,6 +57,7 @@ class CompiledEvent:
     probability: float
     goldstein: float
     note: str
+    key: int = 0  # stable key of its random draw (a hash of the event's content)
     provocation: int | None = None  # actor index forced to provoke
     summit: tuple[int, int] | None = None
     vote_target: int | None = None
@@ -273,6 +276,7 @@ def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
         probability=ev.probability,
         goldstein=ev.goldstein if ev.goldstein is not None else GOLDSTEIN.get(kind, 0.0),
         note=ev.note or "",
+        key=code_key(json.dumps(ev.model_dump(mode="json", by_alias=True), sort_keys=True)),
     )
     if ev.kind is None:
         scale = ev.scale if isinstance(ev.scale, dict) else None

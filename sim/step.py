@@ -156,7 +156,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         S.sponsors,
         m["monitoring_floor"][..., None],
         m["compliance_sharpness"][..., None, None],
-        -1.0,
+        m["compliance_midpoint"][..., None, None],
         m["sanctions_erosion"][..., None],
         S.years_since0 + t * S.dt,
     )
@@ -442,10 +442,10 @@ def world(
         u = uniforms(seed_for_pairs(seed), "summit", S.keys[:, None], S.keys[None, :], t)
         summits = engagement.summits(st.summit_rate, dt, u)
     st.summit_memory = engagement.memory_step(st.summit_memory, summits, tau_mem[..., None], dt)
-    st.events_last = dec["events"]
     if not det:
         for where in _runs(lead):
-            for i in np.flatnonzero(dec["events"][where] > 0):
+            counts = dec["events"][where]
+            for i in np.repeat(np.arange(S.n), counts.astype(int)):
                 log.add(
                     where,
                     t,
@@ -456,7 +456,9 @@ def world(
                     GOLDSTEIN["provocation"],
                     "endogenous",
                 )
-            for i, j in zip(*np.nonzero(np.triu(summits[where] > 0, 1)), strict=True):
+            upper = np.triu(summits[where], 1).astype(int)
+            pairs = np.argwhere(upper > 0)
+            for i, j in np.repeat(pairs, upper[upper > 0], axis=0):
                 log.add(
                     where,
                     t,
@@ -571,7 +573,7 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
         if ev.probability >= 1.0:
             happens = np.ones(lead, dtype=bool)
         else:
-            u = uniforms(seed_for_runs(seed), "event", np.uint64(ev.index), 0, t)
+            u = uniforms(seed_for_runs(seed), "event", ev.key, 0, t)
             happens = np.asarray(u < ev.probability)
         if not happens.any():
             continue
@@ -719,6 +721,8 @@ def calibrate(st: State, S: Structure) -> None:
     attitudes and unilateral sanctions; trade potentials reproduce the starting flows;
     lost and unrecorded trade shares at the start are the zero of growth effects.
     """
+    off_diag = ~np.eye(S.n, dtype=bool)
+    st.sanction = np.where(off_diag, np.maximum(st.sanction, SANCTION_FLOOR), 0.0)
     tau = st.model["memory_time"]
     rate = 0.5 * (st.summit_rate + np.swapaxes(st.summit_rate, -1, -2))
     st.summit_memory = rate * tau[..., None, None]
@@ -730,8 +734,6 @@ def calibrate(st: State, S: Structure) -> None:
     rows = slice(None)
     up, down = _relation_forcings(st, S, view, rows)
     st.relation_offset_up, st.relation_offset_down = signed_offsets(st.relation, up, down)
-    off_diag = ~np.eye(S.n, dtype=bool)
-    st.sanction = np.where(off_diag, np.maximum(st.sanction, SANCTION_FLOOR), 0.0)
     s_up, s_down = _sanction_forcings(st, view, rows)
     st.sanction_offset_up, st.sanction_offset_down = unit_offsets(st.sanction, s_up, s_down)
     # trade potential: starting flows = potential x passing share

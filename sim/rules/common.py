@@ -88,6 +88,55 @@ def event_probability(hazard, dt):
     return -np.expm1(-np.asarray(hazard, dtype=float) * dt)
 
 
+def perceived_attitude(relation, bias):
+    """An attitude as read by a suspicious observer: tanh(atanh(r) - bias), in (-1, 1).
+
+    The bias shifts the attitude in atanh units, so that a reading never leaves the
+    open interval however large the bias (Jervis 1976: misperception of intent).
+    """
+    return np.tanh(np.arctanh(relation) - bias)
+
+
+def event_counts(hazard, dt, uniforms):
+    """Number of events of hazard h (per year) in a step of length dt, from keyed uniforms.
+
+    The count is the Poisson(h dt) quantile of 1 - u: an event happens at all exactly
+    when u < 1 - e^(-h dt), and raising the hazard only adds events (monotone draws).
+    The expected count is h dt, whatever the step length.
+    """
+    lam = np.asarray(hazard, dtype=float) * dt
+    v = 1.0 - np.asarray(uniforms, dtype=float)
+    lam, v = np.broadcast_arrays(lam, v)
+    term = np.exp(-lam)
+    cdf = term.copy()
+    count = np.zeros(lam.shape)
+    active = v > cdf
+    k = 0
+    while np.any(active) and k < MAX_EVENTS_PER_STEP:
+        k += 1
+        term = term * lam / k
+        cdf = cdf + term
+        count = count + active
+        active = active & (v > cdf)
+    return count
+
+
+MAX_EVENTS_PER_STEP = 100
+"""Cap on the events of one kind counted in one step (never reached at plausible hazards)."""
+
+
+def memory_update(memory, events, time_constant, dt):
+    """M <- M e^(-dt/tau) + events w, w = tau (1 - e^(-dt/tau)) / dt.
+
+    Events fall at a uniform time within the step, so each is worth its mean decay to
+    the end of the step; the expected memory under a constant hazard h is then h tau
+    for any step length.
+    """
+    tau = np.asarray(time_constant, dtype=float)
+    keep = np.exp(-dt / tau)
+    return memory * keep + events * tau * (1.0 - keep) / dt
+
+
 def off_diagonal(n: int):
     """Boolean (N, N) mask that is False on the diagonal."""
     return ~np.eye(n, dtype=bool)

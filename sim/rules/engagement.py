@@ -12,25 +12,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import event_probability
+from .common import event_counts, memory_update
 
 
 def summits(summit_rate, dt, uniforms_upper):
-    """Symmetric 0/1 summit matrix from keyed uniforms drawn for i < j."""
+    """Symmetric matrix of summit counts in the step, from keyed uniforms drawn for i < j."""
     n = summit_rate.shape[-1]
     upper = np.triu(np.ones((n, n), dtype=bool), 1)
     rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
-    hit = (uniforms_upper < event_probability(rate, dt)) & upper
-    return (hit | np.swapaxes(hit, -1, -2)).astype(float)
+    count = event_counts(rate, dt, uniforms_upper) * upper
+    return count + np.swapaxes(count, -1, -2)
 
 
 def memory_step(memory, events, time_constant, dt):
-    """E <- E e^(-dt/tau) + events."""
-    return memory * np.exp(-dt / time_constant) + events
+    """Summit memory after the step's summits (see common.memory_update)."""
+    return memory_update(memory, events, time_constant, dt)
 
 
 def expected_summits(summit_rate, dt):
-    """Deterministic counterpart of summits: the expected count in the step."""
+    """Deterministic counterpart of summits: the expected count rate x dt in the step."""
     rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
     n = summit_rate.shape[-1]
-    return event_probability(rate, dt) * ~np.eye(n, dtype=bool)
+    return rate * dt * ~np.eye(n, dtype=bool)

@@ -4,17 +4,19 @@ h_i = base_i (1 + boldness_i cover_i) (1 + ins_i) (1 - restraint_i), per year.
 Allied cover emboldens (Snyder 1984, moral hazard); insecurity drives signalling;
 restraint_i = 1 - prod_k (1 - stability_k leverage_ki), with leverage_ki the share
 of i's energy and food imports that come from k, so that a second supplier (Russia)
-dilutes the first's (China's) leverage.  An event falls in a step when the keyed
-uniform u < 1 - e^(-h dt): raising the hazard only adds events (monotone draws).
-Memory decays with time constant tau: M <- M e^(-dt/tau) + events.  In
-deterministic mode the expected count replaces the draw.
+dilutes the first's (China's) leverage.  The number of events in a step is the
+Poisson(h dt) quantile of the keyed uniform: one happens at all when u < 1 - e^(-h dt),
+and raising the hazard only adds events (monotone draws).  Memory decays with time
+constant tau; each event, falling at a uniform time within the step, adds its mean
+decay to the step's end (common.memory_update).  In deterministic mode the expected
+count h dt replaces the draw.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .common import event_probability
+from .common import event_counts, memory_update
 
 
 def leverage(imports_by_supplier):
@@ -37,16 +39,15 @@ def hazard(base, boldness, cover_share, insecurity, restraint_i):
 
 
 def occurs(hazard_i, dt, uniforms):
-    """Event indicator (float 0/1): u < 1 - e^(-h dt)."""
-    return (uniforms < event_probability(hazard_i, dt)).astype(float)
+    """Number of provocations in the step (see common.event_counts)."""
+    return event_counts(hazard_i, dt, uniforms)
 
 
 def memory_step(memory, events, time_constant, dt):
-    """M <- M e^(-dt/tau) + events."""
-    return memory * np.exp(-dt / time_constant) + events
+    """Provocation memory after the step's events (see common.memory_update)."""
+    return memory_update(memory, events, time_constant, dt)
 
 
 def expected_memory_step(memory, hazard_i, time_constant, dt):
-    """Deterministic counterpart: exact for a constant hazard over the step."""
-    keep = np.exp(-dt / time_constant)
-    return memory * keep + hazard_i * time_constant * (1.0 - keep)
+    """Deterministic counterpart: the expected count h dt (exact for a constant hazard)."""
+    return memory_update(memory, hazard_i * dt, time_constant, dt)

@@ -3,7 +3,7 @@
 Each attitude r_ij in (-1, 1) moves by dr/dt = F+ (1 - r) - F- (1 + r) with
 non-negative forcings (exact over the step, see common.relax_signed):
 
-- reciprocity (Axelrod 1984): toward j's perceived attitude r_ji - bias_i, with
+- reciprocity (Axelrod 1984): toward j's perceived attitude tanh(atanh(r_ji) - bias_i), with
   generous forgiveness of hostility (Nowak & Sigmund 1992): the target is
   r~ (1 - g sigmoid(-k r~));
 - pull toward the baseline (structural) attitude;
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import relax_signed, sigmoid
+from .common import perceived_attitude, relax_signed, sigmoid
 
 
 def threat_shares(threat, own_power, cover_total):
@@ -77,7 +77,7 @@ def forcings(
     Arrays are (..., I, N) for rows i of the attitude matrix; doctrine arguments are
     (..., I) and broadcast over partners j; memory_j is (..., N).
     """
-    perceived = relation_ji - bias_i[..., None]
+    perceived = perceived_attitude(relation_ji, bias_i[..., None])
     target = perceived * (1.0 - forgiveness[..., None] * sigmoid(-sharpness * perceived))
     rho = reciprocity[..., None]
     pull = baseline_pull[..., None]

@@ -14,6 +14,8 @@ firing.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .common import relax_unit, sigmoid
 
 GATE_SHARPNESS = 8.0
@@ -42,7 +44,7 @@ def vetoes(relation_vt, relation_to_sponsors_v, threshold_v, holders):
 
 
 def relation_to_sponsors(relation, sponsors_mask):
-    """Mean attitude of each actor toward the sponsors, (..., N)."""
+    """Mean attitude of each actor toward the sponsors other than itself, (..., N)."""
     w = sponsors_mask.astype(float)
-    count = w.sum()
-    return (relation * w).sum(axis=-1) / (count if count > 0 else 1.0)
+    count = w.sum() - w  # (N,): leave the actor itself out
+    return (relation * w).sum(axis=-1) / np.where(count > 0, count, 1.0)

@@ -2,7 +2,7 @@
 
 offence_j = 1 + omega W_j / (W_j + W_half) + phi M_j + chi A_j / K_j (nuclear arsenal,
 recent provocations, absorbed foreign technology).  hostility_ij = softplus_k(-r~_ji)
-is j's intent toward i *as i perceives it*: r~_ji = r_ji - bias_i (Jervis 1976),
+is j's intent toward i *as i perceives it*: r~_ji = tanh(atanh(r_ji) - bias_i) (Jervis 1976),
 not i's own attitude, which would feed on itself.  The perceived threat to i from j
 is T_ij = m_ij hostility_ij proximity_ij offence_j regional_power_j, with m_ij a
 persistent mean-one misperception.  Cover from allies uses each ally's commitment
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import softplus
+from .common import perceived_attitude, softplus
 
 
 def offence(
@@ -39,7 +39,7 @@ def offence(
 
 
 def hostility(relation, bias, sharpness):
-    """hostility[..., i, j] = softplus_k(-(relation[..., j, i] - bias_i)).
+    """hostility[..., i, j] = softplus_k(-tanh(atanh(relation[..., j, i]) - bias_i)).
 
     Parameters
     ----------
@@ -47,7 +47,7 @@ def hostility(relation, bias, sharpness):
     bias : (..., N) suspicion of each perceiver i.
     sharpness : softplus sharpness kappa.
     """
-    perceived = np.swapaxes(relation, -1, -2) - bias[..., :, None]
+    perceived = perceived_attitude(np.swapaxes(relation, -1, -2), bias[..., :, None])
     return softplus(-perceived, sharpness)
 
 

@@ -45,7 +45,8 @@ def effective_compliance(
     years_since : (N,) years since each regime was imposed (0 where none).
     """
     weights = sponsors.astype(float)  # (T, K)
-    count = weights.sum(axis=-1)
+    # mean over the sponsors other than i itself (r_ii = 0 adds nothing to the sum)
+    count = weights.sum(axis=-1)[None, :] - weights.T  # (i, T)
     to_coalition = (relation @ weights.T) / np.where(count > 0, count, 1.0)  # (..., i, T)
     gap = to_coalition - relation
     monitor = monitoring_floor + (1.0 - monitoring_floor) * monitoring_t

@@ -1,0 +1,207 @@
+"""geosim run: reproducibility, plausibility of the baseline, stored summary, face validity."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIOS = REPO / "scenarios"
+BASELINE = SCENARIOS / "baseline.yaml"
+
+
+def _short(path: Path = BASELINE, **kw) -> sim.RunResult:
+    return sim.run(path, **kw)
+
+
+def test_same_scenario_and_seed_give_identical_tables():
+    a = _short(replications=3)
+    b = _short(replications=3)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name])
+
+
+def test_a_replication_does_not_depend_on_how_many_are_run():
+    few = _short(replications=2)
+    many = _short(replications=5)
+    for name in ("measures", "actors", "events"):
+        left = few.tables[name]
+        right = many.tables[name]
+        right = right[right["replication"] < 2].reset_index(drop=True)
+        pd.testing.assert_frame_equal(left, right)
+
+
+def test_batch_and_mesa_engines_give_the_same_tables():
+    a = _short(replications=2, engine="batch")
+    b = _short(replications=2, engine="mesa")
+    for name in a.tables:
+        right = b.tables[name][a.tables[name].columns]
+        pd.testing.assert_frame_equal(
+            a.tables[name], right, check_dtype=False, rtol=1e-9, atol=1e-12
+        )
+
+
+def test_the_baseline_stays_plausible_and_moves():
+    result = _short(replications=20)
+    dyads = result.dyads
+    assert dyads["relation"].abs().max() < 0.98, "a relation came within 0.02 of +-1"
+    spec = result.scenario
+    floor, ceiling = spec.model.burden_floor, spec.model.burden_ceiling
+    burden = result.actors["defence_share"]
+    assert burden.min() > floor + 1e-3 and burden.max() < ceiling - 1e-2
+    growth = result.actors["growth"]
+    assert growth.between(-0.05, 0.08).all(), (growth.min(), growth.max())
+    # visible movement: the balance and some relations change over ten years
+    m = result.measures
+    start = m[m["step"] == 0]["balance"].median()
+    end = m[m["step"] == m["step"].max()]["balance"].median()
+    assert abs(end - start) > 0.01
+    first = dyads[dyads["step"] == 0].set_index(["replication", "actor", "partner"])["relation"]
+    last = dyads[dyads["step"] == dyads["step"].max()].set_index(
+        ["replication", "actor", "partner"]
+    )["relation"]
+    assert (last - first).abs().max() > 0.05
+
+
+def test_the_seeded_baseline_matches_its_stored_summary():
+    stored = yaml.safe_load((REPO / "tests" / "baseline_summary.yaml").read_text())
+    result = sim.run(BASELINE, replications=stored["replications"], seed=stored["seed"])
+    fresh = result.summary().set_index("measure")
+    rtol = stored["rtol"]
+    drift = []
+    for measure, values in stored["summary"].items():
+        for stat, expected in values.items():
+            got = float(fresh.loc[measure, stat])
+            if not math.isclose(got, expected, rel_tol=rtol, abs_tol=1e-12):
+                drift.append(f"{measure} {stat}: stored {expected:.6g}, now {got:.6g}")
+    assert not drift, (
+        "the baseline drifted from tests/baseline_summary.yaml; if the change is deliberate, "
+        "run python tests/make_baseline_summary.py and commit it:\n" + "\n".join(drift[:20])
+    )
+
+
+# ------------------------------------------------------------------ face validity
+
+REPLICATIONS = 50
+
+
+@pytest.fixture(scope="module")
+def variants() -> dict[str, sim.RunResult]:
+    names = [
+        "baseline",
+        "partnership_deepens",
+        "ukraine_ceasefire",
+        "china_opposes",
+        "china_supports",
+        "sanctions_collapse",
+        "trilateral_strengthens",
+    ]
+    return {n: sim.run(SCENARIOS / f"{n}.yaml", replications=REPLICATIONS) for n in names}
+
+
+def _end(result: sim.RunResult, column: str) -> np.ndarray:
+    return result.end_state()[column].to_numpy()
+
+
+def _mean(result: sim.RunResult, table: str, column: str, actor: str | None = None) -> np.ndarray:
+    frame = result.tables[table]
+    if actor is not None:
+        frame = frame[frame["actor"] == actor]
+    return frame.groupby("replication")[column].mean().to_numpy()
+
+
+def _provocations(result: sim.RunResult, actor: str) -> np.ndarray:
+    ev = result.events
+    counts = ev[(ev["kind"] == "provocation") & (ev["actor"] == actor)].groupby("replication")
+    return counts.size().reindex(range(REPLICATIONS), fill_value=0).to_numpy(dtype=float)
+
+
+def _z(a: np.ndarray, b: np.ndarray) -> float:
+    """Paired difference of a minus b in standard errors (common random numbers)."""
+    d = a - b
+    se = d.std(ddof=1) / np.sqrt(len(d))
+    return float(d.mean() / se) if se > 0 else math.copysign(math.inf, d.mean())
+
+
+def test_partnership_deepening_raises_north_korean_capability_and_tension(variants):
+    deep, base = variants["partnership_deepens"], variants["baseline"]
+    assert _z(_end(deep, "capability.PRK"), _end(base, "capability.PRK")) > 2
+    assert _z(_mean(deep, "measures", "tension"), _mean(base, "measures", "tension")) > 2
+
+
+def test_a_ceasefire_lowers_the_bargains_transfers(variants):
+    cease, base = variants["ukraine_ceasefire"], variants["baseline"]
+    z_munitions = _z(
+        _mean(cease, "actors", "munitions_supplied", "PRK"),
+        _mean(base, "actors", "munitions_supplied", "PRK"),
+    )
+    z_transfers = _z(
+        _mean(cease, "actors", "transfers_in", "PRK"), _mean(base, "actors", "transfers_in", "PRK")
+    )
+    assert z_munitions < -2 and z_transfers < -2
+
+
+def test_china_opposing_lowers_north_korean_provocations_against_china_supporting(variants):
+    opposes, supports = variants["china_opposes"], variants["china_supports"]
+    assert _z(_provocations(opposes, "PRK"), _provocations(supports, "PRK")) < -2
+
+
+def test_sanctions_collapse_softens_the_hit_on_north_korean_gdp(variants):
+    collapse, base = variants["sanctions_collapse"], variants["baseline"]
+    assert _z(_end(collapse, "gdp.PRK"), _end(base, "gdp.PRK")) > 2
+
+
+def test_trilateral_strengthening_moves_the_balance_toward_the_us_led_bloc(variants):
+    tri, base = variants["trilateral_strengthens"], variants["baseline"]
+    assert _z(_end(tri, "balance"), _end(base, "balance")) > 2
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_geosim_run_writes_a_complete_results_folder(tmp_path):
+    out = tmp_path / "results"
+    res = CliRunner().invoke(
+        app, ["run", str(BASELINE), "-n", "2", "--set", "steps=6", "--out", str(out), "-q"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "balance" in res.output and "Results:" in res.output
+    (folder,) = (out / "baseline").iterdir()
+    names = {p.name for p in folder.iterdir()}
+    for name in ("scenario.yaml", "manifest.json", "summary.csv", "plots"):
+        assert name in names
+    for table in ("measures", "actors", "dyads", "trade", "events"):
+        assert f"{table}.parquet" in names
+    assert not [p for p in (out / "baseline").iterdir() if p.name.startswith(".partial")]
+    loaded = sim.load_results(folder)
+    assert loaded.scenario.steps == 6
+    assert set(loaded.measures["replication"]) == {0, 1}
+    assert len(loaded.manifest["seeds"]) == 2
+
+
+def test_geosim_run_csv_and_no_plots(tmp_path):
+    out = tmp_path / "r"
+    args = ["run", str(BASELINE), "-n", "1", "--set", "steps=6", "--out", str(out)]
+    res = CliRunner().invoke(app, [*args, "--csv", "--no-plots", "-q"])
+    assert res.exit_code == 0, res.output
+    (folder,) = (out / "baseline").iterdir()
+    assert (folder / "measures.csv").exists() and not (folder / "plots").exists()
+
+
+def test_geosim_run_bad_input_writes_nothing(tmp_path):
+    out = tmp_path / "r"
+    res = CliRunner().invoke(
+        app, ["run", str(BASELINE), "--set", "actors.PRQ.milex=3", "--out", str(out)]
+    )
+    assert res.exit_code == 2
+    assert "PRK" in res.output  # the hint names the closest actor
+    assert not out.exists()
