@@ -1178,7 +1178,7 @@ MEASURES: tuple[Measure, ...] = (
         "sanctions_pressure",
         1,
         "share of trade",
-        "Trade of a sanctions target blocked, over its potential.",
+        "Trade of a sanctions target blocked by enforcement, over its potential.",
     ),
     Measure(
         "sanctions_leakage",

@@ -167,7 +167,14 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     )
     rec_share, pass_share = trade.pass_through(st.coverage, ec)
     blocked = potential * (1.0 - pass_share)
-    diverted = trade.diversion(blocked, ec, st.proximity, m["diversion"])
+    diverted = trade.diversion(
+        blocked,
+        ec,
+        st.proximity,
+        st.relation,
+        m["diversion"],
+        m["relation_sharpness"][..., None, None],
+    )
     rec_target = potential * rec_share
     unrec_target = potential * (pass_share - rec_share) + diverted
 
@@ -786,8 +793,8 @@ def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
     potential = view["potential"]
     pot = potential.sum(axis=-1)
     pot_i = pot.sum(axis=-1) + pot.sum(axis=-2)
-    flows_i = (st.recorded + st.unrecorded).sum(axis=-1)
-    actual_i = flows_i.sum(axis=-1) + flows_i.sum(axis=-2)
+    blocked = view["blocked"].sum(axis=-1)
+    blocked_i = blocked.sum(axis=-1) + blocked.sum(axis=-2)
     unrec = st.unrecorded.sum(axis=-1)
     unrec_i = unrec.sum(axis=-1) + unrec.sum(axis=-2)
     safe_pot = np.where(pot_i > 0, pot_i, 1.0)
@@ -819,7 +826,7 @@ def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
         "transfers_in": view["transfers"].sum(axis=-2) + view["technology_flow"].sum(axis=-2),
         "munitions_supplied": view["munitions"].sum(axis=-2),
         "technology": st.technology,
-        "sanctions_pressure": np.where(regime, 1.0 - actual_i / safe_pot, np.nan),
+        "sanctions_pressure": np.where(regime, blocked_i / safe_pot, np.nan),
         "sanctions_leakage": np.where(regime, unrec_i / safe_pot, np.nan),
     }
     dyad_level = {

@@ -10,7 +10,8 @@ gap_iT its relation to the sanctioning coalition minus its relation to T.  Of th
 potential, the uncovered part is recorded, the covered part that is not enforced
 passes unrecorded (sanctions busting), and the enforced part is blocked.  A share
 of blocked trade is diverted to low-compliance partners (black knights), also
-unrecorded.  Flows relax toward their targets at a finite rate.  Growth falls with
+unrecorded, in proportion to their laxity, proximity and goodwill toward the
+target.  Flows relax toward their targets at a finite rate.  Growth falls with
 trade actually lost after diversion and payments (no double count), with the cost
 of evasion and with the guns-versus-butter drag of a higher defence burden, all
 relative to the start.
@@ -86,15 +87,17 @@ def potential(base_potential, relation, base_relation, elasticity, bite):
     return base_potential * factor[..., None]
 
 
-def diversion(blocked, compliance_matrix, proximity, share):
+def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness):
     """Blocked trade re-routed through low-compliance partners, (..., N, N, C).
 
     For each target T, blocked exports to T are re-sent by partners k in proportion
-    to (1 - ec_kT) proximity_kT; blocked exports from T are taken likewise.
+    to (1 - ec_kT) proximity_kT sigmoid(k r_kT): black knights are near, lax and
+    friendly to the target (Early 2011); blocked exports from T are taken likewise.
     """
     n = proximity.shape[-1]
     mask = ~np.eye(n, dtype=bool)
-    w = (1.0 - compliance_matrix) * proximity * mask  # (..., k, T)
+    goodwill = sigmoid(sharpness * relation)
+    w = (1.0 - compliance_matrix) * proximity * goodwill * mask  # (..., k, T)
     w_norm = w / np.where(w.sum(axis=-2) > 0, w.sum(axis=-2), 1.0)[..., None, :]
     into_t = blocked.sum(axis=-3)  # (..., T, C): blocked exports to T
     from_t = blocked.sum(axis=-2)  # (..., T, C): blocked exports from T
