@@ -118,9 +118,18 @@ def validate(
     stderr, as `file:line: path: message (hint: ...)`. Exit status 2 if any file
     has a problem.
     """
+    from .sweep import is_sweep_file, load_sweep
+
     failed = False
     for file in files:
         try:
+            if is_sweep_file(file):
+                sw = load_sweep(file)
+                typer.echo(
+                    f"{file}: OK (sweep of {sw.base.name}: {len(sw.points)} points x "
+                    f"{sw.spec.replications} replications, {sw.spec.method})"
+                )
+                continue
             scenario = load_scenario(file, overrides=list(overrides or []))
         except InputError as exc:
             _print_problems(exc.problems)
@@ -417,6 +426,7 @@ def run(
 
     def extra(folder: Path) -> None:
         if plots:
+            _agg()
             from .plots import write_run_plots
 
             write_run_plots(result, folder, fmt=fmt, dpi=dpi, gif=gif)
@@ -491,6 +501,290 @@ def _print_run_summary(con: Console, result) -> None:
         counts = ev.groupby("kind").size().sort_values(ascending=False)
         per = ", ".join(f"{k} {v / max(1, len(end)):.1f}" for k, v in counts.items())
         con.print(f"Events per replication: {per}", highlight=False)
+
+
+# --------------------------------------------------------------------------- plot
+
+
+@app.command()
+def plot(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="RESULTS_DIR", help="A run or sweep results folder.", show_default=False
+        ),
+    ],
+    only: Annotated[
+        list[str] | None, typer.Option("--only", metavar="NAME", help="Redraw only these figures.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
+    gif: Annotated[bool, typer.Option("--gif", help="Also the animated network.")] = False,
+) -> None:
+    """Redraw the figures of a results folder from its saved tables, without rerunning."""
+    _agg()
+    with _input_errors():
+        _check_choice(fmt, FORMATS, "--format")
+        if not folder.is_dir():
+            raise InputError(
+                [
+                    Problem(
+                        str(folder),
+                        "",
+                        None,
+                        "no such results folder",
+                        "pass a folder written by geosim run or geosim sweep",
+                    )
+                ]
+            )
+        if (folder / "sweep.yaml").exists():
+            from .sweep import load as load_sweep_result
+            from .sweep_plots import write_sweep_plots
+
+            written = write_sweep_plots(load_sweep_result(folder), folder, fmt=fmt, dpi=dpi)
+        elif (folder / "manifest.json").exists():
+            from .plots import RUN_FIGURES, write_run_plots
+            from .results import load_results
+
+            unknown = [n for n in only or [] if n not in RUN_FIGURES]
+            if unknown:
+                raise InputError(
+                    [
+                        Problem(
+                            "--only",
+                            "",
+                            None,
+                            f"unknown figure {unknown[0]!r}",
+                            f"choose from {', '.join(RUN_FIGURES)}",
+                        )
+                    ]
+                )
+            written = write_run_plots(
+                load_results(folder), folder, fmt=fmt, dpi=dpi, only=only or None, gif=gif
+            )
+        else:
+            raise InputError(
+                [
+                    Problem(
+                        str(folder),
+                        "",
+                        None,
+                        "not a geosim results folder",
+                        "it has neither manifest.json nor sweep.yaml",
+                    )
+                ]
+            )
+    for path in written:
+        typer.echo(str(path))
+
+
+def _agg() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@app.command()
+def compare(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="SCENARIO_OR_RESULTS...",
+            help="Two or more scenario files or results folders; the first is the reference.",
+            show_default=False,
+        ),
+    ],
+    measure: Annotated[
+        str, typer.Option("--measure", "-m", help="Measure, name[.A[.B]][:reducer].")
+    ] = "balance",
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Replications.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed.")] = None,
+    overrides: SetOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Results root folder.")] = Path("results"),
+    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+) -> None:
+    """Run scenarios with common random numbers and rank their paired differences.
+
+    Every scenario runs with the reference's root seed and replications, so each
+    difference is paired replication by replication. Writes the differences, bands,
+    a ranking table and figures (paired difference, overlay, ranking).
+    """
+    _agg()
+    from .compare import compare as run_compare
+    from .scenario import PathError
+
+    con = Console(width=WIDTH)
+    err = Console(stderr=True, width=WIDTH)
+    with _input_errors():
+        _check_choice(fmt, FORMATS, "--format")
+        if len(inputs) < 2:
+            raise InputError(
+                [
+                    Problem(
+                        "compare",
+                        "",
+                        None,
+                        "give at least two scenarios",
+                        "the first is the reference the others are compared with",
+                    )
+                ]
+            )
+        for path in inputs:
+            if not path.exists():
+                raise InputError([Problem(str(path), "", None, "no such file or folder")])
+            if path.is_file():
+                load_scenario(path, overrides=list(overrides or []))
+        try:
+            result = run_compare(
+                [str(p) for p in inputs],
+                replications=replications,
+                seed=seed,
+                measure=measure,
+                overrides=list(overrides or []),
+                progress=None
+                if quiet
+                else (lambda name: err.print(f"running {name}", highlight=False)),
+            )
+        except PathError as exc:
+            raise InputError([Problem("--measure", measure, None, str(exc), exc.hint)]) from None
+        except ValueError as exc:
+            raise InputError([Problem("compare", "", None, str(exc))]) from None
+    path = result.save(out, fmt=fmt, dpi=dpi)
+    ranking = result.ranking()
+    table = _table(
+        ["rank", "scenario", "mean diff", "90 % interval", "same sign"],
+        f"Paired difference from {ranking_reference(result)} in {measure}",
+    )
+    for row in ranking.itertuples():
+        table.add_row(
+            str(row.rank),
+            str(row.scenario),
+            f"{row.mean_difference:+.4g}",
+            f"[{row.ci90_low:+.3g} .. {row.ci90_high:+.3g}]",
+            f"{row.same_sign_share:.0%}",
+        )
+    con.print(table)
+    con.print(f"Results: {path}", highlight=False)
+
+
+def ranking_reference(result) -> str:
+    names = getattr(result, "names", None)
+    return str(names[0]) if names else "the first scenario"
+
+
+# --------------------------------------------------------------------------- sweep
+
+EXECUTORS = ("local", "dask")
+
+
+@app.command()
+def sweep(
+    file: Annotated[
+        Path, typer.Argument(metavar="SWEEP_FILE", help="Sweep file.", show_default=False)
+    ],
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    executor: Annotated[str, typer.Option("--executor", help="local or dask.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address.")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip runs already finished.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print points x replications and size; write nothing.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output root (default: the file's).")
+    ] = None,
+    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write sweep figures.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run a parameter sweep: points x replications with common random numbers.
+
+    Runs are written as they finish (Parquet shards), so --resume completes an
+    interrupted sweep. Replication k of every point uses the seed of replication k
+    of geosim run.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from .sweep import estimate, load_sweep, run_sweep
+
+    con = Console(width=WIDTH)
+    with _input_errors():
+        _check_choice(executor, EXECUTORS, "--executor")
+        spec = load_sweep(file)
+        if spec.spec.method in ("sobol", "morris"):
+            raise InputError(
+                [
+                    Problem(
+                        str(file),
+                        "method",
+                        None,
+                        f"a {spec.spec.method} file is run by geosim sensitivity",
+                        f"geosim sensitivity {file}",
+                    )
+                ]
+            )
+    est = estimate(spec)
+    con.print(
+        f"Sweep [bold]{spec.spec.name}[/]: {est['points']} points x {est['replications']} "
+        f"replications = {est['runs']:,} runs of {spec.base.name} ({spec.spec.method}), "
+        f"root seed {spec.root_seed}; about {est['estimated_bytes'] / 1e6:.1f} MB",
+        highlight=False,
+    )
+    if dry_run:
+        con.print(f"Would write to {spec.folder(out)} (dry run: nothing written)", highlight=False)
+        return
+    err = Console(stderr=True, width=WIDTH)
+    with Progress(
+        "runs",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("runs", total=est["runs"])
+        with _input_errors():
+            folder = run_sweep(
+                spec,
+                workers=workers,
+                executor=executor,
+                scheduler=scheduler,
+                resume=resume,
+                out=out,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+    from .sweep import load
+
+    result = load(folder)
+    failed = int((result.runs["status"] != "ok").sum()) if len(result.runs) else 0
+    con.print(
+        f"Finished {len(result.runs):,} runs ({failed} failed) in "
+        f"{result.manifest.get('wall_time_s', 0):.1f} s",
+        highlight=False,
+    )
+    if plots:
+        _agg()
+        from .sweep_plots import write_sweep_plots
+
+        write_sweep_plots(result, folder)
+    con.print(f"Results: {folder}", highlight=False)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .measures import reduce
 from .params import measures_by_name
 from .results import RunResult, load_results, safe_name
 from .runner import run
@@ -91,16 +92,9 @@ def measure_series(result: RunResult, measure: str | MeasureSpec) -> pd.DataFram
 
 
 def _reduce(frame: pd.DataFrame, reducer: str | None, dt: float) -> pd.Series:
-    """One value per replication from a (replication, step, value) frame."""
-    g = frame.sort_values("step").groupby("replication")["value"]
-    if reducer in (None, "last"):
-        return g.last()
-    if reducer in ("mean", "max", "min"):
-        return getattr(g, reducer)()
-    if reducer == "growth":  # mean growth rate per year, log difference over the horizon
-        years = (frame["step"].max() - frame["step"].min()) * dt
-        return (np.log(g.last()) - np.log(g.first())) / years
-    raise ValueError(f"unknown reducer {reducer!r}")
+    """One value per replication from a (replication, step, value) frame (measures.reduce)."""
+    wide = frame.pivot(index="replication", columns="step", values="value").sort_index(axis=1)
+    return pd.Series(reduce(wide.to_numpy(), reducer, dt), index=wide.index, name="value")
 
 
 def _bands(frame: pd.DataFrame, value: str) -> pd.DataFrame:

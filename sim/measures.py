@@ -134,3 +134,32 @@ def influence(relation, dependence, power, weight):
     w = power[..., :, None] * others  # weight of j (rows) for each i (columns)
     total = w.sum(axis=-2)
     return (term * w).sum(axis=-2) / np.where(total > 0, total, 1.0)
+
+
+REDUCERS = ("last", "mean", "max", "min", "growth")
+
+
+def reduce(values, reducer: str | None, dt: float):
+    """Reduce trajectories (..., T) to one value each: the measure syntax's ``:reducer``.
+
+    ``last`` (default), ``mean``, ``max``, ``min`` ignore NaN; ``growth`` is the
+    compound annual growth rate (x_T / x_0)^(1 / years) - 1, NaN unless both ends are
+    positive.
+    """
+    x = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if reducer in (None, "last"):
+            return x[..., -1]
+        if reducer == "mean":
+            return np.nanmean(x, axis=-1)
+        if reducer == "max":
+            return np.nanmax(x, axis=-1)
+        if reducer == "min":
+            return np.nanmin(x, axis=-1)
+        if reducer == "growth":
+            years = (x.shape[-1] - 1) * dt
+            first, last = x[..., 0], x[..., -1]
+            ok = (first > 0) & (last > 0)
+            ratio = np.where(ok, last / np.where(ok, first, 1.0), np.nan)
+            return ratio ** (1.0 / years) - 1.0
+    raise ValueError(f"unknown reducer {reducer!r}; use one of {', '.join(REDUCERS)}")

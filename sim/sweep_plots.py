@@ -1,0 +1,181 @@
+"""Figures of a parameter sweep: an outcome against one parameter, a heatmap over two.
+
+Functions take a :class:`~sim.sweep.SweepResult` and ``ax=None`` and return the
+Axes; :func:`write_sweep_plots` writes every figure with its data as CSV beside it
+into ``plots/`` of the sweep folder.  Bands are **seed bands** (quantiles over the
+replications of a point, aleatory spread); with sampled (random, lhs) designs the
+parameter axis is binned into quantile bins first, and the bands then mix seed and
+parameter spread, which the caption says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from .plots import OKABE_ITO, plot_style, save_figure
+from .sweep import SweepResult
+
+BINS = 8
+"""Quantile bins of a sampled parameter in outcome-versus-parameter plots."""
+
+
+def _axes(ax: Axes | None, size=(6.4, 4.0)) -> Axes:
+    if ax is not None:
+        return ax
+    with plot_style():
+        fig = Figure(figsize=size, layout="constrained")
+        return fig.add_subplot()
+
+
+def _short(path: str) -> str:
+    parts = path.split(".")
+    return ".".join(parts[1:]) if parts[0] in ("actors", "model") else path
+
+
+def outcome_data(result: SweepResult, parameter: str, measure: str) -> pd.DataFrame:
+    """Median and 50/90 % bands of a measure per value (or bin) of one parameter."""
+    wide = result.wide()
+    if measure not in wide or parameter not in wide:
+        return pd.DataFrame()
+    x = wide[parameter]
+    distinct = x.nunique()
+    if distinct > 12:  # a sampled design: bin the parameter
+        bins = pd.qcut(x, q=min(BINS, distinct), duplicates="drop")
+        key = bins.apply(lambda b: b.mid).astype(float)
+        binned = True
+    else:
+        key = x.astype(float)
+        binned = False
+    g = wide.assign(_x=key).groupby("_x")[measure]
+    out = g.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+    out.columns = ["p05", "p25", "median", "p75", "p95"]
+    out["n"] = g.count()
+    out = out.reset_index().rename(columns={"_x": parameter})
+    out.insert(0, "measure", measure)
+    out["binned"] = binned
+    return out
+
+
+def outcome(result: SweepResult, parameter: str, measure: str, ax: Axes | None = None) -> Axes:
+    """A measure against one parameter: median with 50 % and 90 % bands."""
+    ax = _axes(ax)
+    data = outcome_data(result, parameter, measure)
+    with plot_style():
+        if data.empty:
+            ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes)
+            return ax
+        x = data[parameter]
+        colour = OKABE_ITO[0]
+        ax.fill_between(
+            x, data["p05"], data["p95"], color=colour, alpha=0.15, linewidth=0, label="90 % band"
+        )
+        ax.fill_between(
+            x, data["p25"], data["p75"], color=colour, alpha=0.35, linewidth=0, label="50 % band"
+        )
+        ax.plot(x, data["median"], color=colour, marker="o", markersize=3, label="median")
+        ax.set_xlabel(_short(parameter) + (" (binned)" if data["binned"].iloc[0] else ""))
+        ax.set_ylabel(measure)
+        spread = "seed and parameter bands" if data["binned"].iloc[0] else "seed bands"
+        ax.set_title(
+            f"{measure} against {_short(parameter)}\n({spread}, "
+            f"{int(data['n'].min())}+ runs per point)"
+        )
+        ax.legend(loc="best", fontsize="small", frameon=False)
+        ax.grid(alpha=0.3)
+    return ax
+
+
+def heatmap_data(result: SweepResult, x: str, y: str, measure: str) -> pd.DataFrame:
+    """Mean of a measure over replications (and other parameters) on a grid of two."""
+    wide = result.wide()
+    if measure not in wide:
+        return pd.DataFrame()
+    frame = wide[[x, y, measure]].copy()
+    for col in (x, y):
+        if frame[col].nunique() > 12:
+            frame[col] = (
+                pd.qcut(frame[col], q=BINS, duplicates="drop").apply(lambda b: b.mid).astype(float)
+            )
+    return frame.groupby([y, x])[measure].mean().reset_index()
+
+
+def heatmap(result: SweepResult, x: str, y: str, measure: str, ax: Axes | None = None) -> Axes:
+    """Mean of a measure over two parameters, with a colour bar."""
+    ax = _axes(ax, size=(6.4, 5.0))
+    data = heatmap_data(result, x, y, measure)
+    with plot_style():
+        if data.empty:
+            ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes)
+            return ax
+        grid = data.pivot(index=y, columns=x, values=measure).sort_index()
+        values = grid.to_numpy()
+        mesh = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis")
+        ax.set_xticks(
+            range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns], rotation=45, ha="right"
+        )
+        ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
+        ax.set_xlabel(_short(x))
+        ax.set_ylabel(_short(y))
+        ax.set_title(f"{measure}: mean over replications")
+        cbar = ax.figure.colorbar(mesh, ax=ax)
+        cbar.set_label(measure)
+        if grid.size <= 64:
+            finite = values[np.isfinite(values)]
+            mid = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+            for (i, j), v in np.ndenumerate(values):
+                if np.isfinite(v):
+                    ax.text(
+                        j,
+                        i,
+                        f"{v:.3g}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if v < mid else "black",
+                    )
+    return ax
+
+
+def write_sweep_plots(
+    result: SweepResult, folder: str | Path, fmt: str = "png", dpi: int = 150
+) -> list[Path]:
+    """Outcome-versus-parameter figures for each measure and parameter, and a heatmap of
+    each measure over the first two parameters, each with its CSV."""
+    out = Path(folder) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    params = list(result.spec.parameters)
+    measures = list(result.spec.measures)
+
+    def slug(text: str) -> str:
+        return "".join(ch if ch.isalnum() else "_" for ch in text).strip("_")
+
+    for m in measures:
+        for p in params:
+            data = outcome_data(result, p, m)
+            if data.empty:
+                continue
+            name = f"outcome-{slug(m)}-by-{slug(_short(p))}"
+            data.to_csv(out / f"{name}.csv", index=False)
+            ax = outcome(result, p, m)
+            written += [
+                save_figure(ax.figure, out / f"{name}.{fmt}", fmt, dpi),
+                out / f"{name}.csv",
+            ]
+        if len(params) >= 2:
+            data = heatmap_data(result, params[0], params[1], m)
+            if data.empty:
+                continue
+            name = f"heatmap-{slug(m)}"
+            data.to_csv(out / f"{name}.csv", index=False)
+            ax = heatmap(result, params[0], params[1], m)
+            written += [
+                save_figure(ax.figure, out / f"{name}.{fmt}", fmt, dpi),
+                out / f"{name}.csv",
+            ]
+    return written
