@@ -1366,10 +1366,33 @@ def _validate(tree: Y) -> Scenario:
     except ValidationError as exc:
         problems.extend(_field_problems(tree, exc, tree.file))
     problems.extend(_cross_problems(tree))
+    if scenario is not None:
+        problems.extend(_burden_problems(tree, scenario))
     if problems:
         raise InputError(_dedupe(problems))
     assert scenario is not None
     return scenario
+
+
+def _burden_problems(tree: Y, scenario: Scenario) -> list[Problem]:
+    """The defence burden milex / gdp must lie inside the model's burden range."""
+    problems = []
+    low, high = scenario.model.burden_floor, scenario.model.burden_ceiling
+    for code, actor in scenario.actors.items():
+        burden = actor.milex / actor.gdp
+        if not low < burden < high:
+            path, file, line = _locate(tree, ("actors", code, "milex"))
+            problems.append(
+                Problem(
+                    file or tree.file,
+                    path or f"actors.{code}.milex",
+                    line,
+                    f"defence burden milex / gdp = {burden:.4g} lies outside the model's range "
+                    f"({low:g}, {high:g})",
+                    "check milex and gdp (same year, USD bn), or model.burden_floor/burden_ceiling",
+                )
+            )
+    return problems
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -67,6 +67,12 @@ CHUNK = 256
 KILL_AFTER_ENV = "GEOSIM_TEST_KILL_AFTER_SHARDS"
 """Test hook: the parent SIGKILLs itself after this many shards were recorded."""
 
+FAIL_POINTS_ENV = "GEOSIM_TEST_FAIL_POINTS"
+"""Test hook: runs of these points (comma-separated indices) raise inside the worker."""
+
+CHUNK_ENV = "GEOSIM_SWEEP_CHUNK"
+"""Runs per chunk, overriding CHUNK (smaller chunks: finer progress and resume)."""
+
 
 # --------------------------------------------------------------------------- schema
 
@@ -450,6 +456,9 @@ def _record(sweep: Sweep, t: RunTask, status: str, wall: float, error: str, host
 
 def _run_group(sweep, scenarios, group, records, values, trajs, host, started) -> None:
     t0 = time.perf_counter()
+    fail = {int(p) for p in os.environ.get(FAIL_POINTS_ENV, "").split(",") if p.strip()}
+    if any(t.point in fail for t in group):
+        raise RuntimeError(f"test failure injected by {FAIL_POINTS_ENV}")
     specs = [scenarios[t.point] for t in group]
     block = run_batch(specs, [t.replication for t in group], seeds=[t.seed for t in group])
     codes = specs[0].codes
@@ -577,6 +586,7 @@ def run_sweep(
     tasks = plan(sweep)
     done = finished_runs(folder) if resume else set()
     todo = [t for t in tasks if t.run_id not in done]
+    chunk_size = int(os.environ.get(CHUNK_ENV, chunk_size))
     jobs = [
         {"file": str(sweep.file), "tasks": c, "folder": str(folder)}
         for c in chunks(todo, chunk_size)

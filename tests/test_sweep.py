@@ -1,0 +1,246 @@
+"""Sweeps: files, seeds shared with geosim run, the store, executors, resume, failures."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import sim
+from sim import sweep as sw
+from sim.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+BASELINE = REPO / "scenarios" / "baseline.yaml"
+
+
+def _write(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A short base scenario and a 3 x 2 grid sweep with 2 replications (12 runs)."""
+    _write(
+        tmp_path, "base.yaml", f"schema_version: 1\nname: short\nextends: {BASELINE}\nsteps: 8\n"
+    )
+    return _write(
+        tmp_path,
+        "small.yaml",
+        """\
+schema_version: 1
+kind: sweep
+name: small
+base: base.yaml
+method: grid
+replications: 2
+parameters:
+  actors.CHN.doctrine.stability_preference: {values: [0.2, 0.7, 0.95]}
+  actors.RUS.doctrine.transfer_willingness: {values: [0.1, 0.4]}
+measures: [balance:last, tension:mean, capability.PRK:growth, conflict_risk.PRK.KOR:max]
+trajectories: [balance]
+""",
+    )
+
+
+def _frames(folder: Path) -> dict[str, pd.DataFrame]:
+    r = sw.load(folder)
+    runs = r.runs.drop(columns=["wall_time_s", "host"]).sort_values("run_id")
+    return {
+        "runs": runs.reset_index(drop=True),
+        "values": r.values.sort_values(["run_id", "measure"]).reset_index(drop=True),
+        "trajectories": r.trajectories.sort_values(["run_id", "measure", "step"]).reset_index(
+            drop=True
+        ),
+    }
+
+
+def _assert_same(a: dict, b: dict) -> None:
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+
+
+def test_bundled_sweeps_validate():
+    for path in sorted((REPO / "scenarios" / "sweeps").glob("*.yaml")):
+        s = sw.load_sweep(path)
+        assert s.runs > 0 and s.measures
+
+
+def test_samplers(small, tmp_path):
+    s = sw.load_sweep(small)
+    assert len(s.points) == 6 and s.runs == 12
+    lhs = _write(
+        tmp_path,
+        "lhs.yaml",
+        "schema_version: 1\nname: l\nbase: base.yaml\nmethod: lhs\nsamples: 10\nreplications: 1\n"
+        "parameters:\n  actors.PRK.milex: {range: [4.3, 11.0]}\n"
+        "  actors.CHN.doctrine.compliance: {range: [0.0, 1.0]}\nmeasures: [gdp.PRK:last]\n",
+    )
+    points = sw.load_sweep(lhs).points
+    assert len(points) == 10
+    # a Latin hypercube has one point in each of the 10 strata of every parameter
+    strata = np.floor((points["actors.PRK.milex"] - 4.3) / (6.7 / 10)).astype(int)
+    assert sorted(strata) == list(range(10))
+
+
+def test_a_point_equal_to_the_base_reproduces_geosim_run(small):
+    folder = sw.run_sweep(sw.load_sweep(small), out=small.parent / "out")
+    values = sw.load(folder).wide()
+    base = sim.run(small.parent / "base.yaml", replications=2)
+    chn = base.scenario.actors["CHN"].doctrine.stability_preference
+    rus = base.scenario.actors["RUS"].doctrine.transfer_willingness
+    assert (chn, rus) == (0.7, 0.4)
+    match = values[
+        (values["actors.CHN.doctrine.stability_preference"] == chn)
+        & (values["actors.RUS.doctrine.transfer_willingness"] == rus)
+    ].sort_values("replication")
+    end = base.end_state()
+    np.testing.assert_allclose(
+        match["balance:last"].to_numpy(), end["balance"].to_numpy(), rtol=1e-12
+    )
+    # common random numbers: every point's replication k has the same seed
+    runs = sw.load(folder).runs
+    assert runs.groupby("replication")["seed"].nunique().eq(1).all()
+    assert set(runs["seed"]) == set(base.manifest["seeds"])
+
+
+def test_results_do_not_depend_on_workers_or_executor(small):
+    one = sw.run_sweep(sw.load_sweep(small), out=small.parent / "w1", chunk_size=4)
+    two = sw.run_sweep(sw.load_sweep(small), workers=2, out=small.parent / "w2", chunk_size=3)
+    _assert_same(_frames(one), _frames(two))
+
+
+@pytest.mark.slow
+def test_results_on_a_dask_local_cluster_are_the_same(small):
+    pytest.importorskip("distributed")
+    one = sw.run_sweep(sw.load_sweep(small), out=small.parent / "w1")
+    dask = sw.run_sweep(
+        sw.load_sweep(small), workers=2, executor="dask", out=small.parent / "dask", chunk_size=4
+    )
+    _assert_same(_frames(one), _frames(dask))
+
+
+def test_a_killed_sweep_resumes_to_the_same_result(small):
+    env = {**os.environ, sw.KILL_AFTER_ENV: "1", sw.CHUNK_ENV: "4"}
+    out = small.parent / "killed"
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "sweep",
+        str(small),
+        "--out",
+        str(out),
+        "-q",
+        "--no-plots",
+        "--workers",
+        "2",
+    ]
+    proc = subprocess.Popen(
+        cmd, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        proc.wait(timeout=120)
+    finally:  # workers that outlived their parent: end them
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == -signal.SIGKILL
+    (folder,) = out.iterdir()
+    partial = sw.load(folder)
+    assert 0 < len(partial.runs) < 12
+    env.pop(sw.KILL_AFTER_ENV)
+    done = subprocess.run(
+        [*cmd[:-2], "--resume"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    whole = sw.run_sweep(sw.load_sweep(small), out=small.parent / "whole")
+    _assert_same(_frames(folder), _frames(whole))
+
+
+def test_a_duplicate_shard_is_harmless(small):
+    folder = sw.run_sweep(sw.load_sweep(small), out=small.parent / "dup", chunk_size=6)
+    shards = folder / "shards"
+    for shard in list(shards.glob("*.parquet")):
+        (shards / f"{shard.stem.split('-')[0]}-copy{shard.stem}.parquet").write_bytes(
+            shard.read_bytes()
+        )
+    r = sw.load(folder)
+    assert len(r.runs) == 12 and r.runs["run_id"].is_unique
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(small, monkeypatch):
+    monkeypatch.setenv(sw.FAIL_POINTS_ENV, "1")
+    folder = sw.run_sweep(sw.load_sweep(small), out=small.parent / "fail")
+    r = sw.load(folder)
+    failed = r.runs[r.runs["status"] == "failed"]
+    assert set(failed["point"]) == {1} and len(failed) == 2
+    assert failed["error"].str.contains("injected").all()
+    assert set(r.values["point"]) == {0, 2, 3, 4, 5}
+
+
+def test_rerun_without_resume_is_refused(small):
+    sw.run_sweep(sw.load_sweep(small), out=small.parent / "again")
+    with pytest.raises(sim.InputError, match="resume"):
+        sw.run_sweep(sw.load_sweep(small), out=small.parent / "again")
+
+
+def test_cli_sweep_dry_run_writes_nothing(small):
+    out = small.parent / "dry"
+    res = CliRunner().invoke(app, ["sweep", str(small), "--dry-run", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "6 points x 2 replications = 12 runs" in res.output
+    assert not out.exists()
+
+
+def test_cli_sweep_writes_figures_and_plot_redraws_them(small):
+    out = small.parent / "cli"
+    res = CliRunner().invoke(app, ["sweep", str(small), "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    (folder,) = out.iterdir()
+    first = sorted(p.name for p in (folder / "plots").iterdir())
+    assert any(n.startswith("heatmap-") for n in first)
+    assert any(n.startswith("outcome-") for n in first)
+    res = CliRunner().invoke(app, ["plot", str(folder)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (folder / "plots").iterdir()) == first
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (
+            "parameters:\n  actors.CHN.doctrine.stabilty_preference: {values: [0.1]}\n",
+            "stability_preference",
+        ),
+        ("parameters:\n  actors.CHN.doctrine.compliance: {values: [1.5]}\n", "less than or equal"),
+        ("parameters:\n  actors.CHN.doctrine.compliance: {values: [0.5]}\nbogus: 1\n", "bogus"),
+    ],
+)
+def test_bad_sweep_files_get_a_clear_message_and_exit_2(small, body, needle):
+    text = small.read_text().split("parameters:")[0] + body
+    if "measures:" not in body:
+        text += "measures: [balance:last]\n"
+    bad = _write(small.parent, "bad.yaml", text)
+    res = CliRunner().invoke(app, ["sweep", str(bad), "--out", str(small.parent / "o")])
+    assert res.exit_code == 2
+    assert needle in res.output and "bad.yaml" in res.output
+    assert "Traceback" not in res.output
+    assert not (small.parent / "o").exists()
+
+
+def test_bad_measure_in_a_sweep(small):
+    text = small.read_text().replace("tension:mean", "tenson:mean")
+    bad = _write(small.parent, "badm.yaml", text)
+    res = CliRunner().invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 2 and "tension" in res.output
