@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -92,12 +91,28 @@ def structure_key(structure: Structure) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass
 class BatchResult:
-    """Tables of a block (with a ``run`` column) and the runs that failed."""
+    """The recorded arrays of a block, its tidy tables (built on demand), failed runs."""
 
-    tables: dict[str, pd.DataFrame]
-    failed: np.ndarray  # (R,) bool
+    def __init__(
+        self, recorder: _Recorder, seeds: list[int], log: dynamics.Log, failed: np.ndarray
+    ):
+        self.recorder = recorder
+        self.seeds = seeds
+        self.log = log
+        self.failed = failed  # (R,) bool: the run's state became non-finite
+        self._tables: dict[str, pd.DataFrame] | None = None
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Tidy tables with a ``run`` column, as GeoModel.tables() row for row."""
+        if self._tables is None:
+            self._tables = self.recorder.tables(self.seeds, self.log)
+        return self._tables
+
+    def series(self, name: str, actors: tuple[int, ...] = ()) -> np.ndarray:
+        """(R, steps + 1) trajectory of a measure ``name[.A[.B]]`` (actor indices)."""
+        return self.recorder.series(name, actors, self.log)
 
 
 def run_batch(
@@ -146,8 +161,7 @@ def run_batch(
         pending = dynamics.react(st, S, values)
         record.add(t + 1, st, view, values)
         failed |= ~_finite(st)
-    tables = record.tables([s for s in seeds], log)
-    return BatchResult(tables=tables, failed=failed)
+    return BatchResult(record, list(seeds), log, failed)
 
 
 def _finite(st) -> np.ndarray:
@@ -184,6 +198,17 @@ class _Recorder:
         self.unrec.append(st.unrecorded.copy())
         self.mun.append(view["munitions"].copy())
         self.prov.append(st.events_last.sum(axis=-1) if t > 0 else np.zeros(self.R))
+
+    def series(self, name: str, actors: tuple[int, ...], log: dynamics.Log) -> np.ndarray:
+        """(R, T) trajectory of one measure."""
+        if name == "provocations":
+            return np.stack(self.prov, axis=1).astype(float)
+        if not actors:
+            return np.stack([m[name] for m in self.model], axis=1)
+        if len(actors) == 1:
+            return np.stack([a[name][..., actors[0]] for a in self.actor], axis=1)
+        i, j = actors
+        return np.stack([d[name][..., i, j] for d in self.dyad], axis=1)
 
     def tables(self, seeds: list[int], log: dynamics.Log) -> dict[str, pd.DataFrame]:
         S, R = self.S, self.R
