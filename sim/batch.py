@@ -137,7 +137,11 @@ def run_batch(
         seeds = [
             replication_seed(spec.seed, k) for spec, k in zip(specs, replications, strict=True)
         ]
-    st = stack([initial_state(spec, S, calibrate=False) for spec in specs])
+    cache: dict[int, object] = {}  # one initial state per distinct scenario object
+    for spec in specs:
+        if id(spec) not in cache:
+            cache[id(spec)] = initial_state(spec, S, calibrate=False)
+    st = stack([cache[id(spec)] for spec in specs])
     dynamics.calibrate(st, S)
     R = len(specs)
     seed = np.array(seeds, dtype=np.uint64)[:, None]

@@ -86,9 +86,12 @@ def seed_for_runs(seed):
     return seed if np.ndim(seed) == 0 else np.asarray(seed)[..., 0]
 
 
-def _runs(shape) -> list[tuple]:
-    """All index tuples of the leading (run) dimensions."""
-    return list(np.ndindex(*shape)) if shape else [()]
+def _where(mask) -> list[tuple]:
+    """Index tuples of the True entries of a mask over the leading (run) dimensions."""
+    mask = np.asarray(mask)
+    if mask.ndim == 0:
+        return [()] if mask else []
+    return list(zip(*np.nonzero(mask), strict=True))
 
 
 # --------------------------------------------------------------------------- perception
@@ -450,9 +453,10 @@ def world(
         summits = engagement.summits(st.summit_rate, dt, u)
     st.summit_memory = engagement.memory_step(st.summit_memory, summits, tau_mem[..., None], dt)
     if not det:
-        for where in _runs(lead):
-            counts = dec["events"][where]
-            for i in np.repeat(np.arange(S.n), counts.astype(int)):
+        counts = dec["events"].astype(int)
+        for pos in _where(counts > 0):
+            where, i = pos[:-1], pos[-1]
+            for _ in range(counts[pos]):
                 log.add(
                     where,
                     t,
@@ -463,9 +467,11 @@ def world(
                     GOLDSTEIN["provocation"],
                     "endogenous",
                 )
-            upper = np.triu(summits[where], 1).astype(int)
-            pairs = np.argwhere(upper > 0)
-            for i, j in np.repeat(pairs, upper[upper > 0], axis=0):
+        upper = np.triu(np.ones((S.n, S.n), dtype=bool), 1)
+        met = summits.astype(int) * upper
+        for pos in _where(met > 0):
+            where, i, j = pos[:-2], pos[-2], pos[-1]
+            for _ in range(met[pos]):
                 log.add(
                     where,
                     t,
@@ -526,7 +532,8 @@ def _vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: 
     )
     vetoed = veto.any(axis=-1)
     lead = st.gdp.shape[:-1]
-    for where in _runs(lead):
+    votes = np.broadcast_to(renewal, lead) | np.broadcast_to(proposed, lead)
+    for where in _where(votes):
         for kind, happens in (("renewal", renewal[where]), ("proposal", proposed[where])):
             if not happens:
                 continue
@@ -594,7 +601,7 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
             st.summit_memory[..., j, i] += happens
         if ev.vote_target is not None:
             _vote(st, S, ev.vote_target, happens, np.zeros(lead, dtype=bool), t, log)
-        for where in _runs(lead):
+        for where in _where(happens):
             if happens[where]:
                 log.add(
                     where,
@@ -610,7 +617,7 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
     for reaction, fired in pending:
         for verb, ref, value in reaction.ops:
             apply_op(st, S, verb, ref, value, fired, t)
-        for where in _runs(lead):
+        for where in _where(fired):
             if fired[where]:
                 log.add(
                     where,
