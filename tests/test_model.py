@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from model_fixtures import baseline, edited, one_step, variant
+from model_fixtures import baseline, edited, one_step, tables, variant
 
 from sim import params as registry
 from sim import step as dynamics
@@ -302,8 +302,8 @@ def _with_distant_actor(spec):
 @pytest.fixture(scope="module")
 def distant_tables():
     spec = baseline()
-    original = GeoModel(spec, replication=2).run().tables()
-    extended = GeoModel(_with_distant_actor(spec), replication=2).run().tables()
+    original = tables(GeoModel(spec, replication=2).run())
+    extended = tables(GeoModel(_with_distant_actor(spec), replication=2).run())
     return original, extended
 
 
@@ -373,11 +373,11 @@ analysis:
 def test_a_cast_without_korean_actors_runs(deterministic):
     spec = scenario_from_yaml(TAIWAN_STRAIT)
     model = _run_checked(spec, replication=1, deterministic=deterministic)
-    tables = model.tables()
-    assert set(tables["actors"]["actor"]) == {"USA", "CHN", "TWN", "JPN"}
-    assert len(tables["measures"]) == spec.steps + 1
-    assert tables["measures"]["balance"].notna().all()
-    assert "conflict_risk.CHN.TWN" in tables["measures"]
+    out = tables(model)
+    assert set(out["actors"]["actor"]) == {"USA", "CHN", "TWN", "JPN"}
+    assert len(out["measures"]) == spec.steps + 1
+    assert out["measures"]["balance"].notna().all()
+    assert "conflict_risk.CHN.TWN" in out["measures"]
 
 
 # ------------------------------------------------------------------ plausibility
@@ -406,7 +406,7 @@ def test_baseline_relations_stay_away_from_the_limits(baseline_runs):
 
 def test_baseline_burdens_stay_away_from_their_limits(baseline_runs):
     for _, model, _ in baseline_runs:
-        burden = model.tables()["actors"]["defence_share"]
+        burden = tables(model)["actors"]["defence_share"]
         m = model.state.model
         assert burden.min() > 2 * m["burden_floor"]
         assert burden.max() < 0.5 * m["burden_ceiling"]
@@ -414,7 +414,7 @@ def test_baseline_burdens_stay_away_from_their_limits(baseline_runs):
 
 def test_baseline_growth_stays_plausible(baseline_runs):
     for _, model, _ in baseline_runs:
-        actors = model.tables()["actors"]
+        actors = tables(model)["actors"]
         assert actors["growth"].between(-0.05, 0.08).all()  # modelled rate, before shocks
         gdp = actors.pivot(index="step", columns="actor", values="gdp")
         years = model.structure.steps * model.structure.dt
@@ -425,7 +425,7 @@ def test_baseline_growth_stays_plausible(baseline_runs):
 def test_baseline_moves(baseline_runs):
     # a frozen model fails: every replication moves the balance or some relation visibly
     for start, model, _ in baseline_runs:
-        balance = model.tables()["measures"]["balance"]
+        balance = tables(model)["measures"]["balance"]
         moved_balance = abs(balance.iloc[-1] - balance.iloc[0])
         moved_relations = np.abs(model.state.relation - start.relation).max()
         assert moved_balance > 0.01 or moved_relations > 0.05
@@ -439,11 +439,11 @@ def test_baseline_moves(baseline_runs):
 
 def test_same_scenario_and_seed_give_identical_tables():
     spec = variant({"steps": 12})
-    first = GeoModel(spec, replication=4).run().tables()
-    second = GeoModel(spec, replication=4).run().tables()
+    first = tables(GeoModel(spec, replication=4).run())
+    second = tables(GeoModel(spec, replication=4).run())
     for name in first:
         pd.testing.assert_frame_equal(first[name], second[name], check_exact=True, obj=name)
-    other = GeoModel(spec, replication=5).run().tables()
+    other = tables(GeoModel(spec, replication=5).run())
     assert not other["measures"]["balance"].equals(first["measures"]["balance"])
 
 
