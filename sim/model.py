@@ -205,3 +205,20 @@ def _risk_reporter(i, j):
 
 def _agent_reporter(name):
     return lambda a: float(a.model.values["actor"][name][a.index])
+
+
+def batch_run_kwargs(spec: Scenario, seeds: list[int], **options) -> dict:
+    """Keywords for ``mesa.batch_run(GeoModel, ...)`` with explicit run seeds, mesa 3.3 or 3.5+.
+
+    mesa 3.3 takes seeds as ``parameters={"seed": [...]}``; 3.5 takes ``rng=[...]``
+    and overwrites a ``seed`` parameter.  batch_run expands every iterable parameter,
+    so the scenario goes in as ``[spec]``.  ``options`` pass through
+    (``number_processes``, ``display_progress``, ...).
+    """
+    version = tuple(int(part) for part in mesa.__version__.split(".")[:2])
+    parameters = {"spec": [spec], "deterministic": False}
+    common = {"number_processes": 1, "data_collection_period": -1, "display_progress": False}
+    common.update(options)
+    if version >= (3, 5):
+        return {"parameters": parameters, "rng": list(seeds), **common}
+    return {"parameters": {**parameters, "seed": list(seeds)}, "iterations": 1, **common}
