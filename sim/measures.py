@@ -125,13 +125,17 @@ def any_dispute(risk, pairs):
     return 1.0 - np.prod(1.0 - risk[..., i, j], axis=-1)
 
 
-def influence(relation, dependence, power, weight):
-    """influence_i = sum_{j != i} P_j [w max(0, r_ji) + (1 - w) dep_ji] / sum_{j != i} P_j."""
+def influence(relation, dependence, power, weight, proximity):
+    """influence_i = sum_j P_j prox_ji [w max(0, r_ji) + (1 - w) dep_ji] / sum_j P_j prox_ji.
+
+    Others are weighted by their power and their proximity, so that a distant actor
+    with no ties does not change anyone's influence.
+    """
     n = relation.shape[-1]
     others = ~np.eye(n, dtype=bool)
     goodwill = np.maximum(0.0, relation)  # [j, i] read as j's attitude to i below
     term = weight[..., None, None] * goodwill + (1.0 - weight[..., None, None]) * dependence
-    w = power[..., :, None] * others  # weight of j (rows) for each i (columns)
+    w = power[..., :, None] * proximity * others  # weight of j (rows) for each i (columns)
     total = w.sum(axis=-2)
     return (term * w).sum(axis=-2) / np.where(total > 0, total, 1.0)
 

@@ -105,8 +105,8 @@ class GeoModel(mesa.Model):
         self.values = dynamics.measures(self.state, s, self.view)
         self.pending = dynamics.react(self.state, s, self.values)
         self._collect()
-        if self.t >= s.steps:
-            self.running = False
+        # running turns False on the next call (t >= steps): mesa 3.3 batch_run reports
+        # model_vars[steps - 1], which is then the collection at the horizon
 
     def run(self) -> GeoModel:
         """Run to the horizon and return self."""
@@ -165,7 +165,7 @@ class GeoModel(mesa.Model):
         measures = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         actors = self.datacollector.get_agent_vars_dataframe().reset_index()
         actors = actors.rename(columns={"Step": "_mesa_step"}).drop(columns=["AgentID"])
-        actors.insert(0, "step", actors.pop("_mesa_step"))
+        actors.insert(0, "step", actors.pop("_mesa_step").astype(int))
         actors.insert(1, "date", [self.structure.dates[k] for k in actors["step"]])
         events = pd.DataFrame(
             self.log.rows,

@@ -1,7 +1,8 @@
 """Keyed, counter-based random numbers shared by both engines.
 
 Every draw is a pure function of (run seed, channel, actor code, partner code,
-step): a SplitMix64-style hash of the key gives 53 random bits.  Nothing depends
+step): a SplitMix64-style hash of the key gives 52 random bits, mapped to the
+open interval (0, 1) exactly.  Nothing depends
 on the order in which draws are made, on how many runs are drawn at once, or on
 the other actors in the scenario: adding an actor does not disturb the others'
 draws, and the mesa model and the batch engine draw any block identically.  Codes
@@ -65,7 +66,7 @@ def uniforms(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:
     h = _mix(h ^ a)
     h = _mix(h ^ (p * np.uint64(0x100000001B3)))
     h = _mix(h ^ np.uint64(step + 1))
-    return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * (2.0**-53)
+    return ((h >> np.uint64(12)).astype(np.float64) + 0.5) * (2.0**-52)
 
 
 def normals(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:

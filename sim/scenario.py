@@ -1368,6 +1368,22 @@ def _validate(tree: Y) -> Scenario:
     problems.extend(_cross_problems(tree))
     if scenario is not None:
         problems.extend(_burden_problems(tree, scenario))
+        weights = (
+            scenario.model.weight_gdp,
+            scenario.model.weight_military,
+            scenario.model.weight_population,
+        )
+        if sum(weights) <= 0:
+            path, file, line = _locate(tree, ("model",))
+            problems.append(
+                Problem(
+                    file or tree.file,
+                    "model",
+                    line,
+                    "the power weights must not all be 0",
+                    "give weight_gdp, weight_military or weight_population > 0",
+                )
+            )
     if problems:
         raise InputError(_dedupe(problems))
     assert scenario is not None

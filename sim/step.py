@@ -826,7 +826,9 @@ def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
         "threat": view["threat_total"],
         "cover": view["cover"],
         "hedging": hedge,
-        "influence": M.influence(st.relation, view["dependence"], pw, m["influence_weight"]),
+        "influence": M.influence(
+            st.relation, view["dependence"], pw, m["influence_weight"], st.proximity
+        ),
         "provocation_memory": st.provocation_memory,
         "provocation_hazard": view["hazard"],
         "growth": st.growth,

@@ -46,21 +46,11 @@ def test_uniforms_reproducible_and_strictly_inside_unit_interval(seed, channel, 
     assert np.all(np.isfinite(normals(seed, channel, k, 0, step)))
 
 
-UNIFORM_TOP_BUG = (
-    "sim.random.uniforms maps the top 53 hash bits h to (h + 0.5) 2^-53 in float64; for "
-    "h = 2^53 - 1 the sum 2^53 - 0.5 needs 54 bits and rounds to 2^53, so u == 1.0 exactly "
-    "(probability 2^-53 per draw) and normals() then returns +inf. Fix: keep 52 bits, "
-    "((h >> 12) + 0.5) * 2^-52, whose extremes 2^-53 and 1 - 2^-53 are exact."
-)
-
-
 @pytest.mark.parametrize(
     "hash_value",
     [
         pytest.param(0, id="lowest"),
-        pytest.param(
-            2**64 - 1, id="highest", marks=pytest.mark.xfail(strict=True, reason=UNIFORM_TOP_BUG)
-        ),
+        pytest.param(2**64 - 1, id="highest"),
     ],
 )
 def test_uniforms_strictly_inside_at_the_extreme_hash_values(monkeypatch, hash_value):

@@ -740,6 +740,7 @@ CASES: dict[str, Case] = {
                 "dependence": b.dyad(0, 1, 0.3),
                 "power": b.actor(0, 0.2),
                 "weight": b.run(0, 1),
+                "proximity": b.dyad(0, 1, diagonal=0.0),
             },
             {},
         ),
@@ -1063,16 +1064,6 @@ def test_smooth_min_is_symmetric_and_below_the_minimum(a, b):
         np.testing.assert_allclose(m, a * 2 ** (-1 / common.SMOOTH_MIN_POWER), rtol=1e-12)
 
 
-SMOOTH_MIN_ULPS = (
-    "smooth_min computes max * ((a/max)^-p + (b/max)^-p)^(-1/p); when min/max is small the "
-    "large power and its root lose a few ulps and the result exceeds min(a, b) by up to "
-    "~1.3e-15 relative (98 % of pairs with a ratio below 1e-4), and (min/max)^-6 overflows "
-    "(RuntimeWarning) below 1e-52. Fix: lo * (1 + (lo/hi)^p)^(-1/p) with lo, hi = min, max: "
-    "the factor is <= 1, so the result never exceeds lo, and (lo/hi)^p only underflows."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=SMOOTH_MIN_ULPS)
 def test_smooth_min_never_exceeds_the_minimum_in_floating_point():
     rng = np.random.default_rng(1)
     a = rng.uniform(0, 1, 10_000)

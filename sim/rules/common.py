@@ -26,16 +26,16 @@ def softplus(x, sharpness=1.0):
 
 
 def smooth_min(a, b):
-    """Smooth minimum of two non-negative arrays: (a^-p + b^-p)^(-1/p), 0 if either is 0."""
+    """Smooth minimum of two non-negative arrays: lo (1 + (lo/hi)^p)^(-1/p), 0 if either is 0.
+
+    Equal to (a^-p + b^-p)^(-1/p), written so that it never exceeds min(a, b) in floating
+    point and can only underflow.
+    """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
-    p = SMOOTH_MIN_POWER
-    scale = np.maximum(a, b)
-    safe = np.where(scale > 0, scale, 1.0)
-    ra, rb = a / safe, b / safe
-    with np.errstate(divide="ignore"):
-        inv = np.where((ra > 0) & (rb > 0), ra**-p + rb**-p, np.inf)
-    return np.where(scale > 0, safe * inv ** (-1.0 / p), 0.0)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    ratio = lo / np.where(hi > 0, hi, 1.0)
+    return lo * (1.0 + ratio**SMOOTH_MIN_POWER) ** (-1.0 / SMOOTH_MIN_POWER)
 
 
 def relax_signed(x, up, down, dt):
