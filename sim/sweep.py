@@ -191,9 +191,12 @@ class Sweep:
         return root / f"{self.spec.name}-{self.digest()[:8]}"
 
     def scenario(self, point: int) -> Scenario:
-        """The resolved scenario of a point."""
-        overrides = {k: _plain(v) for k, v in self.points.iloc[point].items()}
-        return resolve(self.base_tree, overrides)
+        """The resolved scenario of a point (cached)."""
+        cache = self.__dict__.setdefault("_scenarios", {})
+        if point not in cache:
+            overrides = {k: _plain(v) for k, v in self.points.iloc[point].items()}
+            cache[point] = resolve(self.base_tree, overrides)
+        return cache[point]
 
 
 def _plain(value: Any) -> Any:
@@ -404,9 +407,21 @@ def chunks(tasks: list[RunTask], size: int = CHUNK) -> Iterator[list[RunTask]]:
         yield tasks[i : i + size]
 
 
+_WORKER_SWEEPS: dict[tuple[str, float], Sweep] = {}
+
+
+def _worker_sweep(file: str) -> Sweep:
+    """The sweep of a file, loaded once per worker process."""
+    key = (file, Path(file).stat().st_mtime)
+    if key not in _WORKER_SWEEPS:
+        _WORKER_SWEEPS.clear()
+        _WORKER_SWEEPS[key] = load_sweep(file)
+    return _WORKER_SWEEPS[key]
+
+
 def execute_chunk(job: dict[str, Any]) -> list[dict[str, Any]]:
     """Run one chunk and write its shards; return one small record per run (worker side)."""
-    sweep: Sweep = load_sweep(job["file"]) if job.get("sweep") is None else job["sweep"]
+    sweep: Sweep = _worker_sweep(job["file"]) if job.get("sweep") is None else job["sweep"]
     tasks: list[RunTask] = job["tasks"]
     folder = Path(job["folder"])
     host = socket.gethostname()
@@ -639,7 +654,7 @@ def _run_local(jobs, workers: int, sweep: Sweep, on_done) -> None:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    ctx = mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = [pool.submit(execute_chunk, job) for job in jobs]
         for fut in as_completed(futures):

@@ -1,0 +1,120 @@
+"""Sweep throughput with 1 and 2 workers, and the peak memory of parent plus workers.
+
+Run by hand: ``python benchmarks/sweep_speed.py [--points 64] [--replications 16]``.
+Each configuration runs in a fresh child process (``python -m sim sweep``) so that
+its peak resident memory, parent and worker processes together, can be sampled
+from /proc; the figures are medians of ``--repeats`` runs with their spread.  These
+machines are shared and noisy: compare the ratios.  Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def sweep_file(folder: Path, points: int, replications: int) -> Path:
+    path = folder / "bench.yaml"
+    path.write_text(
+        f"""schema_version: 1
+kind: sweep
+name: bench
+base: {REPO / "scenarios" / "baseline.yaml"}
+method: random
+samples: {points}
+sample_seed: 1
+replications: {replications}
+parameters:
+  actors.RUS.doctrine.transfer_willingness: {{range: [0.0, 1.0]}}
+  actors.CHN.doctrine.stability_preference: {{range: [0.0, 1.0]}}
+measures: [balance:last, tension:mean, capability.PRK:growth, conflict_risk.PRK.KOR:max]
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_once(path: Path, out: Path, workers: int, executor: str) -> tuple[float, float]:
+    """Wall time (s) and peak RSS of the process tree (MB)."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "sweep",
+        str(path),
+        "--out",
+        str(out),
+        "-q",
+        "--no-plots",
+        "--workers",
+        str(workers),
+        "--executor",
+        executor,
+    ]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    parent = psutil.Process(proc.pid)
+    peak = 0.0
+    while proc.poll() is None:
+        try:
+            tree = [parent, *parent.children(recursive=True)]
+            rss = sum(p.memory_info().rss for p in tree if p.is_running())
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr.read().decode())
+    return wall, peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--points", type=int, default=64)
+    parser.add_argument("--replications", type=int, default=16)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dask", action="store_true", help="also the Dask LocalCluster")
+    args = parser.parse_args()
+    runs = args.points * args.replications
+    configs = [("local", 1), ("local", 2)] + ([("dask", 2)] if args.dask else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = sweep_file(Path(tmp), args.points, args.replications)
+        print(
+            f"{runs} runs ({args.points} points x {args.replications} replications) of the "
+            f"baseline, {os.cpu_count()} cores"
+        )
+        rates = {}
+        for executor, workers in configs:
+            walls, peaks = [], []
+            for _ in range(args.repeats):
+                wall, peak = run_once(path, Path(tmp) / "out", workers, executor)
+                walls.append(wall)
+                peaks.append(peak)
+            rate = [runs / w for w in walls]
+            rates[(executor, workers)] = statistics.median(rate)
+            print(
+                f"{executor:5s} x{workers}: {statistics.median(rate):8.0f} runs/s "
+                f"(min {min(rate):.0f}, max {max(rate):.0f}), wall {statistics.median(walls):.1f} s "
+                f"incl. start-up, peak memory {statistics.median(peaks):.0f} MB "
+                f"(max {max(peaks):.0f})"
+            )
+        base = rates[("local", 1)]
+        for key, rate in rates.items():
+            print(f"{key[0]} x{key[1]}: {rate / base:.2f}x one worker")
+
+
+if __name__ == "__main__":
+    main()
