@@ -787,6 +787,128 @@ def sweep(
     con.print(f"Results: {folder}", highlight=False)
 
 
+# --------------------------------------------------------------------------- sensitivity
+
+
+@app.command()
+def sensitivity(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="Sweep file with method: morris or sobol.", show_default=False
+        ),
+    ],
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    executor: Annotated[str, typer.Option("--executor", help="local or dask.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address.")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip runs already finished.")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output root (default: the file's).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    top: Annotated[int, typer.Option("--top", min=1, help="Parameters shown per measure.")] = 10,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Morris screening or Sobol indices (SALib) of the measures in a sweep file.
+
+    Every sample point runs the same replication seeds (common random numbers);
+    indices are computed on the replicate means, with the seed share of variance
+    and a convergence check. Resumable like geosim sweep.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from .sensitivity import run_sensitivity
+    from .sweep import estimate, load_sweep
+
+    con = Console(width=WIDTH)
+    with _input_errors():
+        _check_choice(executor, EXECUTORS, "--executor")
+        _check_choice(fmt, FORMATS, "--format")
+        spec = load_sweep(file)
+        if spec.spec.method not in ("sobol", "morris"):
+            raise InputError(
+                [
+                    Problem(
+                        str(file),
+                        "method",
+                        None,
+                        f"method {spec.spec.method} is a sweep, not an analysis",
+                        "use method: morris or method: sobol, or geosim sweep",
+                    )
+                ]
+            )
+    est = estimate(spec)
+    con.print(
+        f"{spec.spec.method.title()} analysis [bold]{spec.spec.name}[/]: "
+        f"{len(spec.spec.parameters)} parameters, {est['points']:,} points x "
+        f"{est['replications']} replications = {est['runs']:,} runs of {spec.base.name}",
+        highlight=False,
+    )
+    err = Console(stderr=True, width=WIDTH)
+    with Progress(
+        "runs",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("runs", total=est["runs"])
+        with _input_errors():
+            result = run_sensitivity(
+                spec,
+                workers=workers,
+                executor=executor,
+                scheduler=scheduler,
+                resume=resume,
+                out=out,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+    _agg()
+    from .sweep_plots import write_sensitivity_plots
+
+    write_sensitivity_plots(result, fmt=fmt)
+    shares = result.seed_shares.set_index("measure")["seed_share"]
+    for measure in result.indices["measure"].unique():
+        ranked = result.ranked(measure).head(top)
+        if result.method == "sobol":
+            table = _table(
+                ["rank", "parameter", "ST", "S1"],
+                f"{measure}: seed share of variance {shares[measure]:.0%}",
+            )
+            for row in ranked.itertuples():
+                table.add_row(
+                    str(row.rank),
+                    row.parameter,
+                    f"{row.ST:.3f} +- {row.ST_conf:.3f}",
+                    f"{row.S1:.3f} +- {row.S1_conf:.3f}",
+                )
+        else:
+            table = _table(
+                ["rank", "parameter", "mu*", "sigma"],
+                f"{measure}: seed share of variance {shares[measure]:.0%}",
+            )
+            for row in ranked.itertuples():
+                table.add_row(
+                    str(row.rank),
+                    row.parameter,
+                    f"{row.mu_star:.4g} +- {row.mu_star_conf:.2g}",
+                    f"{row.sigma:.4g}",
+                )
+        con.print(table)
+    high = [m for m, v in shares.items() if v > 0.5]
+    if high:
+        con.print(
+            f"Seed noise dominates {', '.join(high)}: add replications before trusting "
+            "their indices.",
+            highlight=False,
+        )
+    con.print(f"Finished in {result.wall_time_s:.1f} s. Results: {result.folder}", highlight=False)
+
+
 # --------------------------------------------------------------------------- entry point
 
 

@@ -179,3 +179,114 @@ def write_sweep_plots(
                 out / f"{name}.csv",
             ]
     return written
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def _axes_h(ax: Axes | None, rows: int) -> Axes:
+    return _axes(ax, size=(6.8, max(2.8, 0.32 * rows + 1.4)))
+
+
+def sobol_bars(indices: pd.DataFrame, measure: str, ax: Axes | None = None, top: int = 15) -> Axes:
+    """Sobol S1 and ST per parameter with 95 % bootstrap intervals, largest ST on top."""
+    data = indices[indices["measure"] == measure].sort_values("ST", ascending=True).tail(top)
+    ax = _axes_h(ax, len(data))
+    with plot_style():
+        y = np.arange(len(data))
+        h = 0.38
+        ax.barh(
+            y + h / 2,
+            data["ST"],
+            height=h,
+            xerr=data["ST_conf"],
+            color=OKABE_ITO[1],
+            label="ST (total)",
+            error_kw={"elinewidth": 0.8, "capsize": 2},
+        )
+        ax.barh(
+            y - h / 2,
+            data["S1"],
+            height=h,
+            xerr=data["S1_conf"],
+            color=OKABE_ITO[0],
+            label="S1 (first order)",
+            error_kw={"elinewidth": 0.8, "capsize": 2},
+        )
+        ax.set_yticks(y, [_short(p) for p in data["parameter"]])
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        ax.set_xlabel("share of output variance (95 % bootstrap interval)")
+        ax.set_title(f"Sobol indices of {measure}")
+        ax.legend(loc="lower right", fontsize="small", frameon=False)
+        ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def morris_scatter(
+    indices: pd.DataFrame, measure: str, ax: Axes | None = None, label: int = 8
+) -> Axes:
+    """Morris mu* against sigma; the ``label`` most influential parameters are named."""
+    data = indices[indices["measure"] == measure].sort_values("mu_star", ascending=False)
+    ax = _axes(ax, size=(6.8, 5.0))
+    with plot_style():
+        ax.errorbar(
+            data["mu_star"],
+            data["sigma"],
+            xerr=data["mu_star_conf"],
+            fmt="o",
+            markersize=4,
+            color=OKABE_ITO[0],
+            ecolor="0.6",
+            elinewidth=0.8,
+            label="parameter (95 % interval of mu*)",
+        )
+        lim = float(max(data["mu_star"].max(), data["sigma"].max()) * 1.08) or 1.0
+        ax.plot(
+            [0, lim],
+            [0, lim],
+            color="0.5",
+            linestyle="--",
+            linewidth=0.8,
+            label="sigma = mu* (non-linear or interacting above)",
+        )
+        ax.set_xlim(0, lim)
+        ax.set_ylim(0, lim)
+        placed: list[tuple[float, float]] = []  # label anchors, axes fraction
+        for row in data.head(label).itertuples():
+            fx, fy = row.mu_star / lim, row.sigma / lim
+            dy = 0.0
+            while any(abs(fx - px) < 0.25 and abs(fy + dy - py) < 0.03 for px, py in placed):
+                dy -= 0.035
+            placed.append((fx, fy + dy))
+            arrow = {"arrowstyle": "-", "color": "0.6", "linewidth": 0.5} if dy else None
+            ax.annotate(
+                _short(row.parameter),
+                (row.mu_star, row.sigma),
+                fontsize=7,
+                xytext=(fx + 0.01, fy + dy + 0.01),
+                textcoords="axes fraction",
+                arrowprops=arrow,
+            )
+        ax.set_xlabel(f"mu* (mean absolute elementary effect on {measure})")
+        ax.set_ylabel("sigma (spread of elementary effects)")
+        ax.set_title(f"Morris screening of {measure}")
+        ax.legend(loc="upper left", fontsize="small", frameon=False)
+        ax.grid(alpha=0.3)
+    return ax
+
+
+def write_sensitivity_plots(result, fmt: str = "png", dpi: int = 150) -> list[Path]:
+    """Sobol bars or Morris scatter per measure, each with its CSV, into ``plots/``."""
+    out = Path(result.folder) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for measure in result.indices["measure"].unique():
+        slug = "".join(ch if ch.isalnum() else "_" for ch in measure).strip("_")
+        data = result.indices[result.indices["measure"] == measure]
+        if result.method == "sobol":
+            name, ax = f"sobol-{slug}", sobol_bars(result.indices, measure)
+        else:
+            name, ax = f"morris-{slug}", morris_scatter(result.indices, measure)
+        data.to_csv(out / f"{name}.csv", index=False)
+        written += [save_figure(ax.figure, out / f"{name}.{fmt}", fmt, dpi), out / f"{name}.csv"]
+    return written
