@@ -373,9 +373,15 @@ def sample_points(spec: SweepSpec) -> tuple[pd.DataFrame, Any]:
 # --------------------------------------------------------------------------- running
 
 
-def run_id(scenario_digest: str, point_params: dict[str, Any], replication: int) -> str:
-    """Hash of (resolved scenario, point, replication)."""
-    text = json.dumps([scenario_digest, point_params, replication], sort_keys=True, default=str)
+def run_id(scenario_digest: str, point: int, point_params: dict[str, Any], replication: int) -> str:
+    """Hash of (resolved scenario, point index and parameters, replication).
+
+    The point index is part of the id because samplers (Morris) may repeat a point:
+    each repetition is its own run, with the same values under common random numbers.
+    """
+    text = json.dumps(
+        [scenario_digest, point, point_params, replication], sort_keys=True, default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -397,7 +403,7 @@ def plan(sweep: Sweep) -> list[RunTask]:
         digest = sweep.scenario(p).digest()
         for k in range(sweep.spec.replications):
             tasks.append(
-                RunTask(run_id(digest, params, k), p, k, replication_seed(sweep.root_seed, k))
+                RunTask(run_id(digest, p, params, k), p, k, replication_seed(sweep.root_seed, k))
             )
     return tasks
 
