@@ -57,8 +57,9 @@ def salib_sample(spec: SweepSpec, problem: dict[str, Any]) -> np.ndarray:
     if spec.method == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(problem, spec.samples, calc_second_order=spec.second_order,
-                            seed=spec.sample_seed)
+        return sobol.sample(
+            problem, spec.samples, calc_second_order=spec.second_order, seed=spec.sample_seed
+        )
     from SALib.sample import morris
 
     return morris.sample(problem, spec.samples, num_levels=spec.levels, seed=spec.sample_seed)
@@ -71,8 +72,13 @@ def _rows_per_base_sample(spec: SweepSpec, problem: dict[str, Any]) -> int:
     return k + 1
 
 
-def analyze_values(spec: SweepSpec, problem: dict[str, Any], x: np.ndarray, y: np.ndarray,
-                   seed: int = ANALYSIS_SEED) -> pd.DataFrame:
+def analyze_values(
+    spec: SweepSpec,
+    problem: dict[str, Any],
+    x: np.ndarray,
+    y: np.ndarray,
+    seed: int = ANALYSIS_SEED,
+) -> pd.DataFrame:
     """Indices of one output ``y`` (one value per sample point, in sample order).
 
     Returns one row per parameter (or group): S1, S1_conf, ST, ST_conf for Sobol; mu,
@@ -83,8 +89,15 @@ def analyze_values(spec: SweepSpec, problem: dict[str, Any], x: np.ndarray, y: n
 
         res = sobol.analyze(problem, y, calc_second_order=spec.second_order, seed=seed)
         names = list(dict.fromkeys(problem.get("groups", problem["names"])))
-        frame = pd.DataFrame({"parameter": names, "S1": res["S1"], "S1_conf": res["S1_conf"],
-                              "ST": res["ST"], "ST_conf": res["ST_conf"]})
+        frame = pd.DataFrame(
+            {
+                "parameter": names,
+                "S1": res["S1"],
+                "S1_conf": res["S1_conf"],
+                "ST": res["ST"],
+                "ST_conf": res["ST_conf"],
+            }
+        )
         if spec.second_order:
             s2 = pd.DataFrame(res["S2"], index=names, columns=names)
             frame.attrs["S2"] = s2
@@ -93,9 +106,15 @@ def analyze_values(spec: SweepSpec, problem: dict[str, Any], x: np.ndarray, y: n
     from SALib.analyze import morris
 
     res = morris.analyze(problem, x, y, num_levels=spec.levels, seed=seed)
-    return pd.DataFrame({"parameter": list(res["names"]), "mu": res["mu"],
-                         "mu_star": res["mu_star"], "mu_star_conf": res["mu_star_conf"],
-                         "sigma": res["sigma"]})
+    return pd.DataFrame(
+        {
+            "parameter": list(res["names"]),
+            "mu": res["mu"],
+            "mu_star": res["mu_star"],
+            "mu_star_conf": res["mu_star_conf"],
+            "sigma": res["sigma"],
+        }
+    )
 
 
 def seed_share(values: pd.DataFrame) -> float:
@@ -137,8 +156,10 @@ def analyse(sweep: Sweep, folder: Path) -> SensitivityResult:
         mean = v.groupby("point")["value"].mean().reindex(range(n_points))
         if mean.isna().any():
             missing = int(mean.isna().sum())
-            raise RuntimeError(f"{missing} sample points of {measure} have no finished run "
-                               f"(failed runs: see runs table in {folder})")
+            raise RuntimeError(
+                f"{missing} sample points of {measure} have no finished run "
+                f"(failed runs: see runs table in {folder})"
+            )
         y = mean.to_numpy()
         frame = analyze_values(spec, problem, x, y)
         frame.insert(0, "measure", measure)
@@ -151,8 +172,9 @@ def analyse(sweep: Sweep, folder: Path) -> SensitivityResult:
             s2["S2_conf"] = frame.attrs["S2_conf"].stack().to_numpy()
             s2.insert(0, "measure", measure)
             s2_rows.append(s2.dropna())
-        shares.append({"measure": measure, "seed_share": seed_share(v), "runs": len(v),
-                       "points": n_points})
+        shares.append(
+            {"measure": measure, "seed_share": seed_share(v), "runs": len(v), "points": n_points}
+        )
         per = _rows_per_base_sample(spec, problem)
         for fraction in (0.25, 0.5, 1.0):
             base = max(2, int(spec.samples * fraction))
@@ -162,30 +184,64 @@ def analyse(sweep: Sweep, folder: Path) -> SensitivityResult:
             sub = analyze_values(spec, problem, x[:take], y[:take])
             for r in sub.itertuples():
                 if spec.method == "sobol":
-                    conv.append({"measure": measure, "parameter": r.parameter,
-                                 "base_samples": base, "ST": r.ST, "ST_conf": r.ST_conf,
-                                 "S1": r.S1, "S1_conf": r.S1_conf})
+                    conv.append(
+                        {
+                            "measure": measure,
+                            "parameter": r.parameter,
+                            "base_samples": base,
+                            "ST": r.ST,
+                            "ST_conf": r.ST_conf,
+                            "S1": r.S1,
+                            "S1_conf": r.S1_conf,
+                        }
+                    )
                 else:
-                    conv.append({"measure": measure, "parameter": r.parameter,
-                                 "base_samples": base, "mu_star": r.mu_star,
-                                 "mu_star_conf": r.mu_star_conf})
+                    conv.append(
+                        {
+                            "measure": measure,
+                            "parameter": r.parameter,
+                            "base_samples": base,
+                            "mu_star": r.mu_star,
+                            "mu_star_conf": r.mu_star_conf,
+                        }
+                    )
     indices = pd.concat(rows, ignore_index=True)
     indices.attrs = {}
     second = pd.concat(s2_rows, ignore_index=True) if s2_rows else None
-    return SensitivityResult(spec.method, indices, pd.DataFrame(shares), pd.DataFrame(conv),
-                             second, folder, float(result.manifest.get("wall_time_s", 0.0)))
+    return SensitivityResult(
+        spec.method,
+        indices,
+        pd.DataFrame(shares),
+        pd.DataFrame(conv),
+        second,
+        folder,
+        float(result.manifest.get("wall_time_s", 0.0)),
+    )
 
 
-def run_sensitivity(path_or_sweep: str | Path | Sweep, workers: int = 1, executor: str = "local",
-                    scheduler: str | None = None, resume: bool = False,
-                    out: str | Path | None = None, progress=None) -> SensitivityResult:
+def run_sensitivity(
+    path_or_sweep: str | Path | Sweep,
+    workers: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    out: str | Path | None = None,
+    progress=None,
+) -> SensitivityResult:
     """Sample, run (resumable) and analyse; write the tables into the sweep folder."""
     sweep = path_or_sweep if isinstance(path_or_sweep, Sweep) else load_sweep(path_or_sweep)
     if sweep.spec.method not in ("sobol", "morris"):
         raise ValueError("a sensitivity file has method: sobol or method: morris")
     started = time.perf_counter()
-    folder = run_sweep(sweep, workers=workers, executor=executor, scheduler=scheduler,
-                       resume=resume, out=out, progress=progress)
+    folder = run_sweep(
+        sweep,
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        resume=resume,
+        out=out,
+        progress=progress,
+    )
     result = analyse(sweep, folder)
     result.wall_time_s = time.perf_counter() - started
     save_tables(result)
@@ -196,8 +252,11 @@ def save_tables(result: SensitivityResult) -> list[Path]:
     """Write the index, seed-share and convergence tables (atomically) into the folder."""
     written = []
     base = result.folder
-    tables = {f"{result.method}_indices": result.indices, "seed_share": result.seed_shares,
-              "convergence": result.convergence}
+    tables = {
+        f"{result.method}_indices": result.indices,
+        "seed_share": result.seed_shares,
+        "convergence": result.convergence,
+    }
     if result.second_order is not None:
         tables["sobol_S2"] = result.second_order
     for name, frame in tables.items():
@@ -208,7 +267,15 @@ def save_tables(result: SensitivityResult) -> list[Path]:
         written.append(path)
     meta = base / "sensitivity.json"
     tmp = meta.with_name(f".{meta.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps({"method": result.method, "analysis_seed": ANALYSIS_SEED,
-                               "wall_time_s": round(result.wall_time_s, 3)}, indent=2))
+    tmp.write_text(
+        json.dumps(
+            {
+                "method": result.method,
+                "analysis_seed": ANALYSIS_SEED,
+                "wall_time_s": round(result.wall_time_s, 3),
+            },
+            indent=2,
+        )
+    )
     os.replace(tmp, meta)
     return written
