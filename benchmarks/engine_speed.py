@@ -1,0 +1,190 @@
+"""The three ways of running geosim, side by side, and how the batch engine scales.
+
+Run by hand: ``python benchmarks/engine_speed.py [--repeats 3] [--sweep-runs 100000]``.
+
+1. One run set three ways in one process: ``mesa.batch_run`` on ``GeoModel``,
+   geosim's mesa path (``GeoModel(...).run()``), and the batch engine; runs per
+   second and ratios, for the 6-actor baseline and a synthetic 20-actor cast.
+2. Per-run cost of the batch engine at a large run count for 6, 12 and 20 actors,
+   with a power-law fit cost ~ N^b (the model's own terms are at most N^3: the
+   shared-threat sum over third parties).
+3. A sweep of ``--sweep-runs`` runs of the baseline keeping reduced measures, with
+   2 workers: wall time and the peak memory of parent plus workers (sampled from
+   /proc every 50 ms; needs psutil).
+
+Figures are medians of ``--repeats`` repeats with min and max.  These machines are
+shared and noisy: compare ratios measured in one run.  Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+from sim.batch import run_batch
+from sim.model import GeoModel, batch_run_kwargs
+from sim.random import replication_seed
+from sim.scenario import load_scenario
+from sim.synthetic import synthetic_scenario
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def timed(fn, repeats: int) -> tuple[float, float, float]:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), min(times), max(times)
+
+
+def three_ways(spec, runs: int, batch_runs: int, repeats: int) -> None:
+    seeds = [replication_seed(spec.seed, k) for k in range(runs)]
+
+    def with_batch_run():
+        mesa.batch_run(GeoModel, max_steps=spec.steps + 1, **batch_run_kwargs(spec, seeds))
+
+    def with_mesa_path():
+        for k in range(runs):
+            GeoModel(spec, replication=k).run()
+
+    def with_batch_engine():
+        run_batch([spec] * batch_runs, list(range(batch_runs)))
+
+    rates = {}
+    for name, fn, n in (
+        ("mesa.batch_run(GeoModel)", with_batch_run, runs),
+        ("mesa path (GeoModel.run)", with_mesa_path, runs),
+        ("batch engine", with_batch_engine, batch_runs),
+    ):
+        med, lo, hi = timed(fn, repeats)
+        rates[name] = n / med
+        print(
+            f"  {name:26s} {n / med:9.1f} runs/s  (range {n / hi:.1f} .. {n / lo:.1f}; "
+            f"{n} runs x {repeats})"
+        )
+    ref = rates["mesa.batch_run(GeoModel)"]
+    print(
+        "  ratios to mesa.batch_run: " + ", ".join(f"{k} {v / ref:.1f}x" for k, v in rates.items())
+    )
+
+
+def scaling(runs: int, repeats: int) -> None:
+    sizes, costs = [], []
+    for n in (6, 12, 20):
+        spec = synthetic_scenario(n)
+        med, lo, hi = timed(lambda spec=spec: run_batch([spec] * runs, list(range(runs))), repeats)
+        cost = med / runs * 1e3
+        sizes.append(n)
+        costs.append(cost)
+        print(
+            f"  N = {n:2d}: {cost:7.3f} ms per run ({runs / med:7.1f} runs/s; range "
+            f"{lo / runs * 1e3:.3f} .. {hi / runs * 1e3:.3f} ms)"
+        )
+    b, a = np.polyfit(np.log(sizes), np.log(costs), 1)
+    print(
+        f"  fit: cost ~ N^{b:.2f} (the model's largest term is N^3; vectorised over runs "
+        "the fixed per-step overhead dominates at small N)"
+    )
+
+
+def big_sweep(runs: int, workers: int) -> None:
+    try:
+        import psutil
+    except ImportError:
+        print("  skipped: needs psutil (pip install 'geosim[bench]')")
+        return
+    replications = 50
+    points = max(1, runs // replications)
+    tmp = Path(tempfile.mkdtemp())
+    path = tmp / "big.yaml"
+    path.write_text(
+        f"""schema_version: 1
+kind: sweep
+name: big
+base: {REPO / "scenarios" / "baseline.yaml"}
+method: lhs
+samples: {points}
+replications: {replications}
+parameters:
+  actors.RUS.doctrine.transfer_willingness: {{range: [0.0, 1.0]}}
+  actors.CHN.doctrine.stability_preference: {{range: [0.0, 1.0]}}
+  actors.PRK.milex: {{range: [4.3, 11.0]}}
+measures: [balance:last, tension:mean, capability.PRK:growth, conflict_risk.PRK.KOR:max]
+""",
+        encoding="utf-8",
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "sweep",
+        str(path),
+        "--out",
+        str(tmp / "out"),
+        "-q",
+        "--no-plots",
+        "--workers",
+        str(workers),
+    ]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    parent = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [parent, *parent.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        print("  failed:", proc.stderr.read().decode()[-2000:])
+    else:
+        total = points * replications
+        print(
+            f"  {total:,} runs ({points} points x {replications}) with {workers} workers: "
+            f"{wall:.1f} s ({total / wall:,.0f} runs/s incl. start-up), peak memory "
+            f"{peak / 2**30:.2f} GB (parent + workers)"
+        )
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--mesa-runs", type=int, default=10, help="runs for the mesa paths")
+    parser.add_argument("--batch-runs", type=int, default=1000, help="runs for the batch engine")
+    parser.add_argument("--sweep-runs", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    print(f"mesa {mesa.__version__}, numpy {np.__version__}")
+    baseline = load_scenario(REPO / "scenarios" / "baseline.yaml")
+    print("1. baseline, 6 actors, 40 quarterly steps")
+    three_ways(baseline, args.mesa_runs, args.batch_runs, args.repeats)
+    print("1. synthetic cast, 20 actors, 40 quarterly steps")
+    three_ways(
+        synthetic_scenario(20), max(2, args.mesa_runs // 2), args.batch_runs // 2, args.repeats
+    )
+    print(f"2. batch engine cost per run at {args.batch_runs} runs")
+    scaling(args.batch_runs, args.repeats)
+    if args.sweep_runs:
+        print(f"3. sweep of {args.sweep_runs:,} runs keeping reduced measures")
+        big_sweep(args.sweep_runs, args.workers)
+
+
+if __name__ == "__main__":
+    main()
