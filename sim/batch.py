@@ -59,6 +59,8 @@ def structure_key(structure: Structure) -> str:
             [
                 (
                     e.index,
+                    e.key,
+                    e.note,
                     e.kind,
                     [(v, r.text, val) for v, r, val in e.ops],
                     e.probability,

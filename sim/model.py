@@ -10,7 +10,8 @@ activation, never ``shuffle_do``), advances the rest of the world, and collects.
 
 The scenario is kept as ``self.spec`` (mesa 3.5 reserves ``Model.scenario``).
 The model also runs under ``mesa.batch_run``: it collects at initialisation and
-sets ``running = False`` at the horizon.
+sets ``running = False`` on the call after the horizon (mesa 3.3's batch_run then
+reports the collection at the horizon).
 """
 
 from __future__ import annotations
