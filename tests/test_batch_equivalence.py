@@ -1,7 +1,8 @@
 """The batch engine and the mesa model give the same trajectories and event logs.
 
 For every bundled scenario, 20 random parameter points (doctrine and model
-parameters drawn within their registry ranges) x 5 replications run as one block of
+parameters drawn within their registry ranges) x 5 replications, over the first
+five years, run as one block of
 the batch engine and one GeoModel each; actor, dyad and model tables must agree
 within rtol 1e-9 / atol 1e-12 and the event logs must be identical.  The compared
 runs must include provocations, reactions and vetoes or sanctions measures, so the
@@ -25,6 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
 POINTS = 20
 REPLICATIONS = 5
+STEPS = 20
+"""Five years of quarters: every bundled event, reaction and vote falls inside."""
 FREE = [p for p in registry.DOCTRINE if p.name not in ("misperception",)]
 MODEL_FREE = [
     p
@@ -44,6 +47,7 @@ def _points(path: Path, rng: np.random.Generator) -> list:
                 overrides[f"actors.{code}.doctrine.{p.name}"] = float(rng.uniform(p.low, p.high))
         for p in rng.choice(MODEL_FREE, size=3, replace=False):
             overrides[f"model.{p.name}"] = float(rng.uniform(p.low, p.high))
+        overrides["steps"] = STEPS
         specs.append(resolve(tree, overrides))
     return specs
 
