@@ -108,11 +108,13 @@ SetOption = Annotated[
 def validate(
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE", help="Scenario files to check.", show_default=False),
+        typer.Argument(
+            metavar="FILE", help="Scenario or sweep files to check.", show_default=False
+        ),
     ],
     overrides: SetOption = None,
 ) -> None:
-    """Check scenario files without running them.
+    """Check scenario and sweep files without running them.
 
     Prints one OK line per valid file; otherwise every problem, one per line on
     stderr, as `file:line: path: message (hint: ...)`. Exit status 2 if any file
@@ -145,10 +147,9 @@ def _count(n: int, noun: str) -> str:
 
 
 def _summary(s: Scenario) -> str:
-    last = s.date_of(s.steps - 1)
     steps = _count(s.steps, s.step)
     return (
-        f"{s.name!r}: {len(s.actors)} actors, {steps} from {s.start} to {last}, "
+        f"{s.name!r}: {len(s.actors)} actors, {steps} from {s.start} to {s.date_of(s.steps)}, "
         f"{_count(len(s.events), 'event')}, {_count(len(s.reactions), 'reaction')}"
     )
 
@@ -444,15 +445,16 @@ def run(
     )
 
 
-def _band(values) -> str:
+def _band(values) -> tuple[str, str]:
+    """Median and 5-95 % band of a column, formatted."""
     import numpy as np
 
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if x.size == 0:
-        return "n/a"
+        return "n/a", ""
     lo, mid, hi = np.quantile(x, [0.05, 0.5, 0.95])
-    return f"{_fmt(mid)}  [{_fmt(lo)} .. {_fmt(hi)}]"
+    return _fmt(mid), f"{_fmt(lo)} .. {_fmt(hi)}"
 
 
 def _fmt(x: float) -> str:
@@ -463,6 +465,12 @@ def _fmt(x: float) -> str:
     return f"{x:.3f}"
 
 
+def poles_text(spec: Scenario) -> str:
+    """How to read the balance: '-1 = RUS+PRK, +1 = USA+KOR+JPN'."""
+    a, b = spec.analysis.blocs.a, spec.analysis.blocs.b
+    return f"-1 = {'+'.join(a)}, +1 = {'+'.join(b)}"
+
+
 def _print_run_summary(con: Console, result) -> None:
     """End-state table: balance, tension, key-dyad risk, capability and burden per actor."""
     m = result.measures
@@ -471,31 +479,29 @@ def _print_run_summary(con: Console, result) -> None:
     end = m[m["step"] == last]
     spec = result.scenario
     table = _table(
-        [
-            "measure",
-            "unit",
-            f"start {spec.start}",
-            f"end {spec.date_of(spec.steps)}: median [5-95 %]",
-        ],
-        f"End state over {_count(len(end), 'replication')} (seed bands)",
+        ["measure", "unit", spec.start, spec.date_of(spec.steps), "5-95 % band"],
+        f"Median over {_count(len(end), 'replication')}; band: seed spread at the end",
     )
     rows = [
-        ("balance", "-1 (a) .. +1 (b)"),
-        ("balance_core", "poles' members"),
-        ("balance_swing", "the rest"),
+        ("balance", "see below"),
+        ("balance_core", "pole members"),
+        ("balance_swing", "the others"),
         ("tension", "0 .. 1"),
-        ("conflict_risk_any", "P(dispute)/yr"),
-    ] + [(c, "P(dispute)/yr") for c in m.columns if c.startswith("conflict_risk.")]
+        ("conflict_risk_any", "P per year"),
+    ] + [(c, "P per year") for c in m.columns if c.startswith("conflict_risk.")]
     for name, unit in rows:
-        table.add_row(name, unit, _fmt(float(start[name].median())), _band(end[name]))
+        table.add_row(name, unit, _fmt(float(start[name].median())), *_band(end[name]))
     a = result.actors
     a_end, a_start = a[a["step"] == last], a[a["step"] == first]
     for code in spec.codes:
         for name, unit, scale in (("capability", "USD bn", 1.0), ("defence_share", "% GDP", 100.0)):
             s = a_start.loc[a_start["actor"] == code, name] * scale
             e = a_end.loc[a_end["actor"] == code, name] * scale
-            table.add_row(f"{name}.{code}", unit, _fmt(float(s.median())), _band(e))
+            table.add_row(f"{name}.{code}", unit, _fmt(float(s.median())), *_band(e))
     con.print(table)
+    con.print(
+        f"balance: regional power aligned with each pole, {poles_text(spec)}", highlight=False
+    )
     ev = result.events
     if len(ev):
         counts = ev.groupby("kind").size().sort_values(ascending=False)
@@ -515,7 +521,13 @@ def plot(
         ),
     ],
     only: Annotated[
-        list[str] | None, typer.Option("--only", metavar="NAME", help="Redraw only these figures.")
+        list[str] | None,
+        typer.Option(
+            "--only",
+            metavar="NAME",
+            help="Redraw only this figure of a run (repeat for several): balance, risk, actors, "
+            "trade, sanctions, network, heatmap.",
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
     dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
@@ -538,6 +550,18 @@ def plot(
                 ]
             )
         if (folder / "sweep.yaml").exists():
+            if only:
+                raise InputError(
+                    [
+                        Problem(
+                            "--only",
+                            "",
+                            None,
+                            "--only selects figures of a run, not of a sweep",
+                            "drop --only to redraw the sweep's figures",
+                        )
+                    ]
+                )
             from .sweep import load as load_sweep_result
             from .sweep_plots import write_sweep_plots
 
@@ -618,7 +642,7 @@ def compare(
     """
     _agg()
     from .compare import compare as run_compare
-    from .scenario import PathError
+    from .scenario import PathError, parse_measure
 
     con = Console(width=WIDTH)
     err = Console(stderr=True, width=WIDTH)
@@ -636,11 +660,30 @@ def compare(
                     )
                 ]
             )
+        first = None
         for path in inputs:
             if not path.exists():
-                raise InputError([Problem(str(path), "", None, "no such file or folder")])
+                raise InputError(
+                    [
+                        Problem(
+                            str(path),
+                            "",
+                            None,
+                            "no such file or folder",
+                            "give scenario files or results folders of geosim run",
+                        )
+                    ]
+                )
             if path.is_file():
-                load_scenario(path, overrides=list(overrides or []))
+                spec = load_scenario(path, overrides=list(overrides or []))
+                first = first or spec
+        if first is not None:
+            try:
+                parse_measure(measure, first.codes)
+            except PathError as exc:
+                raise InputError(
+                    [Problem("--measure", measure, None, str(exc), exc.hint)]
+                ) from None
         try:
             result = run_compare(
                 [str(p) for p in inputs],
@@ -660,7 +703,8 @@ def compare(
     ranking = result.ranking()
     table = _table(
         ["rank", "scenario", "mean diff", "90 % interval", "same sign"],
-        f"Paired difference from {ranking_reference(result)} in {measure}",
+        f"Paired difference from {ranking_reference(result)} in {measure}"
+        + ("" if ":" in measure else " at the end"),
     )
     for row in ranking.itertuples():
         table.add_row(
@@ -671,6 +715,10 @@ def compare(
             f"{row.same_sign_share:.0%}",
         )
     con.print(table)
+    if measure.split(":")[0].startswith("balance") and first is not None:
+        con.print(
+            f"balance: {poles_text(first)}; a positive difference moves toward +1", highlight=False
+        )
     con.print(f"Results: {path}", highlight=False)
 
 

@@ -367,6 +367,17 @@ def _check_paired(results: list[RunResult]) -> None:
                 f"{r.scenario.name} was not run with the same seeds as {ref.scenario.name}: "
                 "rerun it with the same --seed to pair the replications"
             )
+        if len(other) != len(seeds):
+            raise ValueError(
+                f"{r.scenario.name} has {len(other)} replications and {ref.scenario.name} "
+                f"{len(seeds)}: compare results run with the same replications"
+            )
+        a, b = ref.scenario.analysis.blocs, r.scenario.analysis.blocs
+        if (a.a, a.b) != (b.a, b.b) or ref.scenario.codes != r.scenario.codes:
+            raise ValueError(
+                f"{r.scenario.name} has another cast or other poles than {ref.scenario.name}: "
+                "a paired difference needs the same actors and the same blocs"
+            )
         other_dates = r.measures.drop_duplicates("step").set_index("step")["date"]
         if not other_dates.reindex(dates.index).equals(dates):
             raise ValueError(

@@ -95,7 +95,7 @@ def run(
         "replications": n,
         "seeds": [replication_seed(scenario.seed, k) for k in range(n)],
         "deterministic": deterministic,
-        "engine": "mesa",
+        "engine": engine,
         "command": command,
         "wall_time_s": round(wall, 3),
         **environment(),

@@ -187,7 +187,12 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     kappa = m["relation_sharpness"][..., None, None]
     mun = bargain.munitions(war, capacity, st.relation, st.multiplier, kappa)
     tech = bargain.technology(
-        mun, war, st.multiplier, m["technology_ratio"], m["technology_leverage"]
+        mun,
+        war,
+        st.multiplier,
+        d["transfer_willingness"],
+        m["technology_ratio"],
+        m["technology_leverage"],
     )
     payments = m["payment_ratio"][..., None, None, None] * mun[..., None] * S.payment
     transfers = bargain.arms_transfers(

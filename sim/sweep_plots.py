@@ -91,17 +91,46 @@ def outcome(result: SweepResult, parameter: str, measure: str, ax: Axes | None =
 
 
 def heatmap_data(result: SweepResult, x: str, y: str, measure: str) -> pd.DataFrame:
-    """Mean of a measure over replications (and other parameters) on a grid of two."""
+    """Mean of a measure over replications (and other parameters) on a grid of two.
+
+    ``se`` is the paired standard error of each cell: the spread over replications of
+    the cell's value minus the mean of all cells in the same replication.  Under
+    common random numbers this, not the raw seed spread, says whether two cells differ.
+    """
     wide = result.wide()
     if measure not in wide:
         return pd.DataFrame()
-    frame = wide[[x, y, measure]].copy()
+    frame = wide[[x, y, "replication", measure]].copy()
     for col in (x, y):
         if frame[col].nunique() > 12:
             frame[col] = (
                 pd.qcut(frame[col], q=BINS, duplicates="drop").apply(lambda b: b.mid).astype(float)
             )
-    return frame.groupby([y, x])[measure].mean().reset_index()
+    frame["_resid"] = frame[measure] - frame.groupby("replication")[measure].transform("mean")
+    g = frame.groupby([y, x])
+    out = g[measure].mean().rename(measure).to_frame()
+    out["se"] = g["_resid"].std(ddof=1) / np.sqrt(g["_resid"].count())
+    return out.reset_index()
+
+
+def noise_note(data: pd.DataFrame, measure: str) -> str:
+    """Compare the spread across cells with their paired standard error."""
+    spread = data[measure].max() - data[measure].min()
+    se = float(data["se"].mean()) if data["se"].notna().any() else 0.0
+    verdict = "within noise" if se > 0 and spread < 4 * se else "beyond noise"
+    return f"cells differ by {spread:.2g}, {verdict} (paired s.e. of a cell {se:.2g})"
+
+
+def _digits(values: np.ndarray) -> int:
+    """Significant digits that resolve the differences between cells."""
+    finite = values[np.isfinite(values)]
+    if finite.size < 2:
+        return 3
+    spread = finite.max() - finite.min()
+    scale = np.abs(finite).max()
+    if spread <= 0 or scale <= 0:
+        return 3
+    return int(min(6, max(3, np.ceil(np.log10(scale / spread)) + 2)))
 
 
 def heatmap(result: SweepResult, x: str, y: str, measure: str, ax: Axes | None = None) -> Axes:
@@ -121,10 +150,11 @@ def heatmap(result: SweepResult, x: str, y: str, measure: str, ax: Axes | None =
         ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
         ax.set_xlabel(_short(x))
         ax.set_ylabel(_short(y))
-        ax.set_title(f"{measure}: mean over replications")
+        ax.set_title(f"{measure}: mean over replications\n{noise_note(data, measure)}")
         cbar = ax.figure.colorbar(mesh, ax=ax)
         cbar.set_label(measure)
         if grid.size <= 64:
+            digits = _digits(values)
             finite = values[np.isfinite(values)]
             mid = (finite.min() + finite.max()) / 2 if finite.size else 0.0
             for (i, j), v in np.ndenumerate(values):
@@ -132,7 +162,7 @@ def heatmap(result: SweepResult, x: str, y: str, measure: str, ax: Axes | None =
                     ax.text(
                         j,
                         i,
-                        f"{v:.3g}",
+                        f"{v:.{digits}g}",
                         ha="center",
                         va="center",
                         fontsize=7,

@@ -31,7 +31,7 @@ def test_validate_ok_line_per_file(cli, write, out_dir):
     assert result.code == 0, result.err
     lines = result.out.strip().splitlines()
     assert len(lines) == 2 and all(": OK (" in line for line in lines)
-    assert "'small': 4 actors, 8 quarters from 2024-01 to 2025-10" in lines[1]
+    assert "'small': 4 actors, 8 quarters from 2024-01 to 2026-01" in lines[1]
     assert list(out_dir.iterdir()) == []
 
 

@@ -27,17 +27,18 @@ def result():
 
 @pytest.fixture(scope="module")
 def reacting():
-    """The baseline with a reaction that fires at once (threshold 0)."""
-    text = BASELINE.read_text(encoding="utf-8").replace(
-        "when: {measure: threat.JPN.PRK, above: 0.05, for_steps: 2}",
-        "when: {measure: threat.JPN.PRK, above: 0.0, for_steps: 1}",
-    )
-    scenario = scenario_from_yaml(text, str(BASELINE))
-    return run(
-        type(scenario).model_validate(
-            {**scenario.model_dump(by_alias=True), "steps": 8, "replications": 3}
-        )
-    )
+    """The baseline with a Japanese reaction that fires at once (threshold 0)."""
+    scenario = scenario_from_yaml(BASELINE.read_text(encoding="utf-8"), str(BASELINE))
+    data = scenario.model_dump(by_alias=True)
+    data["reactions"] = [
+        {
+            "actor": "JPN",
+            "when": {"measure": "threat.JPN.PRK", "above": 0.0, "for_steps": 1},
+            "then": {"add": {"actors.JPN.doctrine.grievance": 0.01}},
+            "once": True,
+        }
+    ]
+    return run(type(scenario).model_validate({**data, "steps": 8, "replications": 3}))
 
 
 def bands(ax):
@@ -47,15 +48,20 @@ def bands(ax):
 def test_actor_styles_scenario_colour_okabe_ito_and_linestyles(result):
     styles = plots.actor_styles(result)
     assert list(styles) == list(result.scenario.codes)
-    assert [s.colour for s in styles.values()] == list(plots.OKABE_ITO[: len(styles)])
+    assert [s.colour for s in styles.values()] == [
+        a.colour for a in result.scenario.actors.values()
+    ]
+    plain = plots.actor_styles(list(result.scenario.codes))
+    assert [s.colour for s in plain.values()] == list(plots.OKABE_ITO[: len(plain)])
     many = plots.actor_styles([f"A{k:02d}" for k in range(10)])
     assert many["A08"].colour == many["A00"].colour
     assert many["A08"].linestyle != many["A00"].linestyle
     data = result.scenario.model_dump(by_alias=True)
     data["actors"]["PRK"]["colour"] = "#123456"
+    data["actors"]["USA"]["colour"] = None
     coloured = type(result.scenario).model_validate(data)
     assert plots.actor_styles(coloured)["PRK"].colour == "#123456"
-    assert plots.actor_styles(coloured)["USA"] == styles["USA"]
+    assert plots.actor_styles(coloured)["USA"].colour == plots.OKABE_ITO[0]
 
 
 def test_balance_has_median_bands_units_and_scheduled_events(result):

@@ -374,6 +374,7 @@ CASES: dict[str, Case] = {
                 "munitions_pc": b.dyad(0, 3, 0.5, diagonal=0.0),
                 "war_demand_p": b.actor(0, 5, 0.5),
                 "multiplier": b.dyad(0, 3, 0.2, diagonal=1.0),
+                "willingness_p": b.actor(0, 1),
                 "ratio": b.run(0, 0.5),
                 "leverage": b.run(0, 3),
             },

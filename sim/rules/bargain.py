@@ -5,7 +5,8 @@ per year, exogenous ``war_demand``).  Clients with spare stock share that demand
 proportion to their capacity cap_c = export_capacity_c K_c and goodwill; each
 supplies m_pc = smin(D_p share_pc, cap_c) sigmoid(k rbar_pc).  The patron pays
 pi m in energy, food and cash (leakage against any regime on the client) and
-transfers technology tau = lambda m with lambda = lambda0 (1 + lambda1 dep_pc):
+transfers technology tau = lambda m with lambda = lambda0 w_p (1 + lambda1 dep_pc),
+w_p the patron's transfer willingness:
 the more the patron depends on the client for its war (dep_pc = m_pc / D_p), the
 more it must give (reverse leverage).  Technology reaches the client's capability
 and offence with a lag, in proportion to its absorptive capacity.
@@ -40,10 +41,18 @@ def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
     return smooth_min(asked, np.broadcast_to(capacity_c[..., None, :], asked.shape)) * willing
 
 
-def technology(munitions_pc, war_demand_p, multiplier, ratio, leverage):
-    """Technology sent by patron p to client c, USD bn per year, (..., p, c)."""
+def technology(munitions_pc, war_demand_p, multiplier, willingness_p, ratio, leverage):
+    """Technology sent by patron p to client c, USD bn per year, (..., p, c).
+
+    lambda = ratio x willingness_p x (1 + leverage x dep_pc): the patron's willingness
+    to transfer (its doctrine) scales what it gives per unit of munitions.
+    """
     dependence = munitions_pc / np.where(war_demand_p > 0, war_demand_p, 1.0)[..., :, None]
-    lam = ratio[..., None, None] * (1.0 + leverage[..., None, None] * dependence)
+    lam = (
+        ratio[..., None, None]
+        * willingness_p[..., :, None]
+        * (1.0 + leverage[..., None, None] * dependence)
+    )
     return lam * munitions_pc * multiplier
 
 
