@@ -129,7 +129,8 @@ def run_batch(
     """
     if len(specs) != len(replications):
         raise ValueError("one replication index per scenario")
-    structures = [compile_structure(s) for s in specs]
+    distinct = {id(s): s for s in specs}  # compile each distinct scenario once
+    structures = [compile_structure(s) for s in distinct.values()]
     key = structure_key(structures[0])
     for s in structures[1:]:
         if structure_key(s) != key:
@@ -158,8 +159,8 @@ def run_batch(
     failed = np.zeros(R, dtype=bool)
     for t in range(S.steps):
         if S.events[t] or pending:
-            dynamics.begin(st, S, t, seed, pending, log)
-            view = dynamics.perceive(st, S, t, seed, deterministic)
+            changed = dynamics.begin(st, S, t, seed, pending, log)
+            view = dynamics.refresh(view, st, S, t, seed, deterministic, changed)
         dec = dynamics.decide(st, S, view, slice(None))
         dynamics.world(st, S, view, dec, log)
         view = dynamics.perceive(st, S, t + 1, seed, deterministic)

@@ -110,6 +110,11 @@ class Structure:
     def n(self) -> int:
         return len(self.codes)
 
+    @property
+    def targets(self) -> np.ndarray:
+        """Indices of the actors under a multilateral regime."""
+        return np.flatnonzero(self.has_regime)
+
     def index(self, code: str) -> int:
         return self.codes.index(code)
 
@@ -502,4 +507,16 @@ def stack(states: list[State]) -> State:
             out[name] = {k: np.stack([getattr(s, name)[k] for s in states]) for k in value}
         else:
             out[name] = np.stack([getattr(s, name) for s in states])
+    return State(**out)
+
+
+def take(state: State, idx: np.ndarray) -> State:
+    """The runs ``idx`` of a block (leading dimension), as a new State."""
+    out = {}
+    for name in state.__dataclass_fields__:
+        value = getattr(state, name)
+        if isinstance(value, dict):
+            out[name] = {k: v[idx] for k, v in value.items()}
+        else:
+            out[name] = value[idx]
     return State(**out)

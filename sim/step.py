@@ -42,7 +42,7 @@ from .rules import (
 )
 from .rules import reactions as reaction_rules
 from .rules.common import signed_offsets, unit_offsets
-from .state import GOLDSTEIN, State, Structure
+from .state import GOLDSTEIN, State, Structure, take
 
 MEMORY_ITERATIONS = 8
 """Fixed-point iterations for the starting provocation memory (it feeds its hazard)."""
@@ -168,7 +168,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     potential = trade.potential(
         st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite
     )
-    rec_share, pass_share = trade.pass_through(st.coverage, ec)
+    rec_share, pass_share = trade.pass_through(st.coverage, ec, S.targets)
     blocked = potential * (1.0 - pass_share)
     diverted = trade.diversion(
         blocked,
@@ -176,7 +176,8 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         st.proximity,
         st.relation,
         m["diversion"],
-        m["relation_sharpness"][..., None, None],
+        m["relation_sharpness"][..., None],
+        S.targets,
     )
     rec_target = potential * rec_share
     unrec_target = potential * (pass_share - rec_share) + diverted
@@ -585,9 +586,13 @@ def _vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: 
 # --------------------------------------------------------------------------- events and paths
 
 
-def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> None:
-    """Apply step t's scheduled events and the reactions pending from step t-1."""
+def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> np.ndarray:
+    """Apply step t's scheduled events and the reactions pending from step t-1.
+
+    Returns the mask (leading shape) of the runs whose state changed.
+    """
     lead = st.gdp.shape[:-1]
+    changed = np.zeros(lead, dtype=bool)
     for ev in S.events[t] if t < len(S.events) else []:
         if ev.probability >= 1.0:
             happens = np.ones(lead, dtype=bool)
@@ -596,6 +601,7 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
             happens = np.asarray(u < ev.probability)
         if not happens.any():
             continue
+        changed = changed | happens
         for verb, ref, value in ev.ops:
             apply_op(st, S, verb, ref, value, happens, t)
         if ev.provocation is not None:
@@ -620,6 +626,7 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
                     ev.note,
                 )
     for reaction, fired in pending:
+        changed = changed | fired
         for verb, ref, value in reaction.ops:
             apply_op(st, S, verb, ref, value, fired, t)
         for where in _where(fired):
@@ -635,6 +642,7 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> Non
                     "reaction",
                     reaction.note or f"reaction {reaction.index}",
                 )
+    return changed
 
 
 _ACTOR_ARRAYS = {
@@ -756,7 +764,7 @@ def calibrate(st: State, S: Structure) -> None:
     s_up, s_down = _sanction_forcings(st, view, rows)
     st.sanction_offset_up, st.sanction_offset_down = unit_offsets(st.sanction, s_up, s_down)
     # trade potential: starting flows = potential x passing share
-    _, pass_share = trade.pass_through(st.coverage, view["compliance"])
+    _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.targets)
     bite = trade.unilateral_bite(st.sanction)
     passing = pass_share * (1.0 - bite)[..., None]
     st.potential0 = (st.recorded + st.unrecorded) / np.maximum(passing, 1e-3)
@@ -764,6 +772,30 @@ def calibrate(st: State, S: Structure) -> None:
     lost, evasion = _trade_shares(st, S, view)
     st.lost_share0, st.evasion_share0 = lost, evasion
     st.growth = st.base_growth.copy()
+
+
+def refresh(
+    view: dict[str, Any], st: State, S: Structure, t: int, seed, det: bool, changed: np.ndarray
+) -> dict[str, Any]:
+    """The view after ``begin``: perceive again, for the changed runs only.
+
+    Runs do not interact, so perceiving a subset of a block gives exactly the rows that
+    perceiving the whole block would.
+    """
+    changed = np.asarray(changed)
+    if changed.ndim == 0 or changed.all():
+        return perceive(st, S, t, seed, det)
+    if not changed.any():
+        return view
+    idx = np.flatnonzero(changed)
+    part = perceive(take(st, idx), S, t, np.asarray(seed)[idx], det)
+    out = dict(view)
+    for key, value in part.items():
+        if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == len(idx):
+            full = view[key].copy()
+            full[idx] = value
+            out[key] = full
+    return out
 
 
 def seed_run(st: State, S: Structure, seed) -> None:

@@ -59,19 +59,27 @@ def effective_compliance(
     )
 
 
-def pass_through(coverage, compliance_matrix):
+def pass_through(coverage, compliance_matrix, targets):
     """Shares (recorded, legal+illegal passing) of potential trade i -> j in category c.
 
     coverage : (..., N, C) share of category c prohibited for a target (0 if none).
     compliance_matrix : (..., N, N) ec[i, T].
-    Returns (recorded_share, passing_share), each (..., N, N, C).
+    targets : indices of the actors under a regime (coverage is zero elsewhere, so only
+        flows to or from them are touched).
+    Returns (recorded_share, passing_share), each (..., N, N, C):
+    recorded = (1 - cov_j)(1 - cov_i), passing = (1 - cov_j ec_ij)(1 - cov_i ec_ji).
     """
-    cov_to = coverage[..., None, :, :]  # target j as importer
-    cov_from = coverage[..., :, None, :]  # target i as exporter
-    ec_ij = compliance_matrix[..., :, :, None]  # exporter i enforcing on j
-    ec_ji = np.swapaxes(compliance_matrix, -1, -2)[..., :, :, None]  # importer j on i
-    recorded = (1.0 - cov_to) * (1.0 - cov_from)
-    passing = (1.0 - cov_to * ec_ij) * (1.0 - cov_from * ec_ji)
+    shape = compliance_matrix.shape + coverage.shape[-1:]
+    recorded = np.ones(shape)
+    passing = np.ones(shape)
+    for t in targets:  # exports to the target t: importer j = t
+        cov = coverage[..., t, :][..., None, :]  # (..., 1, C)
+        recorded[..., :, t, :] *= 1.0 - cov
+        passing[..., :, t, :] *= 1.0 - cov * compliance_matrix[..., :, t][..., :, None]
+    for t in targets:  # exports from the target t: exporter i = t, importer j enforces
+        cov = coverage[..., t, :][..., None, :]
+        recorded[..., t, :, :] *= 1.0 - cov
+        passing[..., t, :, :] *= 1.0 - cov * compliance_matrix[..., :, t][..., :, None]
     return recorded, passing
 
 
@@ -87,27 +95,32 @@ def potential(base_potential, relation, base_relation, elasticity, bite):
     return base_potential * factor[..., None]
 
 
-def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness):
+def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness, targets):
     """Blocked trade re-routed through low-compliance partners, (..., N, N, C).
 
     For each target T, blocked exports to T are re-sent by partners k in proportion
     to (1 - ec_kT) proximity_kT sigmoid(k r_kT): black knights are near, lax and
     friendly to the target (Early 2011); blocked exports from T are taken likewise.
+    Only targets block trade, so only their rows and columns are touched.
     """
     n = proximity.shape[-1]
-    mask = ~np.eye(n, dtype=bool)
-    goodwill = sigmoid(sharpness * relation)
-    w = (1.0 - compliance_matrix) * proximity * goodwill * mask  # (..., k, T)
-    w_norm = w / np.where(w.sum(axis=-2) > 0, w.sum(axis=-2), 1.0)[..., None, :]
-    into_t = blocked.sum(axis=-3)  # (..., T, C): blocked exports to T
-    from_t = blocked.sum(axis=-2)  # (..., T, C): blocked exports from T
-    diverted_to = share[..., None, None, None] * w_norm[..., :, :, None] * into_t[..., None, :, :]
-    diverted_from = (
-        share[..., None, None, None]
-        * np.swapaxes(w_norm, -1, -2)[..., :, :, None]
-        * (from_t[..., :, None, :])
-    )
-    return diverted_to + diverted_from
+    out = np.zeros(blocked.shape)
+    for t in targets:
+        others = np.arange(n) != t
+        w = (
+            (1.0 - compliance_matrix[..., :, t])
+            * proximity[..., :, t]
+            * sigmoid(sharpness * relation[..., :, t])
+            * others
+        )  # (..., k)
+        total = w.sum(axis=-1)
+        w_norm = w / np.where(total > 0, total, 1.0)[..., None]
+        into_t = blocked[..., :, t, :].sum(axis=-2)  # (..., C): blocked exports to t
+        from_t = blocked[..., t, :, :].sum(axis=-2)  # (..., C): blocked exports from t
+        s = share[..., None, None]
+        out[..., :, t, :] += s * w_norm[..., :, None] * into_t[..., None, :]
+        out[..., t, :, :] += s * w_norm[..., :, None] * from_t[..., None, :]
+    return out
 
 
 def relax_flows(flows, target, rate, dt):
