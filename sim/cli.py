@@ -434,6 +434,12 @@ def run(
 
     path = result.save(out, csv=csv, write_extra=extra)
     _print_run_summary(con, result)
+    if result.manifest.get("failed_replications"):
+        bad = result.manifest["failed_replications"]
+        con.print(
+            f"Warning: {len(bad)} replications became non-finite (see manifest.json): {bad[:10]}",
+            highlight=False,
+        )
     con.print(f"Results: {path}", highlight=False)
     if plots:
         con.print(f"Figures: {path / 'plots'}", highlight=False)

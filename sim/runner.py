@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .batch import run_batch
@@ -39,6 +41,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     command: str | None = None,
     engine: str = "batch",
+    model_class: type[GeoModel] = GeoModel,
 ) -> RunResult:
     """Run replications of a scenario.
 
@@ -51,9 +54,22 @@ def run(
     deterministic : run without random draws (one replication is enough).
     progress : called as ``progress(done, total)`` as replications finish.
     engine : ``batch`` (vectorised, default) or ``mesa`` (one GeoModel per replication).
+    model_class : a GeoModel subclass (e.g. with subclassed agents).  The batch engine
+        runs only the rules of sim/step.py, so a subclass runs on the mesa path, with a
+        warning and a note in the manifest: results never change silently.
+
+    Runs whose state becomes non-finite are listed in ``manifest["failed_replications"]``.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    note = None
+    if engine == "batch" and model_class is not GeoModel:
+        note = (
+            f"{model_class.__name__} is not GeoModel: the batch engine cannot run it, "
+            "so the mesa path was used"
+        )
+        warnings.warn(note, stacklevel=2)
+        engine = "mesa"
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides)
     elif overrides:
@@ -68,9 +84,12 @@ def run(
     n = scenario.replications
     started = time.perf_counter()
     parts: dict[str, list[pd.DataFrame]] = {}
+    failed: list[int] = []
     if engine == "mesa":
         for k in range(n):
-            model = GeoModel(scenario, replication=k, deterministic=deterministic).run()
+            model = model_class(scenario, replication=k, deterministic=deterministic).run()
+            if not model_finite(model):
+                failed.append(k)
             for name, frame in model.tables().items():
                 parts.setdefault(name, []).append(frame)
             if progress is not None:
@@ -79,6 +98,7 @@ def run(
         for first in range(0, n, CHUNK):
             ks = list(range(first, min(n, first + CHUNK)))
             block = run_batch([scenario] * len(ks), ks, deterministic=deterministic)
+            failed.extend(int(first + r) for r in np.flatnonzero(block.failed))
             for name, frame in block.tables.items():
                 frame = frame.rename(columns={"run": "replication"})
                 frame["replication"] = frame["replication"] + first
@@ -96,11 +116,28 @@ def run(
         "seeds": [replication_seed(scenario.seed, k) for k in range(n)],
         "deterministic": deterministic,
         "engine": engine,
+        "engine_note": note,
+        "failed_replications": failed,
         "command": command,
         "wall_time_s": round(wall, 3),
         **environment(),
     }
     return RunResult(scenario=scenario, tables=tables, manifest=manifest)
+
+
+def model_finite(model: GeoModel) -> bool:
+    """Whether every state array of a finished model is finite."""
+    st = model.state
+    arrays = [
+        st.gdp,
+        st.burden,
+        st.capability,
+        st.relation,
+        st.sanction,
+        st.recorded,
+        st.unrecorded,
+    ]
+    return all(bool(np.isfinite(a).all()) for a in arrays)
 
 
 def run_hash(scenario: Scenario) -> str:

@@ -205,3 +205,29 @@ def test_geosim_run_bad_input_writes_nothing(tmp_path):
     assert res.exit_code == 2
     assert "PRK" in res.output  # the hint names the closest actor
     assert not out.exists()
+
+
+def test_a_subclassed_model_runs_on_the_mesa_path_and_says_so():
+    class Custom(sim.GeoModel):
+        pass
+
+    with pytest.warns(UserWarning, match="batch engine cannot run it"):
+        result = sim.run(BASELINE, replications=1, model_class=Custom)
+    assert result.manifest["engine"] == "mesa"
+    assert "Custom" in result.manifest["engine_note"]
+    plain = sim.run(BASELINE, replications=1)
+    pd.testing.assert_frame_equal(
+        plain.measures, result.measures, check_dtype=False, rtol=1e-9, atol=1e-12
+    )
+
+
+def test_a_run_that_becomes_non_finite_is_flagged_by_itself():
+    from sim.batch import _finite, run_batch
+    from sim.state import compile_structure, initial_state, stack
+
+    spec = sim.load_scenario(BASELINE, overrides=["steps=4"])
+    assert not run_batch([spec, spec], [0, 1]).failed.any()
+    structure = compile_structure(spec)
+    block = stack([initial_state(spec, structure), initial_state(spec, structure)])
+    block.gdp[1, 0] = np.nan  # one run of the block goes bad: only it is flagged
+    assert list(_finite(block)) == [True, False]
