@@ -41,7 +41,7 @@ from .rules import (
     trade,
 )
 from .rules import reactions as reaction_rules
-from .rules.common import signed_offsets, unit_offsets
+from .rules.common import signed_offsets, sum_categories, unit_offsets
 from .state import GOLDSTEIN, State, Structure, take
 
 MEMORY_ITERATIONS = 8
@@ -214,7 +214,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     dependence = relations.trade_dependence(flows)
 
     # provocations: hazard with allied cover and patron leverage
-    supply = (flows * S.energy_food).sum(axis=-1)  # [k, i]
+    supply = sum_categories(flows * S.energy_food)  # [k, i]
     lev = provocations.leverage(supply)
     restr = provocations.restraint(d["stability_preference"], lev)
     cover_share = cov / np.where(cov + rp > 0, cov + rp, 1.0)
@@ -516,13 +516,13 @@ def _trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray
     """Trade lost after diversion and unrecorded trade, as shares of GDP, (..., N)."""
     potential = view["potential"]
     actual = view["recorded_target"] + view["unrecorded_target"]
-    lost = (potential - actual).sum(axis=-1)  # (..., i, j)
+    lost = sum_categories(potential - actual)  # (..., i, j)
     lost_i = lost.sum(axis=-1) + lost.sum(axis=-2)  # exports and imports
     mun = view["munitions"]
-    pay = view["payments"].sum(axis=-1)
+    pay = sum_categories(view["payments"])
     bargain_i = mun.sum(axis=-2) + mun.sum(axis=-1) + pay.sum(axis=-1) + pay.sum(axis=-2)
     lost_i = lost_i - bargain_i
-    unrec = view["unrecorded_target"].sum(axis=-1)
+    unrec = sum_categories(view["unrecorded_target"])
     evasion_i = unrec.sum(axis=-1) + unrec.sum(axis=-2) + bargain_i
     return lost_i / st.gdp, evasion_i / st.gdp
 
@@ -835,11 +835,11 @@ def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
         m["risk_interdependence"],
     )
     potential = view["potential"]
-    pot = potential.sum(axis=-1)
+    pot = sum_categories(potential)
     pot_i = pot.sum(axis=-1) + pot.sum(axis=-2)
-    blocked = view["blocked"].sum(axis=-1)
+    blocked = sum_categories(view["blocked"])
     blocked_i = blocked.sum(axis=-1) + blocked.sum(axis=-2)
-    unrec = st.unrecorded.sum(axis=-1)
+    unrec = sum_categories(st.unrecorded)
     unrec_i = unrec.sum(axis=-1) + unrec.sum(axis=-2)
     safe_pot = np.where(pot_i > 0, pot_i, 1.0)
     regime = S.has_regime

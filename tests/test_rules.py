@@ -156,6 +156,10 @@ CASES: dict[str, Case] = {
         common.perceived_attitude,
         lambda b: ({"relation": _signed(b), "bias": b.actor(-0.5, 0.5)[..., :, None]}, {}),
     ),
+    "common.sum_categories": Case(
+        common.sum_categories,
+        lambda b: ({"flows": np.stack([b.dyad(0, 5) for _ in range(3)], axis=-1)}, {}),
+    ),
     "common.event_counts": Case(
         common.event_counts,
         lambda b: ({"hazard": b.actor(0, 40, 0.2), "uniforms": b.actor(0, 1)}, {"dt": 0.25}),
@@ -610,7 +614,10 @@ CASES: dict[str, Case] = {
     ),
     "trade.pass_through": Case(
         trade.pass_through,
-        lambda b: ({"coverage": b.cat(), "compliance_matrix": b.dyad(0, 1, 0.5)}, {}),
+        lambda b: (
+            {"coverage": b.cat(), "compliance_matrix": b.dyad(0, 1, 0.5)},
+            {"targets": np.arange(b.n)},
+        ),
     ),
     "trade.unilateral_bite": Case(
         trade.unilateral_bite, lambda b: ({"sanction": b.dyad(0, 1, 0.5, diagonal=0.0)}, {})
@@ -637,9 +644,9 @@ CASES: dict[str, Case] = {
                 "proximity": b.dyad(0, 1, 0.3, diagonal=0.0),
                 "relation": _signed(b),
                 "share": b.run(0, 1),
-                "sharpness": b.run(1, 10, 2),
+                "sharpness": b.run(1, 10, 1),
             },
-            {},
+            {"targets": np.arange(b.n)},
         ),
     ),
     "trade.relax_flows": Case(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import perceived_attitude, relax_signed, sigmoid
+from .common import perceived_attitude, relax_signed, sigmoid, sum_categories
 
 
 def threat_shares(threat, own_power, cover_total):
@@ -43,7 +43,7 @@ def trade_dependence(flows):
 
     flows : (..., N, N, C) USD bn per year, exports [from, to, category].
     """
-    bilateral = flows.sum(axis=-1)
+    bilateral = sum_categories(flows)
     bilateral = bilateral + np.swapaxes(bilateral, -1, -2)
     total = bilateral.sum(axis=-1)
     return bilateral / np.where(total > 0, total, 1.0)[..., None]
