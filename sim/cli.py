@@ -401,10 +401,9 @@ def run(
     err = Console(stderr=True, width=WIDTH)
     con = Console(width=WIDTH)
     con.print(
-        f"Running [bold]{spec.name}[/]: {_count(spec.replications, 'replication')} x "
-        f"{spec.steps} {spec.step}ly steps ({spec.start} to {spec.date_of(spec.steps)}), "
-        f"root seed {spec.seed}, "
-        f"{engine} engine",
+        f"[bold]{spec.name}[/]: {_count(spec.replications, 'replication')} x {spec.steps} "
+        f"{spec.step}s, {spec.start} to {spec.date_of(spec.steps)}, seed {spec.seed} "
+        f"({engine} engine)",
         highlight=False,
     )
     command = "geosim " + " ".join(sys.argv[1:])
@@ -444,8 +443,8 @@ def run(
     if plots:
         con.print(f"Figures: {path / 'plots'}", highlight=False)
     con.print(
-        "geosim explores scenarios; it does not forecast. Read differences between "
-        "scenarios (geosim compare), not levels.",
+        "A tool for exploring scenarios, not a forecast: read differences between "
+        "scenarios (geosim compare).",
         style="dim",
         highlight=False,
     )
