@@ -179,14 +179,6 @@ class State:
         return copy.deepcopy(self)
 
 
-def _dyad_values(value, default):
-    if value is None:
-        return None
-    if isinstance(value, tuple | list):
-        return float(value[0]), float(value[1])
-    return float(value), float(value)
-
-
 def compile_structure(spec: Scenario) -> Structure:
     """Compile the scenario's structure and schedules."""
     codes = spec.codes

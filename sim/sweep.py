@@ -267,7 +267,6 @@ def load_sweep(path: str | Path) -> Sweep:
                 parsed = parse_measure(m, base.codes)
                 if key == "trajectories" and parsed.reducer is not None:
                     raise PathError(f"a trajectory keeps every step: drop :{parsed.reducer}")
-                _check_measure_available(parsed, base)
                 target.append(parsed)
             except PathError as exc:
                 file, line = where(key)
@@ -278,11 +277,6 @@ def load_sweep(path: str | Path) -> Sweep:
     sweep = Sweep(spec, path, base_tree, base, points, measures, trajectories, problem)
     _validate_points(sweep, where)
     return sweep
-
-
-def _check_measure_available(m: MeasureSpec, base: Scenario) -> None:
-    """Measures of dyads are recorded for every ordered pair; nothing else to check."""
-    return None
 
 
 def _validate_points(sweep: Sweep, where: Callable) -> None:
