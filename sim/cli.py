@@ -23,6 +23,14 @@ from typing import Annotated, Any
 import typer
 from rich import box
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from . import params as registry
@@ -67,6 +75,23 @@ def _input_errors() -> Iterator[None]:
     except InputError as exc:
         _print_problems(exc.problems)
         raise typer.Exit(EXIT_INPUT) from None
+
+
+@contextmanager
+def _progress(label: str, total: int, quiet: bool) -> Iterator:
+    """A progress bar on stderr (runs done, rate, time left); yields update(done, total)."""
+
+    columns = (
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    err = Console(stderr=True, width=WIDTH)
+    with Progress(label, *columns, console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done, _total=None: bar.update(task, completed=done)
 
 
 def _version_callback(value: bool) -> None:
@@ -384,7 +409,6 @@ def run(
     ROOT/<scenario>/<UTC time>-<hash>/ with the resolved scenario, a manifest,
     tidy tables (measures, actors, dyads, trade, events), summary.csv and plots/.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from .runner import run as run_scenario
 
@@ -398,7 +422,6 @@ def run(
             if seed == 0:
                 data["seed"] = 0
             spec = Scenario.model_validate(data)
-    err = Console(stderr=True, width=WIDTH)
     con = Console(width=WIDTH)
     con.print(
         f"[bold]{spec.name}[/]: {_count(spec.replications, 'replication')} x {spec.steps} "
@@ -407,22 +430,8 @@ def run(
         highlight=False,
     )
     command = "geosim " + " ".join(sys.argv[1:])
-    with Progress(
-        "{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("replications", total=spec.replications)
-        result = run_scenario(
-            spec,
-            progress=lambda done, total: bar.update(task, completed=done),
-            command=command,
-            engine=engine,
-        )
+    with _progress("replications", spec.replications, quiet) as update:
+        result = run_scenario(spec, progress=update, command=command, engine=engine)
 
     def extra(folder: Path) -> None:
         if plots:
@@ -763,14 +772,6 @@ def sweep(
     interrupted sweep. Replication k of every point uses the seed of replication k
     of geosim run.
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
     from .sweep import estimate, load_sweep, run_sweep
 
@@ -800,29 +801,16 @@ def sweep(
     if dry_run:
         con.print(f"Would write to {spec.folder(out)} (dry run: nothing written)", highlight=False)
         return
-    err = Console(stderr=True, width=WIDTH)
-    with Progress(
-        "runs",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("runs", total=est["runs"])
-        with _input_errors():
-            folder = run_sweep(
-                spec,
-                workers=workers,
-                executor=executor,
-                scheduler=scheduler,
-                resume=resume,
-                out=out,
-                progress=lambda done, total: bar.update(task, completed=done),
-            )
+    with _progress("runs", est["runs"], quiet) as update, _input_errors():
+        folder = run_sweep(
+            spec,
+            workers=workers,
+            executor=executor,
+            scheduler=scheduler,
+            resume=resume,
+            out=out,
+            progress=update,
+        )
     from .sweep import load
 
     result = load(folder)
@@ -870,7 +858,6 @@ def sensitivity(
     indices are computed on the replicate means, with the seed share of variance
     and a convergence check. Resumable like geosim sweep.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from .sensitivity import run_sensitivity
     from .sweep import estimate, load_sweep
@@ -899,27 +886,16 @@ def sensitivity(
         f"{est['replications']} replications = {est['runs']:,} runs of {spec.base.name}",
         highlight=False,
     )
-    err = Console(stderr=True, width=WIDTH)
-    with Progress(
-        "runs",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("runs", total=est["runs"])
-        with _input_errors():
-            result = run_sensitivity(
-                spec,
-                workers=workers,
-                executor=executor,
-                scheduler=scheduler,
-                resume=resume,
-                out=out,
-                progress=lambda done, total: bar.update(task, completed=done),
-            )
+    with _progress("runs", est["runs"], quiet) as update, _input_errors():
+        result = run_sensitivity(
+            spec,
+            workers=workers,
+            executor=executor,
+            scheduler=scheduler,
+            resume=resume,
+            out=out,
+            progress=update,
+        )
     _agg()
     from .sweep_plots import write_sensitivity_plots
 
