@@ -35,7 +35,7 @@ def threat_shares(threat, own_power, cover_total):
 
 def shared_threat(tau_rows, tau):
     """S[..., i, j] = sum_k tau_ik tau_jk for the given rows i against all j."""
-    return (tau_rows[..., :, None, :] * tau[..., None, :, :]).sum(axis=-1)
+    return np.einsum("...ik,...jk->...ij", tau_rows, tau)
 
 
 def trade_dependence(flows):
