@@ -390,15 +390,18 @@ class RunTask:
 
 
 def plan(sweep: Sweep) -> list[RunTask]:
-    """Every run of the sweep, in a fixed order (point-major)."""
+    """Every run of the sweep, in a fixed order (point-major).
+
+    A point's resolved scenario is a function of the base scenario and the point's
+    parameters, so the id hashes those (with the replication) without resolving it.
+    """
     tasks = []
-    for p in range(len(sweep.points)):
-        params = {k: _plain(v) for k, v in sweep.points.iloc[p].items()}
-        digest = sweep.scenario(p).digest()
+    digest = sweep.base.digest()
+    seeds = [replication_seed(sweep.root_seed, k) for k in range(sweep.spec.replications)]
+    for p, row in enumerate(sweep.points.itertuples(index=False)):
+        params = {k: _plain(v) for k, v in zip(sweep.points.columns, row, strict=True)}
         for k in range(sweep.spec.replications):
-            tasks.append(
-                RunTask(run_id(digest, p, params, k), p, k, replication_seed(sweep.root_seed, k))
-            )
+            tasks.append(RunTask(run_id(digest, p, params, k), p, k, seeds[k]))
     return tasks
 
 
@@ -428,10 +431,10 @@ def execute_chunk(job: dict[str, Any]) -> list[dict[str, Any]]:
     started = time.perf_counter()
     records, values, trajs = [], [], []
     scenarios = {p: sweep.scenario(p) for p in sorted({t.point for t in tasks})}
+    keys = {p: structure_key(compile_structure(s)) for p, s in scenarios.items()}
     groups: dict[str, list[RunTask]] = {}
     for t in tasks:
-        key = structure_key(compile_structure(scenarios[t.point]))
-        groups.setdefault(key, []).append(t)
+        groups.setdefault(keys[t.point], []).append(t)
     for group in groups.values():
         try:
             _run_group(sweep, scenarios, group, records, values, trajs, host, started)
