@@ -743,16 +743,29 @@ def apply_op(st: State, S: Structure, verb: str, ref, value, mask, t: int = 0) -
 def calibrate(st: State, S: Structure) -> None:
     """Make the start an equilibrium of the deterministic model (in place).
 
-    Provocation and summit memories start at their expected stationary level
-    (hazard times memory time); tolerances equal the starting insecurity; structural offsets hold the starting
-    attitudes and unilateral sanctions; trade potentials reproduce the starting flows;
-    lost and unrecorded trade shares at the start are the zero of growth effects.
+    In order: unilateral sanctions get their floor; trade potentials reproduce the
+    starting total flows, and the flows start at the model's split of them into
+    recorded and unrecorded (given coverage and compliance), so that the split does
+    not drift in the first year; provocation and summit memories start at their
+    expected stationary level (hazard times memory time); tolerances equal the
+    starting insecurity; structural offsets hold the starting attitudes and
+    unilateral sanctions; lost and unrecorded trade shares at the start are the zero
+    of the growth effects.
     """
     off_diag = ~np.eye(S.n, dtype=bool)
     st.sanction = np.where(off_diag, np.maximum(st.sanction, SANCTION_FLOOR), 0.0)
     tau = st.model["memory_time"]
     rate = 0.5 * (st.summit_rate + np.swapaxes(st.summit_rate, -1, -2))
     st.summit_memory = rate * tau[..., None, None]
+    # trade: potential = starting flows / passing share; flows at their targets
+    view = perceive(st, S, 0, 0, deterministic=True)
+    _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.targets)
+    bite = trade.unilateral_bite(st.sanction)
+    passing = pass_share * (1.0 - bite)[..., None]
+    st.potential0 = (st.recorded + st.unrecorded) / np.maximum(passing, 1e-3)
+    view = perceive(st, S, 0, 0, deterministic=True)
+    st.recorded = view["recorded_target"].copy()
+    st.unrecorded = view["unrecorded_target"].copy()
     for _ in range(MEMORY_ITERATIONS):  # memories start at their expected level
         view = perceive(st, S, 0, 0, deterministic=True)
         st.provocation_memory = view["hazard"] * tau[..., None]
@@ -763,12 +776,6 @@ def calibrate(st: State, S: Structure) -> None:
     st.relation_offset_up, st.relation_offset_down = signed_offsets(st.relation, up, down)
     s_up, s_down = _sanction_forcings(st, view, rows)
     st.sanction_offset_up, st.sanction_offset_down = unit_offsets(st.sanction, s_up, s_down)
-    # trade potential: starting flows = potential x passing share
-    _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.targets)
-    bite = trade.unilateral_bite(st.sanction)
-    passing = pass_share * (1.0 - bite)[..., None]
-    st.potential0 = (st.recorded + st.unrecorded) / np.maximum(passing, 1e-3)
-    view = perceive(st, S, 0, 0, deterministic=True)
     lost, evasion = _trade_shares(st, S, view)
     st.lost_share0, st.evasion_share0 = lost, evasion
     st.growth = st.base_growth.copy()
