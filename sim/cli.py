@@ -34,7 +34,7 @@ from rich.progress import (
 from rich.table import Table
 
 from . import params as registry
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, lint, load_scenario
 from .yamlio import InputError, Problem
 
 EXIT_INPUT = 2
@@ -163,6 +163,8 @@ def validate(
             failed = True
             continue
         typer.echo(f"{file}: OK ({_summary(scenario)})")
+        for warning in lint(scenario):
+            typer.echo(f"{file}: warning: {warning}", err=True)
     if failed:
         raise typer.Exit(EXIT_INPUT)
 
@@ -423,6 +425,8 @@ def run(
                 data["seed"] = 0
             spec = Scenario.model_validate(data)
     con = Console(width=WIDTH)
+    for warning in lint(spec):
+        typer.echo(f"{scenario}: warning: {warning}", err=True)
     con.print(
         f"[bold]{spec.name}[/]: {_count(spec.replications, 'replication')} x {spec.steps} "
         f"{spec.step}s, {spec.start} to {spec.date_of(spec.steps)}, seed {spec.seed} "

@@ -231,3 +231,20 @@ def test_a_run_that_becomes_non_finite_is_flagged_by_itself():
     block = stack([initial_state(spec, structure), initial_state(spec, structure)])
     block.gdp[1, 0] = np.nan  # one run of the block goes bad: only it is flagged
     assert list(_finite(block)) == [True, False]
+
+
+def test_a_reaction_that_duplicates_an_endogenous_rule_is_warned_about(tmp_path):
+    from sim.scenario import lint
+
+    assert lint(sim.load_scenario(BASELINE)) == []
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        f"schema_version: 1\nname: dup\nextends: {BASELINE}\nreactions:\n"
+        "  - actor: KOR\n    when: {measure: threat.KOR, above: 0.01}\n"
+        "    then: {add: {actors.KOR.doctrine.grievance: 0.01}}\n",
+        encoding="utf-8",
+    )
+    (warning,) = lint(sim.load_scenario(path))
+    assert "reactions[1]" in warning and "arms rule" in warning
+    res = CliRunner().invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0 and "warning" in res.output and "arms rule" in res.output
