@@ -15,12 +15,8 @@ Saved results folders that share seeds can stand in for scenario files.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +24,7 @@ import pandas as pd
 
 from .measures import reduce
 from .params import measures_by_name
-from .results import RunResult, load_results, safe_name
+from .results import RunResult, atomic_folder, load_results, safe_name
 from .runner import run
 from .scenario import MeasureSpec, Scenario, load_scenario, parse_measure
 
@@ -209,26 +205,13 @@ class Comparison:
         each with its data as CSV); returns its path.
         """
 
-        parent = Path(root) / "compare"
-        parent.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        final = parent / f"{stamp}-{safe_name(self.measure)}"
-        k = 1
-        while final.exists():
-            final = parent / f"{stamp}-{safe_name(self.measure)}-{k}"
-            k += 1
-        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
-        try:
+        with atomic_folder(Path(root) / "compare", safe_name(self.measure)) as (tmp, final):
             self.values.to_csv(tmp / "values.csv", index=False)
             self.differences().to_csv(tmp / "differences.csv", index=False)
             self.difference_bands().to_csv(tmp / "bands.csv", index=False)
             self.end_values().to_csv(tmp / "end_values.csv", index=False)
             self.ranking().to_csv(tmp / "ranking.csv", index=False)
             write_comparison_plots(self, tmp, fmt=fmt, dpi=dpi)
-            os.replace(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         self.path = final
         return final
 

@@ -23,6 +23,8 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -99,18 +101,9 @@ class RunResult:
 
         ``write_extra(tmp_path)`` may add files (plots) before the rename.
         """
-        root = Path(root)
         digest = self.manifest.get("hash", self.scenario.digest())[:8]
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        parent = root / safe_name(self.scenario.name)
-        parent.mkdir(parents=True, exist_ok=True)
-        final = parent / f"{stamp}-{digest}"
-        k = 1
-        while final.exists():
-            final = parent / f"{stamp}-{digest}-{k}"
-            k += 1
-        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
-        try:
+        parent = Path(root) / safe_name(self.scenario.name)
+        with atomic_folder(parent, digest) as (tmp, final):
             (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
             for name, frame in self.tables.items():
                 if csv:
@@ -126,12 +119,31 @@ class RunResult:
             (tmp / "manifest.json").write_text(
                 json.dumps(manifest, indent=2, default=str), encoding="utf-8"
             )
-            os.replace(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         self.path = final
         return final
+
+
+@contextmanager
+def atomic_folder(parent: Path, suffix: str) -> Iterator[tuple[Path, Path]]:
+    """Write a folder ``parent/<UTC timestamp>-<suffix>`` atomically.
+
+    Yields (temporary folder, final path); the temporary folder is renamed into place
+    when the block completes, and removed if it raises: nothing half-written remains.
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    final = parent / f"{stamp}-{suffix}"
+    k = 1
+    while final.exists():
+        final = parent / f"{stamp}-{suffix}-{k}"
+        k += 1
+    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
+    try:
+        yield tmp, final
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def safe_name(name: str) -> str:
