@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -100,10 +98,12 @@ def scaling(runs: int, repeats: int) -> None:
 
 def big_sweep(runs: int, workers: int) -> None:
     try:
-        import psutil
+        import psutil  # noqa: F401 - run_once samples memory with it
     except ImportError:
         print("  skipped: needs psutil (pip install 'geosim[bench]')")
         return
+    from sweep_speed import run_once  # the same measurement as benchmarks/sweep_speed.py
+
     replications = 50
     points = max(1, runs // replications)
     tmp = Path(tempfile.mkdtemp())
@@ -124,40 +124,13 @@ measures: [balance:last, tension:mean, capability.PRK:growth, conflict_risk.PRK.
 """,
         encoding="utf-8",
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "sweep",
-        str(path),
-        "--out",
-        str(tmp / "out"),
-        "-q",
-        "--no-plots",
-        "--workers",
-        str(workers),
-    ]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    parent = psutil.Process(proc.pid)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            tree = [parent, *parent.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        print("  failed:", proc.stderr.read().decode()[-2000:])
-    else:
-        total = points * replications
-        print(
-            f"  {total:,} runs ({points} points x {replications}) with {workers} workers: "
-            f"{wall:.1f} s ({total / wall:,.0f} runs/s incl. start-up), peak memory "
-            f"{peak / 2**30:.2f} GB (parent + workers)"
-        )
+    wall, peak_mb = run_once(path, tmp / "out", workers, "local")
+    total = points * replications
+    print(
+        f"  {total:,} runs ({points} points x {replications}) with {workers} workers: "
+        f"{wall:.1f} s ({total / wall:,.0f} runs/s incl. start-up), peak memory "
+        f"{peak_mb / 1024:.2f} GB (parent + workers)"
+    )
     shutil.rmtree(tmp, ignore_errors=True)
 
 
