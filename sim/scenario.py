@@ -37,7 +37,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
@@ -268,8 +268,7 @@ class Sanctions(Frozen):
     regimes: list[Regime] = Field(default_factory=list)
 
 
-Number = float
-EVENT_KINDS = (
+EventKind = Literal[
     "transfer_surge",
     "ceasefire",
     "war",
@@ -278,7 +277,8 @@ EVENT_KINDS = (
     "provocation",
     "summit",
     "sanctions_vote",
-)
+]
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
 
 class Event(Frozen):
@@ -291,19 +291,7 @@ class Event(Frozen):
     """
 
     at: str = Field(description="Month of the event (YYYY-MM).")
-    kind: (
-        Literal[
-            "transfer_surge",
-            "ceasefire",
-            "war",
-            "treaty",
-            "turnover",
-            "provocation",
-            "summit",
-            "sanctions_vote",
-        ]
-        | None
-    ) = None
+    kind: EventKind | None = None
     set: dict[str, Any] | None = None
     add: dict[str, float] | None = None
     scale: dict[str, float] | float | None = None
