@@ -24,7 +24,7 @@ import pandas as pd
 from . import step as dynamics
 from .random import replication_seed
 from .scenario import Scenario
-from .state import Structure, compile_structure, initial_state, stack
+from .state import Structure, compile_structure, initial_state, stack, take
 
 
 class BatchUnsupported(ValueError):
@@ -122,10 +122,12 @@ def run_batch(
     replications: list[int],
     seeds: list[int] | None = None,
     deterministic: bool = False,
+    keep_log: bool = True,
 ) -> BatchResult:
     """Run a block of runs: run r is replication ``replications[r]`` of ``specs[r]``.
 
     Seeds default to ``replication_seed(spec.seed, replication)``, as in GeoModel.
+    ``keep_log=False`` skips the event log (sweeps that keep only measures).
     """
     if len(specs) != len(replications):
         raise ValueError("one replication index per scenario")
@@ -140,17 +142,18 @@ def run_batch(
         seeds = [
             replication_seed(spec.seed, k) for spec, k in zip(specs, replications, strict=True)
         ]
-    cache: dict[int, object] = {}  # one initial state per distinct scenario object
-    for spec in specs:
-        if id(spec) not in cache:
-            cache[id(spec)] = initial_state(spec, S, calibrate=False)
-    st = stack([cache[id(spec)] for spec in specs])
-    dynamics.calibrate(st, S)
+    # calibrate each distinct scenario once (runs differ only in their seeds until
+    # seed_run), then spread the calibrated rows over the block
+    position = {key: k for k, key in enumerate(distinct)}
+    base = stack([initial_state(spec, S, calibrate=False) for spec in distinct.values()])
+    dynamics.calibrate(base, S)
+    rows = np.array([position[id(spec)] for spec in specs])
+    st = take(base, rows)
     R = len(specs)
     seed = np.array(seeds, dtype=np.uint64)[:, None]
     if not deterministic:
         dynamics.seed_run(st, S, seed)
-    log = dynamics.Log([])
+    log = dynamics.Log(batched=True, enabled=keep_log)
     view = dynamics.perceive(st, S, 0, seed, deterministic)
     values = dynamics.measures(st, S, view)
     record = _Recorder(S, R)
@@ -160,7 +163,7 @@ def run_batch(
     for t in range(S.steps):
         if S.events[t] or pending:
             changed = dynamics.begin(st, S, t, seed, pending, log)
-            view = dynamics.refresh(view, st, S, t, seed, deterministic, changed)
+            view = dynamics.refresh(view, st, S, t, seed, deterministic, changed, inplace=True)
         dec = dynamics.decide(st, S, view, slice(None))
         dynamics.world(st, S, view, dec, log)
         view = dynamics.perceive(st, S, t + 1, seed, deterministic)
@@ -310,21 +313,7 @@ class _Recorder:
         trade = trade.reset_index(drop=True)
 
         # events
-        rows = [{**row, "run": row["run"][0]} for row in log.rows]
-        events = pd.DataFrame(
-            rows,
-            columns=[
-                "run",
-                "step",
-                "date",
-                "kind",
-                "actor",
-                "partner",
-                "goldstein",
-                "source",
-                "note",
-            ],
-        )
+        events = log.frame()
         events = events.sort_values("run", kind="stable").reset_index(drop=True)
         events.insert(1, "seed", seeds_arr[events["run"].to_numpy(dtype=int)])
         return {

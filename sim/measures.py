@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rules.common import sigmoid, softplus
+from .rules.common import sigmoid, softplus, sum_last, sum_last_two, sum_second_last
 
 
 def alignment(relation, alliance, power, in_a, in_b, sharpness):
@@ -35,8 +35,8 @@ def alignment(relation, alliance, power, in_a, in_b, sharpness):
     affinity = {}
     for pole in (in_a, in_b):
         w = power[..., None, :] * (pole[None, :] & others)  # (..., i, k)
-        total = w.sum(axis=-1)
-        affinity[id(pole)] = (score * w).sum(axis=-1) / np.where(total > 0, total, 1.0)
+        total = sum_last(w)
+        affinity[id(pole)] = sum_last(score * w) / np.where(total > 0, total, 1.0)
         affinity[(id(pole), "empty")] = total <= 0
     ua, ub = affinity[id(in_a)], affinity[id(in_b)]
     ea, eb = np.exp(sharpness * ua), np.exp(sharpness * ub)
@@ -54,8 +54,8 @@ def alignment(relation, alliance, power, in_a, in_b, sharpness):
 
 def balance(regional_power, align_a, align_b, members):
     """(S_b - S_a) / (S_a + S_b) over the actors selected by ``members`` (NaN if empty)."""
-    sa = (regional_power * align_a * members).sum(axis=-1)
-    sb = (regional_power * align_b * members).sum(axis=-1)
+    sa = sum_last(regional_power * align_a * members)
+    sb = sum_last(regional_power * align_b * members)
     total = sa + sb
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, (sb - sa) / np.where(total > 0, total, 1.0), np.nan)
@@ -70,8 +70,8 @@ def tension(power, proximity, hostility_matrix):
     """Power- and proximity-weighted mean hostility over ordered pairs."""
     n = proximity.shape[-1]
     w = np.sqrt(power[..., :, None] * power[..., None, :]) * proximity * ~np.eye(n, dtype=bool)
-    total = w.sum(axis=(-1, -2))
-    return (w * hostility_matrix).sum(axis=(-1, -2)) / np.where(total > 0, total, 1.0)
+    total = sum_last_two(w)
+    return sum_last_two(w * hostility_matrix) / np.where(total > 0, total, 1.0)
 
 
 def conflict_risk(
@@ -136,8 +136,8 @@ def influence(relation, dependence, power, weight, proximity):
     goodwill = np.maximum(0.0, relation)  # [j, i] read as j's attitude to i below
     term = weight[..., None, None] * goodwill + (1.0 - weight[..., None, None]) * dependence
     w = power[..., :, None] * proximity * others  # weight of j (rows) for each i (columns)
-    total = w.sum(axis=-2)
-    return (term * w).sum(axis=-2) / np.where(total > 0, total, 1.0)
+    total = sum_second_last(w)
+    return sum_second_last(term * w) / np.where(total > 0, total, 1.0)
 
 
 REDUCERS = ("last", "mean", "max", "min", "growth")

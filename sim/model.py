@@ -62,7 +62,7 @@ class GeoModel(mesa.Model):
         if not deterministic:
             dynamics.seed_run(self.state, self.structure, run_seed)
         self.t = 0
-        self.log = dynamics.Log([])
+        self.log = dynamics.Log()
         self.pending: list = []
         self.nations = [Nation(self, code, i) for i, code in enumerate(self.structure.codes)]
         self.view = dynamics.perceive(self.state, self.structure, 0, run_seed, deterministic)
@@ -168,21 +168,7 @@ class GeoModel(mesa.Model):
         actors = actors.rename(columns={"Step": "_mesa_step"}).drop(columns=["AgentID"])
         actors.insert(0, "step", actors.pop("_mesa_step").astype(int))
         actors.insert(1, "date", [self.structure.dates[k] for k in actors["step"]])
-        events = pd.DataFrame(
-            self.log.rows,
-            columns=[
-                "run",
-                "step",
-                "date",
-                "kind",
-                "actor",
-                "partner",
-                "goldstein",
-                "source",
-                "note",
-            ],
-        )
-        events = events.drop(columns=["run"])
+        events = self.log.frame()
         out = {
             "measures": measures,
             "actors": actors,

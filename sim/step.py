@@ -21,10 +21,10 @@ Order of one step t -> t+1 (every rule reads the state at t and writes t+1):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from . import measures as M
 from .random import normals, uniforms
@@ -41,7 +41,13 @@ from .rules import (
     trade,
 )
 from .rules import reactions as reaction_rules
-from .rules.common import signed_offsets, sum_categories, unit_offsets
+from .rules.common import (
+    signed_offsets,
+    sum_categories,
+    sum_last,
+    sum_second_last,
+    unit_offsets,
+)
 from .state import GOLDSTEIN, State, Structure, take
 
 MEMORY_ITERATIONS = 8
@@ -54,26 +60,74 @@ PROPOSAL_STEP = 0.25
 """Share of the uncovered remainder that a passed multilateral measure covers."""
 
 
-@dataclass
+EVENT_COLUMNS = ("step", "date", "kind", "actor", "partner", "goldstein", "source", "note")
+"""Columns of an event row (the batch engine adds the run)."""
+
+
 class Log:
-    """Event rows of a run or block: (run index tuple, step, kind, actor, partner, goldstein, source, note)."""
+    """The event rows of one run, or of a block of runs (``batched``), kept as column blocks.
 
-    rows: list[dict[str, Any]]
+    :meth:`add` logs many rows at once: ``counts`` says how many times the event
+    happened at each position of an array whose first axis is the run when
+    ``batched``; the remaining axes index actors or dyads, and ``actor`` and
+    ``partner`` may be arrays over them.  Rows keep the order of a C-order loop over
+    the positions, so a block's rows of one run come out exactly as that run's own
+    log.  A disabled log (sweeps that keep only measures) records nothing.
+    """
 
-    def add(self, where, step, date, kind, actor, partner, goldstein, source, note=""):
-        self.rows.append(
-            {
-                "run": where,
-                "step": step,
-                "date": date,
-                "kind": kind,
-                "actor": actor,
-                "partner": partner,
-                "goldstein": float(goldstein),
-                "source": source,
-                "note": note,
-            }
-        )
+    def __init__(self, batched: bool = False, enabled: bool = True):
+        self.batched = batched
+        self.enabled = enabled
+        self.blocks: list[tuple[int, dict[str, Any]]] = []
+
+    def add(self, counts, step, date, kind, actor, partner, goldstein, source, note=""):
+        if not self.enabled:
+            return
+        counts = np.asarray(counts)
+        index = np.nonzero(counts) if counts.ndim else ((),)
+        reps = counts[index].astype(np.intp) if counts.ndim else np.array([int(counts)])
+        rows = int(reps.sum())
+        if rows == 0:
+            return
+
+        def column(value):
+            if np.ndim(value) == 0:
+                return value
+            spread = np.broadcast_to(np.asarray(value, dtype=object), counts.shape)
+            return np.repeat(spread[index], reps)
+
+        block = {
+            "step": step,
+            "date": date,
+            "kind": kind,
+            "actor": column(actor),
+            "partner": column(partner),
+            "goldstein": float(goldstein),
+            "source": source,
+            "note": column(note),
+        }
+        if self.batched:
+            block["run"] = np.repeat(index[0], reps)
+        self.blocks.append((rows, block))
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a table (with a ``run`` column when batched)."""
+        names = (("run",) if self.batched else ()) + EVENT_COLUMNS
+        if not self.blocks:
+            return pd.DataFrame([], columns=list(names))
+        cols = {}
+        for name in names:
+            parts = []
+            for rows, block in self.blocks:
+                value = block[name]
+                parts.append(value if np.ndim(value) else np.full(rows, value, dtype=object))
+            cols[name] = np.concatenate(parts)
+        frame = pd.DataFrame(cols)
+        frame["goldstein"] = frame["goldstein"].astype(float)
+        frame["step"] = frame["step"].astype(np.int64)
+        if self.batched:
+            frame["run"] = frame["run"].astype(np.int64)
+        return frame
 
 
 def seed_for_pairs(seed):
@@ -84,14 +138,6 @@ def seed_for_pairs(seed):
 def seed_for_runs(seed):
     """The run seed shaped like the leading (run) dimensions, for one draw per run."""
     return seed if np.ndim(seed) == 0 else np.asarray(seed)[..., 0]
-
-
-def _where(mask) -> list[tuple]:
-    """Index tuples of the True entries of a mask over the leading (run) dimensions."""
-    mask = np.asarray(mask)
-    if mask.ndim == 0:
-        return [()] if mask else []
-    return list(zip(*np.nonzero(mask), strict=True))
 
 
 # --------------------------------------------------------------------------- perception
@@ -133,7 +179,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         st.relation, d["hostility_bias"], m["hostility_sharpness"][..., None, None]
     )
     T = threat.threat_matrix(host, st.proximity, off, rp, mis)
-    t_total = T.sum(axis=-1)
+    t_total = sum_last(T)
     exponent = m["contest_exponent"][..., None]
     bare = threat.insecurity(t_total, rp, 0.0, exponent)
     cred = credibility.credibility(
@@ -423,14 +469,14 @@ def world(
     mun = view["munitions"]
     transfers = view["transfers"]
     st.pipeline, absorbed = bargain.pipeline_step(
-        st.pipeline, view["technology_flow"].sum(axis=-2), m["technology_lag"][..., None], dt
+        st.pipeline, sum_second_last(view["technology_flow"]), m["technology_lag"][..., None], dt
     )
     eta = d["absorptive_capacity"]
     inflow = (
         st.ppp_factor * view["milex"]
-        - mun.sum(axis=-2)
-        - transfers.sum(axis=-1)
-        + eta * (transfers.sum(axis=-2) + absorbed)
+        - sum_second_last(mun)
+        - sum_last(transfers)
+        + eta * (sum_second_last(transfers) + absorbed)
     )
     delta = m["depreciation"][..., None]
     st.capability = arms.capability_step(st.capability, inflow, delta, dt)
@@ -459,35 +505,28 @@ def world(
         summits = engagement.summits(st.summit_rate, dt, u)
     st.summit_memory = engagement.memory_step(st.summit_memory, summits, tau_mem[..., None], dt)
     if not det:
-        counts = dec["events"].astype(int)
-        for pos in _where(counts > 0):
-            where, i = pos[:-1], pos[-1]
-            for _ in range(counts[pos]):
-                log.add(
-                    where,
-                    t,
-                    S.dates[t],
-                    "provocation",
-                    S.codes[i],
-                    None,
-                    GOLDSTEIN["provocation"],
-                    "endogenous",
-                )
+        codes = np.array(S.codes, dtype=object)
+        log.add(
+            dec["events"].astype(int),
+            t,
+            S.dates[t],
+            "provocation",
+            codes,
+            None,
+            GOLDSTEIN["provocation"],
+            "endogenous",
+        )
         upper = np.triu(np.ones((S.n, S.n), dtype=bool), 1)
-        met = summits.astype(int) * upper
-        for pos in _where(met > 0):
-            where, i, j = pos[:-2], pos[-2], pos[-1]
-            for _ in range(met[pos]):
-                log.add(
-                    where,
-                    t,
-                    S.dates[t],
-                    "summit",
-                    S.codes[i],
-                    S.codes[j],
-                    GOLDSTEIN["summit"],
-                    "endogenous",
-                )
+        log.add(
+            summits.astype(int) * upper,
+            t,
+            S.dates[t],
+            "summit",
+            codes[:, None],
+            codes[None, :],
+            GOLDSTEIN["summit"],
+            "endogenous",
+        )
 
     # misperception: AR(1) in logs, stationary sd = misperception_i
     if not det:
@@ -517,13 +556,13 @@ def _trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray
     potential = view["potential"]
     actual = view["recorded_target"] + view["unrecorded_target"]
     lost = sum_categories(potential - actual)  # (..., i, j)
-    lost_i = lost.sum(axis=-1) + lost.sum(axis=-2)  # exports and imports
+    lost_i = sum_last(lost) + sum_second_last(lost)  # exports and imports
     mun = view["munitions"]
     pay = sum_categories(view["payments"])
-    bargain_i = mun.sum(axis=-2) + mun.sum(axis=-1) + pay.sum(axis=-1) + pay.sum(axis=-2)
+    bargain_i = sum_second_last(mun) + sum_last(mun) + sum_last(pay) + sum_second_last(pay)
     lost_i = lost_i - bargain_i
     unrec = sum_categories(view["unrecorded_target"])
-    evasion_i = unrec.sum(axis=-1) + unrec.sum(axis=-2) + bargain_i
+    evasion_i = sum_last(unrec) + sum_second_last(unrec) + bargain_i
     return lost_i / st.gdp, evasion_i / st.gdp
 
 
@@ -538,49 +577,34 @@ def _vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: 
     )
     vetoed = veto.any(axis=-1)
     lead = st.gdp.shape[:-1]
-    votes = np.broadcast_to(renewal, lead) | np.broadcast_to(proposed, lead)
-    for where in _where(votes):
-        for kind, happens in (("renewal", renewal[where]), ("proposal", proposed[where])):
-            if not happens:
-                continue
-            if vetoed[where]:
-                for v in np.flatnonzero(veto[where]):
-                    log.add(
-                        where,
-                        t,
-                        S.dates[t],
-                        "veto",
-                        S.codes[v],
-                        S.codes[target],
-                        GOLDSTEIN["veto"],
-                        "endogenous",
-                        f"{kind} of measures on {S.codes[target]}",
-                    )
-            elif kind == "renewal":
-                st.monitoring[where + (target,)] = 1.0
-                log.add(
-                    where,
-                    t,
-                    S.dates[t],
-                    "monitoring_restored",
-                    None,
-                    S.codes[target],
-                    GOLDSTEIN["monitoring_restored"],
-                    "endogenous",
-                )
-            else:
-                cov = st.coverage[where + (target,)]
-                st.coverage[where + (target,)] = cov + PROPOSAL_STEP * (1.0 - cov)
-                log.add(
-                    where,
-                    t,
-                    S.dates[t],
-                    "sanctions_measure",
-                    None,
-                    S.codes[target],
-                    GOLDSTEIN["sanctions_measure"],
-                    "endogenous",
-                )
+    codes = np.array(S.codes, dtype=object)
+    name = S.codes[target]
+    # renewal first, then proposal: a run's rows keep the order of its own log
+    for kind, happens in (("renewal", renewal), ("proposal", proposed)):
+        happens = np.broadcast_to(happens, lead)
+        if not happens.any():
+            continue
+        log.add(
+            happens[..., None] & veto,
+            t,
+            S.dates[t],
+            "veto",
+            codes,
+            name,
+            GOLDSTEIN["veto"],
+            "endogenous",
+            f"{kind} of measures on {name}",
+        )
+        passed = happens & ~vetoed
+        if kind == "renewal":
+            st.monitoring[..., target] = np.where(passed, 1.0, st.monitoring[..., target])
+            event = "monitoring_restored"
+        else:
+            cov = st.coverage[..., target, :]
+            covered = cov + PROPOSAL_STEP * (1.0 - cov)
+            st.coverage[..., target, :] = np.where(passed[..., None], covered, cov)
+            event = "sanctions_measure"
+        log.add(passed, t, S.dates[t], event, None, name, GOLDSTEIN[event], "endogenous")
 
 
 # --------------------------------------------------------------------------- events and paths
@@ -612,36 +636,32 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> np.
             st.summit_memory[..., j, i] += happens
         if ev.vote_target is not None:
             _vote(st, S, ev.vote_target, happens, np.zeros(lead, dtype=bool), t, log)
-        for where in _where(happens):
-            if happens[where]:
-                log.add(
-                    where,
-                    t,
-                    S.dates[t],
-                    ev.kind,
-                    ev.actor,
-                    ev.partner,
-                    ev.goldstein,
-                    "scheduled",
-                    ev.note,
-                )
+        log.add(
+            happens,
+            t,
+            S.dates[t],
+            ev.kind,
+            ev.actor,
+            ev.partner,
+            ev.goldstein,
+            "scheduled",
+            ev.note,
+        )
     for reaction, fired in pending:
         changed = changed | fired
         for verb, ref, value in reaction.ops:
             apply_op(st, S, verb, ref, value, fired, t)
-        for where in _where(fired):
-            if fired[where]:
-                log.add(
-                    where,
-                    t,
-                    S.dates[t],
-                    "reaction",
-                    reaction.actor,
-                    None,
-                    reaction.goldstein,
-                    "reaction",
-                    reaction.note or f"reaction {reaction.index}",
-                )
+        log.add(
+            fired,
+            t,
+            S.dates[t],
+            "reaction",
+            reaction.actor,
+            None,
+            reaction.goldstein,
+            "reaction",
+            reaction.note or f"reaction {reaction.index}",
+        )
     return changed
 
 
@@ -782,12 +802,21 @@ def calibrate(st: State, S: Structure) -> None:
 
 
 def refresh(
-    view: dict[str, Any], st: State, S: Structure, t: int, seed, det: bool, changed: np.ndarray
+    view: dict[str, Any],
+    st: State,
+    S: Structure,
+    t: int,
+    seed,
+    det: bool,
+    changed: np.ndarray,
+    inplace: bool = False,
 ) -> dict[str, Any]:
     """The view after ``begin``: perceive again, for the changed runs only.
 
     Runs do not interact, so perceiving a subset of a block gives exactly the rows that
-    perceiving the whole block would.
+    perceiving the whole block would.  ``inplace`` overwrites the rows of ``view``'s
+    arrays instead of copying them (for a caller that owns them: perceive's arrays
+    never alias the state).
     """
     changed = np.asarray(changed)
     if changed.ndim == 0 or changed.all():
@@ -799,7 +828,7 @@ def refresh(
     out = dict(view)
     for key, value in part.items():
         if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == len(idx):
-            full = view[key].copy()
+            full = view[key] if inplace else view[key].copy()
             full[idx] = value
             out[key] = full
     return out
@@ -843,11 +872,11 @@ def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
     )
     potential = view["potential"]
     pot = sum_categories(potential)
-    pot_i = pot.sum(axis=-1) + pot.sum(axis=-2)
+    pot_i = sum_last(pot) + sum_second_last(pot)
     blocked = sum_categories(view["blocked"])
-    blocked_i = blocked.sum(axis=-1) + blocked.sum(axis=-2)
+    blocked_i = sum_last(blocked) + sum_second_last(blocked)
     unrec = sum_categories(st.unrecorded)
-    unrec_i = unrec.sum(axis=-1) + unrec.sum(axis=-2)
+    unrec_i = sum_last(unrec) + sum_second_last(unrec)
     safe_pot = np.where(pot_i > 0, pot_i, 1.0)
     regime = S.has_regime
     hedge = credibility.hedging(view["insecurity"], view["credibility"], st.alliance)
@@ -876,8 +905,9 @@ def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
         "provocation_memory": st.provocation_memory,
         "provocation_hazard": view["hazard"],
         "growth": st.growth,
-        "transfers_in": view["transfers"].sum(axis=-2) + view["technology_flow"].sum(axis=-2),
-        "munitions_supplied": view["munitions"].sum(axis=-2),
+        "transfers_in": sum_second_last(view["transfers"])
+        + sum_second_last(view["technology_flow"]),
+        "munitions_supplied": sum_second_last(view["munitions"]),
         "technology": st.technology,
         "sanctions_pressure": np.where(regime, blocked_i / safe_pot, np.nan),
         "sanctions_leakage": np.where(regime, unrec_i / safe_pot, np.nan),

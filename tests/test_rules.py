@@ -160,6 +160,9 @@ CASES: dict[str, Case] = {
         common.sum_categories,
         lambda b: ({"flows": np.stack([b.dyad(0, 5) for _ in range(3)], axis=-1)}, {}),
     ),
+    "common.sum_last": Case(common.sum_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
+    "common.sum_second_last": Case(common.sum_second_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
+    "common.sum_last_two": Case(common.sum_last_two, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.event_counts": Case(
         common.event_counts,
         lambda b: ({"hazard": b.actor(0, 40, 0.2), "uniforms": b.actor(0, 1)}, {"dt": 0.25}),
@@ -1134,3 +1137,10 @@ def test_one_step_helper_matches_the_model():
     bare = one_step(start, model.structure, 0, model.run_seed, True)
     for name in ("relation", "burden_logit", "sanction", "gdp", "capability"):
         np.testing.assert_array_equal(getattr(bare, name), getattr(model.state, name))
+
+
+def test_sum_helpers_equal_numpy_sums():
+    x = np.random.default_rng(7).uniform(-2, 5, (4, 3, 6, 5))
+    np.testing.assert_allclose(common.sum_last(x), x.sum(axis=-1), rtol=1e-14)
+    np.testing.assert_allclose(common.sum_second_last(x), x.sum(axis=-2), rtol=1e-14)
+    np.testing.assert_allclose(common.sum_last_two(x), x.sum(axis=(-1, -2)), rtol=1e-14)

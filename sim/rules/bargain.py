@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import sigmoid, smooth_min
+from .common import sigmoid, smooth_min, sum_last
 
 
 def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
@@ -35,7 +35,7 @@ def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
     mask = ~np.eye(n, dtype=bool)
     willing = sigmoid(sharpness * rbar) * mask * np.swapaxes(multiplier, -1, -2)
     weight = capacity_c[..., None, :] * willing
-    total = weight.sum(axis=-1)
+    total = sum_last(weight)
     share = weight / np.where(total > 0, total, 1.0)[..., None]
     asked = war_demand_p[..., :, None] * share
     return smooth_min(asked, np.broadcast_to(capacity_c[..., None, :], asked.shape)) * willing
@@ -88,7 +88,7 @@ def arms_transfers(
         * multiplier
         * need[..., None, :]
     )
-    total = raw.sum(axis=-1)
+    total = sum_last(raw)
     cap = capacity_i * milex_i
     scale = smooth_min(total, cap) / np.where(total > 0, total, 1.0)
     return raw * scale[..., None]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import sigmoid
+from .common import sigmoid, sum_second_last
 
 
 def credibility(
@@ -40,6 +40,6 @@ def credibility(
 
 def hedging(insecurity_i, credibility, alliance):
     """max(0, insecurity - alliance-weighted credibility of patrons); 0 without allies."""
-    weight = alliance.sum(axis=-2)
-    cred = (credibility * alliance).sum(axis=-2) / np.where(weight > 0, weight, 1.0)
+    weight = sum_second_last(alliance)
+    cred = sum_second_last(credibility * alliance) / np.where(weight > 0, weight, 1.0)
     return np.where(weight > 0, np.maximum(0.0, insecurity_i - cred), 0.0)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import event_counts, memory_update
+from .common import event_counts, memory_update, sum_second_last
 
 
 def leverage(imports_by_supplier):
@@ -24,7 +24,7 @@ def leverage(imports_by_supplier):
 
     imports_by_supplier : (..., N, N) USD bn per year, [supplier k, importer i].
     """
-    total = imports_by_supplier.sum(axis=-2)
+    total = sum_second_last(imports_by_supplier)
     return imports_by_supplier / np.where(total > 0, total, 1.0)[..., None, :]
 
 

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import perceived_attitude, relax_signed, sigmoid, sum_categories
+from .common import perceived_attitude, relax_signed, sigmoid, sum_categories, sum_last
 
 
 def threat_shares(threat, own_power, cover_total):
     """tau[..., i, j] = T_ij / (sum_j T_ij + P_i + C_i), in [0, 1)."""
-    denom = threat.sum(axis=-1) + own_power + cover_total
+    denom = sum_last(threat) + own_power + cover_total
     return threat / np.where(denom > 0, denom, 1.0)[..., None]
 
 
@@ -45,7 +45,7 @@ def trade_dependence(flows):
     """
     bilateral = sum_categories(flows)
     bilateral = bilateral + np.swapaxes(bilateral, -1, -2)
-    total = bilateral.sum(axis=-1)
+    total = sum_last(bilateral)
     return bilateral / np.where(total > 0, total, 1.0)[..., None]
 
 

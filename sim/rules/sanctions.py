@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import relax_unit, sigmoid
+from .common import relax_unit, sigmoid, sum_last
 
 GATE_SHARPNESS = 8.0
 
@@ -47,4 +47,4 @@ def relation_to_sponsors(relation, sponsors_mask):
     """Mean attitude of each actor toward the sponsors other than itself, (..., N)."""
     w = sponsors_mask.astype(float)
     count = w.sum() - w  # (N,): leave the actor itself out
-    return (relation * w).sum(axis=-1) / np.where(count > 0, count, 1.0)
+    return sum_last(relation * w) / np.where(count > 0, count, 1.0)

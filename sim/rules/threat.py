@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import perceived_attitude, softplus
+from .common import perceived_attitude, softplus, sum_last, sum_second_last
 
 
 def offence(
@@ -64,9 +64,9 @@ def cover(credibility, alliance, regional_power_k):
 
     credibility, alliance : (..., N, N) indexed [patron k, client i].
     """
-    clients = np.maximum(1.0, alliance.sum(axis=-1))  # (..., K)
+    clients = np.maximum(1.0, sum_last(alliance))  # (..., K)
     share = credibility * alliance * (regional_power_k / clients)[..., :, None]
-    return share.sum(axis=-2)
+    return sum_second_last(share)
 
 
 def insecurity(threat_total, own_power, cover_total, exponent):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import sigmoid
+from .common import sigmoid, sum_last, sum_second_last
 
 
 def effective_compliance(
@@ -113,10 +113,10 @@ def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness,
             * sigmoid(sharpness * relation[..., :, t])
             * others
         )  # (..., k)
-        total = w.sum(axis=-1)
+        total = sum_last(w)
         w_norm = w / np.where(total > 0, total, 1.0)[..., None]
-        into_t = blocked[..., :, t, :].sum(axis=-2)  # (..., C): blocked exports to t
-        from_t = blocked[..., t, :, :].sum(axis=-2)  # (..., C): blocked exports from t
+        into_t = sum_second_last(blocked[..., :, t, :])  # (..., C): blocked exports to t
+        from_t = sum_second_last(blocked[..., t, :, :])  # (..., C): blocked exports from t
         s = share[..., None, None]
         out[..., :, t, :] += s * w_norm[..., :, None] * into_t[..., None, :]
         out[..., t, :, :] += s * w_norm[..., :, None] * from_t[..., None, :]
