@@ -123,11 +123,14 @@ def run_batch(
     seeds: list[int] | None = None,
     deterministic: bool = False,
     keep_log: bool = True,
+    keep: set[str] | None = None,
 ) -> BatchResult:
     """Run a block of runs: run r is replication ``replications[r]`` of ``specs[r]``.
 
     Seeds default to ``replication_seed(spec.seed, replication)``, as in GeoModel.
-    ``keep_log=False`` skips the event log (sweeps that keep only measures).
+    ``keep_log=False`` skips the event log, and ``keep`` (measure names) records only
+    those measures, for :meth:`BatchResult.series` (sweeps); such a result has no
+    tables.
     """
     if len(specs) != len(replications):
         raise ValueError("one replication index per scenario")
@@ -156,7 +159,7 @@ def run_batch(
     log = dynamics.Log(batched=True, enabled=keep_log)
     view = dynamics.perceive(st, S, 0, seed, deterministic)
     values = dynamics.measures(st, S, view)
-    record = _Recorder(S, R)
+    record = _Recorder(S, R, keep)
     record.add(0, st, view, values)
     pending: list = []
     failed = np.zeros(R, dtype=bool)
@@ -185,9 +188,10 @@ def _finite(st) -> np.ndarray:
 class _Recorder:
     """Collects per-step arrays and assembles GeoModel-identical tidy tables."""
 
-    def __init__(self, S: Structure, runs: int):
+    def __init__(self, S: Structure, runs: int, keep: set[str] | None = None):
         self.S = S
         self.R = runs
+        self.keep = keep  # None: everything, for the tables
         self.model: list[dict] = []
         self.actor: list[dict] = []
         self.dyad: list[dict] = []
@@ -197,17 +201,24 @@ class _Recorder:
         self.prov: list[np.ndarray] = []
 
     def add(self, t: int, st, view, values) -> None:
-        self.model.append(
-            {k: np.asarray(v, dtype=float).copy() for k, v in values["model"].items()}
-        )
-        self.actor.append(
-            {k: np.asarray(v, dtype=float).copy() for k, v in values["actor"].items()}
-        )
-        self.dyad.append({k: np.asarray(v, dtype=float).copy() for k, v in values["dyad"].items()})
+        keep = self.keep
+
+        def copies(level: str) -> dict[str, np.ndarray]:
+            return {
+                k: np.array(v, dtype=float)
+                for k, v in values[level].items()
+                if keep is None or k in keep
+            }
+
+        self.model.append(copies("model"))
+        self.actor.append(copies("actor"))
+        self.dyad.append(copies("dyad"))
+        self.prov.append(st.events_last.sum(axis=-1) if t > 0 else np.zeros(self.R))
+        if keep is not None:
+            return
         self.rec.append(st.recorded.copy())
         self.unrec.append(st.unrecorded.copy())
         self.mun.append(view["munitions"].copy())
-        self.prov.append(st.events_last.sum(axis=-1) if t > 0 else np.zeros(self.R))
 
     def series(self, name: str, actors: tuple[int, ...], log: dynamics.Log) -> np.ndarray:
         """(R, T) trajectory of one measure."""
@@ -221,6 +232,8 @@ class _Recorder:
         return np.stack([d[name][..., i, j] for d in self.dyad], axis=1)
 
     def tables(self, seeds: list[int], log: dynamics.Log) -> dict[str, pd.DataFrame]:
+        if self.keep is not None or not log.enabled:
+            raise ValueError("this block kept only some measures: it has no tables")
         S, R = self.S, self.R
         T = len(self.model)
         n = S.n

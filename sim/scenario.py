@@ -30,7 +30,6 @@ validated :class:`Scenario`.  This module fixes the semantics once:
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import json
@@ -1444,7 +1443,7 @@ def load_scenario(
 
 def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Scenario:
     """Apply overrides to a (copied) tree and validate it."""
-    tree = copy.deepcopy(tree)
+    tree = tree.copy()
     if overrides:
         problems: list[Problem] = []
         items: list[tuple[str, Any]] = []

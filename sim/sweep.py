@@ -61,8 +61,16 @@ from .scenario import (
 from .state import compile_structure
 from .yamlio import InputError, Problem, Y, load_file
 
-CHUNK = 256
-"""Runs per chunk (one batch-engine block and one set of shards)."""
+CHUNK = 1024
+"""Most runs per chunk (one batch-engine block and one set of shards).  Sweeps keep only
+their measures, so a chunk's memory stays small; blocks of about a thousand runs are
+the batch engine's fastest on these machines (benchmarks/engine_speed.py)."""
+
+MIN_CHUNK = 64
+"""Fewest runs per chunk when a small sweep is split to give every worker work."""
+
+CHUNKS_PER_WORKER = 4
+"""A small sweep is cut into at least this many chunks per worker (load balance)."""
 
 KILL_AFTER_ENV = "GEOSIM_TEST_KILL_AFTER_SHARDS"
 """Test hook: the parent SIGKILLs itself after this many shards were recorded."""
@@ -189,6 +197,14 @@ class Sweep:
     def folder(self, out: str | Path | None = None) -> Path:
         root = Path(out if out is not None else self.spec.out)
         return root / f"{self.spec.name}-{self.digest()[:8]}"
+
+    def point_columns(self, point: int) -> dict[str, Any]:
+        """``{"param:PATH": value}`` of a point, for the runs table (cached)."""
+        cache = self.__dict__.setdefault("_point_columns", {})
+        if point not in cache:
+            row = self.points.iloc[point]
+            cache[point] = {f"param:{k}": _plain(v) for k, v in row.items()}
+        return cache[point]
 
     def scenario(self, point: int) -> Scenario:
         """The resolved scenario of a point (cached)."""
@@ -467,8 +483,7 @@ def _record(sweep: Sweep, t: RunTask, status: str, wall: float, error: str, host
         "error": error,
         "host": host,
     }
-    for k, v in sweep.points.iloc[t.point].items():
-        row[f"param:{k}"] = _plain(v)
+    row.update(sweep.point_columns(t.point))
     return row
 
 
@@ -478,7 +493,14 @@ def _run_group(sweep, scenarios, group, records, values, trajs, host, started) -
     if any(t.point in fail for t in group):
         raise RuntimeError(f"test failure injected by {FAIL_POINTS_ENV}")
     specs = [scenarios[t.point] for t in group]
-    block = run_batch(specs, [t.replication for t in group], seeds=[t.seed for t in group])
+    names = {m.name for m in (*sweep.measures, *sweep.trajectories)}
+    block = run_batch(
+        specs,
+        [t.replication for t in group],
+        seeds=[t.seed for t in group],
+        keep_log=False,
+        keep=names,
+    )
     codes = specs[0].codes
     dt = specs[0].dt
     reduced = {}
@@ -593,9 +615,14 @@ def run_sweep(
     resume: bool = False,
     out: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
-    chunk_size: int = CHUNK,
+    chunk_size: int | None = None,
 ) -> Path:
-    """Run (or resume) a sweep; return its folder.  See the module docstring."""
+    """Run (or resume) a sweep; return its folder.  See the module docstring.
+
+    Chunks hold ``chunk_size`` runs; by default :data:`CHUNK`, fewer for a small sweep
+    so that each worker gets several.  Results do not depend on the chunks: a run's
+    numbers are the same whichever block it shares.
+    """
     from .results import environment
 
     if not isinstance(sweep, Sweep):
@@ -604,6 +631,9 @@ def run_sweep(
     tasks = plan(sweep)
     done = finished_runs(folder) if resume else set()
     todo = [t for t in tasks if t.run_id not in done]
+    if chunk_size is None:
+        share = -(-len(todo) // (CHUNKS_PER_WORKER * max(1, workers)))
+        chunk_size = max(MIN_CHUNK, min(CHUNK, share))
     chunk_size = int(os.environ.get(CHUNK_ENV, chunk_size))
     jobs = [
         {"file": str(sweep.file), "tasks": c, "folder": str(folder)}

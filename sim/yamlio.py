@@ -88,6 +88,15 @@ class Y:
     file: str
     line: int | None
 
+    def copy(self) -> Y:
+        """A deep copy (scalars are immutable); several times faster than copy.deepcopy."""
+        value = self.value
+        if isinstance(value, dict):
+            value = {k: v.copy() for k, v in value.items()}
+        elif isinstance(value, list):
+            value = [v.copy() for v in value]
+        return Y(value, self.file, self.line)
+
     def plain(self) -> Any:
         """The value without origins."""
         if isinstance(self.value, dict):

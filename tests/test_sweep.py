@@ -114,7 +114,7 @@ def test_a_point_equal_to_the_base_reproduces_geosim_run(small):
 
 
 def test_results_do_not_depend_on_workers_or_executor(small):
-    one = sw.run_sweep(sw.load_sweep(small), out=small.parent / "w1", chunk_size=4)
+    one = sw.run_sweep(sw.load_sweep(small), out=small.parent / "w1")  # default chunks
     two = sw.run_sweep(sw.load_sweep(small), workers=2, out=small.parent / "w2", chunk_size=3)
     _assert_same(_frames(one), _frames(two))
 
