@@ -15,8 +15,10 @@ itself (``failed`` in the result), not its whole block.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -117,6 +119,19 @@ class BatchResult:
         return self.recorder.series(name, actors, self.log)
 
 
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector: a block allocates thousands of arrays per step
+    but creates no reference cycles, and the collections it triggers cost about 3 %."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_batch(
     specs: list[Scenario],
     replications: list[int],
@@ -157,12 +172,20 @@ def run_batch(
     if not deterministic:
         dynamics.seed_run(st, S, seed)
     log = dynamics.Log(batched=True, enabled=keep_log)
+    only = None if keep is None else set(keep) | {r.measure for r in S.reactions}
     view = dynamics.perceive(st, S, 0, seed, deterministic)
-    values = dynamics.measures(st, S, view)
+    values = dynamics.measures(st, S, view, only)
     record = _Recorder(S, R, keep)
     record.add(0, st, view, values)
-    pending: list = []
     failed = np.zeros(R, dtype=bool)
+    with _gc_paused():
+        _steps(st, S, seed, deterministic, log, view, record, only, failed)
+    return BatchResult(record, list(seeds), log, failed)
+
+
+def _steps(st, S: Structure, seed, deterministic, log, view, record, only, failed) -> None:
+    """Step a block from 0 to S.steps, recording every step (in place)."""
+    pending: list = []
     for t in range(S.steps):
         if S.events[t] or pending:
             changed = dynamics.begin(st, S, t, seed, pending, log)
@@ -170,11 +193,10 @@ def run_batch(
         dec = dynamics.decide(st, S, view, slice(None))
         dynamics.world(st, S, view, dec, log)
         view = dynamics.perceive(st, S, t + 1, seed, deterministic)
-        values = dynamics.measures(st, S, view)
+        values = dynamics.measures(st, S, view, only)
         pending = dynamics.react(st, S, values)
         record.add(t + 1, st, view, values)
         failed |= ~_finite(st)
-    return BatchResult(record, list(seeds), log, failed)
 
 
 def _finite(st) -> np.ndarray:

@@ -21,6 +21,7 @@ Order of one step t -> t+1 (every rule reads the state at t and writes t+1):
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -241,7 +242,9 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         m["technology_ratio"],
         m["technology_leverage"],
     )
-    payments = m["payment_ratio"][..., None, None, None] * mun[..., None] * S.payment
+    # goods paid for munitions, p -> c (shared over categories as S.payment)
+    paid = m["payment_ratio"][..., None, None] * mun
+    payments = paid * S.payment.sum()
     transfers = bargain.arms_transfers(
         d["transfer_willingness"],
         d["transfer_capacity"],
@@ -254,13 +257,21 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         milex,
         kappa,
     )
-    # trade seen by actors: flows plus the bargain (munitions c -> p, payments p -> c)
-    flows = st.recorded + st.unrecorded + payments
-    flows[..., S.supply_category] += np.swapaxes(mun, -1, -2)
-    dependence = relations.trade_dependence(flows)
+    # trade seen by actors, by dyad: flows plus the bargain (payments p -> c, munitions
+    # c -> p in the supply category); summed over categories without building the
+    # per-category bargain flows
+    flows = st.recorded + st.unrecorded
+    supplied = np.swapaxes(mun, -1, -2)
+    energy_food = S.energy_food.astype(float)
+    exports = sum_categories(flows) + payments + supplied
+    dependence = relations.trade_dependence(exports)
 
     # provocations: hazard with allied cover and patron leverage
-    supply = sum_categories(flows * S.energy_food)  # [k, i]
+    supply = (  # energy and food, [k, i]
+        np.einsum("...c,c->...", flows, energy_food)
+        + paid * (S.payment @ energy_food)
+        + supplied * energy_food[S.supply_category]
+    )
     lev = provocations.leverage(supply)
     restr = provocations.restraint(d["stability_preference"], lev)
     cover_share = cov / np.where(cov + rp > 0, cov + rp, 1.0)
@@ -290,7 +301,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         "technology_flow": tech,
         "payments": payments,
         "transfers": transfers,
-        "flows": flows,
+        "exports": exports,
         "dependence": dependence,
         "restraint": restr,
         "hazard": haz,
@@ -553,12 +564,11 @@ def world(
 
 def _trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
     """Trade lost after diversion and unrecorded trade, as shares of GDP, (..., N)."""
-    potential = view["potential"]
-    actual = view["recorded_target"] + view["unrecorded_target"]
-    lost = sum_categories(potential - actual)  # (..., i, j)
+    # potential - recorded - unrecorded targets = blocked - diverted
+    lost = sum_categories(view["blocked"] - view["diverted"])  # (..., i, j)
     lost_i = sum_last(lost) + sum_second_last(lost)  # exports and imports
     mun = view["munitions"]
-    pay = sum_categories(view["payments"])
+    pay = view["payments"]
     bargain_i = sum_second_last(mun) + sum_last(mun) + sum_last(pay) + sum_second_last(pay)
     lost_i = lost_i - bargain_i
     unrec = sum_categories(view["unrecorded_target"])
@@ -844,85 +854,115 @@ def seed_run(st: State, S: Structure, seed) -> None:
 # --------------------------------------------------------------------------- measures
 
 
-def measures(st: State, S: Structure, view: dict[str, Any]) -> dict[str, Any]:
-    """Model, actor and dyad measures at the current state (see sim.measures)."""
+def measures(
+    st: State, S: Structure, view: dict[str, Any], only: set[str] | None = None
+) -> dict[str, Any]:
+    """Model, actor and dyad measures at the current state (see sim.measures).
+
+    ``only`` (measure names) computes just those; sweeps that keep a few measures skip
+    the rest.  Shared intermediates are computed once, when first needed.
+    """
     m = st.model
     pw, rp = view["power"], view["regional_power"]
-    a_a, a_b = M.alignment(
-        st.relation, st.alliance, pw, S.in_a, S.in_b, m["alignment_sharpness"][..., None]
-    )
-    core = S.in_a | S.in_b
-    host = M.true_hostility(st.relation, m["hostility_sharpness"][..., None, None])
-    risk = M.conflict_risk(
-        st.relation,
-        st.alliance,
-        st.proximity,
-        pw,
-        st.warheads,
-        view["dependence"],
-        host,
-        m["warhead_half"][..., None],
-        m["risk_base"],
-        m["risk_hostility"],
-        m["risk_parity"],
-        m["risk_proximity"],
-        m["risk_alliance"],
-        m["risk_nuclear"],
-        m["risk_interdependence"],
-    )
-    potential = view["potential"]
-    pot = sum_categories(potential)
-    pot_i = sum_last(pot) + sum_second_last(pot)
-    blocked = sum_categories(view["blocked"])
-    blocked_i = sum_last(blocked) + sum_second_last(blocked)
-    unrec = sum_categories(st.unrecorded)
-    unrec_i = sum_last(unrec) + sum_second_last(unrec)
-    safe_pot = np.where(pot_i > 0, pot_i, 1.0)
+
+    @cache
+    def alignment():
+        return M.alignment(
+            st.relation, st.alliance, pw, S.in_a, S.in_b, m["alignment_sharpness"][..., None]
+        )
+
+    @cache
+    def host():
+        return M.true_hostility(st.relation, m["hostility_sharpness"][..., None, None])
+
+    @cache
+    def risk():
+        return M.conflict_risk(
+            st.relation,
+            st.alliance,
+            st.proximity,
+            pw,
+            st.warheads,
+            view["dependence"],
+            host(),
+            m["warhead_half"][..., None],
+            m["risk_base"],
+            m["risk_hostility"],
+            m["risk_parity"],
+            m["risk_proximity"],
+            m["risk_alliance"],
+            m["risk_nuclear"],
+            m["risk_interdependence"],
+        )
+
+    def by_actor(flows):  # exports plus imports, all categories
+        total = sum_categories(flows)
+        return sum_last(total) + sum_second_last(total)
+
+    @cache
+    def potential_i():
+        pot_i = by_actor(view["potential"])
+        return np.where(pot_i > 0, pot_i, 1.0)
+
+    def balance(members):
+        return lambda: M.balance(rp, *alignment(), members)
+
     regime = S.has_regime
-    hedge = credibility.hedging(view["insecurity"], view["credibility"], st.alliance)
+    core = S.in_a | S.in_b
     model_level = {
-        "balance": M.balance(rp, a_a, a_b, np.ones(S.n, dtype=bool)),
-        "balance_core": M.balance(rp, a_a, a_b, core),
-        "balance_swing": M.balance(rp, a_a, a_b, ~core),
-        "tension": M.tension(pw, st.proximity, host),
-        "conflict_risk_any": M.any_dispute(risk, S.key_pairs),
+        "balance": balance(np.ones(S.n, dtype=bool)),
+        "balance_core": balance(core),
+        "balance_swing": balance(~core),
+        "tension": lambda: M.tension(pw, st.proximity, host()),
+        "conflict_risk_any": lambda: M.any_dispute(risk(), S.key_pairs),
     }
     actor_level = {
-        "gdp": st.gdp,
-        "milex": view["milex"],
-        "defence_share": st.burden,
-        "capability": st.capability,
-        "power": pw,
-        "regional_power": rp,
-        "insecurity": view["insecurity"],
-        "security": 1.0 - view["insecurity"],
-        "threat": view["threat_total"],
-        "cover": view["cover"],
-        "hedging": hedge,
-        "influence": M.influence(
+        "gdp": lambda: st.gdp,
+        "milex": lambda: view["milex"],
+        "defence_share": lambda: st.burden,
+        "capability": lambda: st.capability,
+        "power": lambda: pw,
+        "regional_power": lambda: rp,
+        "insecurity": lambda: view["insecurity"],
+        "security": lambda: 1.0 - view["insecurity"],
+        "threat": lambda: view["threat_total"],
+        "cover": lambda: view["cover"],
+        "hedging": lambda: credibility.hedging(
+            view["insecurity"], view["credibility"], st.alliance
+        ),
+        "influence": lambda: M.influence(
             st.relation, view["dependence"], pw, m["influence_weight"], st.proximity
         ),
-        "provocation_memory": st.provocation_memory,
-        "provocation_hazard": view["hazard"],
-        "growth": st.growth,
-        "transfers_in": sum_second_last(view["transfers"])
-        + sum_second_last(view["technology_flow"]),
-        "munitions_supplied": sum_second_last(view["munitions"]),
-        "technology": st.technology,
-        "sanctions_pressure": np.where(regime, blocked_i / safe_pot, np.nan),
-        "sanctions_leakage": np.where(regime, unrec_i / safe_pot, np.nan),
+        "provocation_memory": lambda: st.provocation_memory,
+        "provocation_hazard": lambda: view["hazard"],
+        "growth": lambda: st.growth,
+        "transfers_in": lambda: (
+            sum_second_last(view["transfers"]) + sum_second_last(view["technology_flow"])
+        ),
+        "munitions_supplied": lambda: sum_second_last(view["munitions"]),
+        "technology": lambda: st.technology,
+        "sanctions_pressure": lambda: np.where(
+            regime, by_actor(view["blocked"]) / potential_i(), np.nan
+        ),
+        "sanctions_leakage": lambda: np.where(
+            regime, by_actor(st.unrecorded) / potential_i(), np.nan
+        ),
     }
     dyad_level = {
-        "relation": st.relation,
-        "alliance": st.alliance,
-        "threat": view["threat"],
-        "credibility": view["credibility"],
-        "transfer": view["transfers"],
-        "sanction": st.sanction,
+        "relation": lambda: st.relation,
+        "alliance": lambda: st.alliance,
+        "threat": lambda: view["threat"],
+        "credibility": lambda: view["credibility"],
+        "transfer": lambda: view["transfers"],
+        "sanction": lambda: st.sanction,
         "conflict_risk": risk,
-        "munitions": view["munitions"],
+        "munitions": lambda: view["munitions"],
     }
-    return {"model": model_level, "actor": actor_level, "dyad": dyad_level}
+    levels = {"model": model_level, "actor": actor_level, "dyad": dyad_level}
+    return {
+        level: {k: f() for k, f in table.items() if only is None or k in only}
+        for level, table in levels.items()
+    }
 
 
 def measure_value(values: dict[str, Any], name: str, actors: tuple[int, ...]) -> np.ndarray:

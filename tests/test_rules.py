@@ -528,7 +528,7 @@ CASES: dict[str, Case] = {
         ),
     ),
     "relations.trade_dependence": Case(
-        relations.trade_dependence, lambda b: ({"flows": b.flow()}, {})
+        relations.trade_dependence, lambda b: ({"exports": b.dyad(0, 5, diagonal=0.0)}, {})
     ),
     "relations.forcings": Case(relations.forcings, lambda b: (_forcing_inputs(b), {})),
     "relations.step": Case(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import perceived_attitude, relax_signed, sigmoid, sum_categories, sum_last
+from .common import perceived_attitude, relax_signed, sigmoid, sum_last
 
 
 def threat_shares(threat, own_power, cover_total):
@@ -38,13 +38,12 @@ def shared_threat(tau_rows, tau):
     return np.einsum("...ik,...jk->...ij", tau_rows, tau)
 
 
-def trade_dependence(flows):
+def trade_dependence(exports):
     """dep[..., i, j]: share of i's trade (both ways, all categories) that is with j.
 
-    flows : (..., N, N, C) USD bn per year, exports [from, to, category].
+    exports : (..., N, N) USD bn per year over all categories, [from, to].
     """
-    bilateral = sum_categories(flows)
-    bilateral = bilateral + np.swapaxes(bilateral, -1, -2)
+    bilateral = exports + np.swapaxes(exports, -1, -2)
     total = sum_last(bilateral)
     return bilateral / np.where(total > 0, total, 1.0)[..., None]
 
