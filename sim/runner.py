@@ -15,16 +15,18 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .batch import run_batch
-from .model import GeoModel
 from .random import replication_seed
 from .results import RunResult, environment
 from .scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from .model import GeoModel
 
 CHUNK = 256
 """Runs per block of the batch engine (bounds memory: about 60 kB per run and step)."""
@@ -41,7 +43,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     command: str | None = None,
     engine: str = "batch",
-    model_class: type[GeoModel] = GeoModel,
+    model_class: type[GeoModel] | None = None,
 ) -> RunResult:
     """Run replications of a scenario.
 
@@ -54,7 +56,8 @@ def run(
     deterministic : run without random draws (one replication is enough).
     progress : called as ``progress(done, total)`` as replications finish.
     engine : ``batch`` (vectorised, default) or ``mesa`` (one GeoModel per replication).
-    model_class : a GeoModel subclass (e.g. with subclassed agents).  The batch engine
+    model_class : a GeoModel subclass (e.g. with subclassed agents; default GeoModel,
+        imported with mesa only when used).  The batch engine
         runs only the rules of sim/step.py, so a subclass runs on the mesa path, with a
         warning and a note in the manifest: results never change silently.
 
@@ -63,13 +66,17 @@ def run(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     note = None
-    if engine == "batch" and model_class is not GeoModel:
-        note = (
-            f"{model_class.__name__} is not GeoModel: the batch engine cannot run it, "
-            "so the mesa path was used"
-        )
-        warnings.warn(note, stacklevel=2)
-        engine = "mesa"
+    if model_class is not None or engine == "mesa":
+        from .model import GeoModel  # imports mesa
+
+        model_class = model_class or GeoModel
+        if engine == "batch" and model_class is not GeoModel:
+            note = (
+                f"{model_class.__name__} is not GeoModel: the batch engine cannot run it, "
+                "so the mesa path was used"
+            )
+            warnings.warn(note, stacklevel=2)
+            engine = "mesa"
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides)
     elif overrides:
