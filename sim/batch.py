@@ -203,7 +203,7 @@ def _finite(st) -> np.ndarray:
     ok = np.ones(st.gdp.shape[0], dtype=bool)
     for name in ("gdp", "burden", "capability", "relation", "sanction", "recorded", "unrecorded"):
         a = getattr(st, name)
-        ok &= np.isfinite(a.reshape(a.shape[0], -1)).all(axis=1)
+        ok &= np.isfinite(a).all(axis=tuple(range(1, a.ndim)))
     return ok
 
 
@@ -238,9 +238,9 @@ class _Recorder:
         self.prov.append(st.events_last.sum(axis=-1) if t > 0 else np.zeros(self.R))
         if keep is not None:
             return
-        self.rec.append(st.recorded.copy())
-        self.unrec.append(st.unrecorded.copy())
-        self.mun.append(view["munitions"].copy())
+        self.rec.append(st.recorded.copy(order="K"))
+        self.unrec.append(st.unrecorded.copy(order="K"))
+        self.mun.append(view["munitions"].copy(order="K"))
 
     def series(self, name: str, actors: tuple[int, ...], log: dynamics.Log) -> np.ndarray:
         """(R, T) trajectory of one measure."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rules.common import sigmoid, softplus, sum_last, sum_last_two, sum_second_last
+from .rules.common import prod_last, sigmoid, softplus, sum_last, sum_last_two, sum_second_last
 
 
 def alignment(relation, alliance, power, in_a, in_b, sharpness):
@@ -122,7 +122,7 @@ def any_dispute(risk, pairs):
         return np.zeros(risk.shape[:-2])
     i = np.array([p[0] for p in pairs])
     j = np.array([p[1] for p in pairs])
-    return 1.0 - np.prod(1.0 - risk[..., i, j], axis=-1)
+    return 1.0 - prod_last(1.0 - risk[..., i, j])
 
 
 def influence(relation, dependence, power, weight, proximity):

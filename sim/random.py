@@ -63,6 +63,11 @@ def uniforms(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:
     a = np.asarray(actor, dtype=np.uint64)
     p = np.asarray(partner, dtype=np.uint64)
     h = _mix(s ^ np.uint64(code_key(channel)))
+    # full shape, runs fastest in memory (Fortran order) like the batch engine's arrays
+    shape = np.broadcast_shapes(h.shape, a.shape, p.shape)
+    h = np.broadcast_to(h, shape)
+    if h.ndim >= 2:
+        h = np.asfortranarray(h)
     h = _mix(h ^ a)
     h = _mix(h ^ (p * np.uint64(0x100000001B3)))
     h = _mix(h ^ np.uint64(step + 1))

@@ -262,13 +262,13 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     # per-category bargain flows
     flows = st.recorded + st.unrecorded
     supplied = np.swapaxes(mun, -1, -2)
-    energy_food = S.energy_food.astype(float)
+    energy_food = S.energy_food.astype(float)  # (C,) 0/1
     exports = sum_categories(flows) + payments + supplied
     dependence = relations.trade_dependence(exports)
 
     # provocations: hazard with allied cover and patron leverage
     supply = (  # energy and food, [k, i]
-        np.einsum("...c,c->...", flows, energy_food)
+        sum_categories(flows[..., S.energy_food])
         + paid * (S.payment @ energy_food)
         + supplied * energy_food[S.supply_category]
     )
@@ -794,13 +794,13 @@ def calibrate(st: State, S: Structure) -> None:
     passing = pass_share * (1.0 - bite)[..., None]
     st.potential0 = (st.recorded + st.unrecorded) / np.maximum(passing, 1e-3)
     view = perceive(st, S, 0, 0, deterministic=True)
-    st.recorded = view["recorded_target"].copy()
-    st.unrecorded = view["unrecorded_target"].copy()
+    st.recorded = view["recorded_target"].copy(order="K")
+    st.unrecorded = view["unrecorded_target"].copy(order="K")
     for _ in range(MEMORY_ITERATIONS):  # memories start at their expected level
         view = perceive(st, S, 0, 0, deterministic=True)
         st.provocation_memory = view["hazard"] * tau[..., None]
     view = perceive(st, S, 0, 0, deterministic=True)
-    st.tolerance = view["insecurity"].copy()
+    st.tolerance = view["insecurity"].copy(order="K")
     rows = slice(None)
     up, down = _relation_forcings(st, S, view, rows)
     st.relation_offset_up, st.relation_offset_down = signed_offsets(st.relation, up, down)
@@ -808,7 +808,7 @@ def calibrate(st: State, S: Structure) -> None:
     st.sanction_offset_up, st.sanction_offset_down = unit_offsets(st.sanction, s_up, s_down)
     lost, evasion = _trade_shares(st, S, view)
     st.lost_share0, st.evasion_share0 = lost, evasion
-    st.growth = st.base_growth.copy()
+    st.growth = st.base_growth.copy(order="K")
 
 
 def refresh(
@@ -838,7 +838,7 @@ def refresh(
     out = dict(view)
     for key, value in part.items():
         if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == len(idx):
-            full = view[key] if inplace else view[key].copy()
+            full = view[key] if inplace else view[key].copy(order="K")
             full[idx] = value
             out[key] = full
     return out

@@ -163,6 +163,8 @@ CASES: dict[str, Case] = {
     "common.sum_last": Case(common.sum_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.sum_second_last": Case(common.sum_second_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.sum_last_two": Case(common.sum_last_two, lambda b: ({"x": b.dyad(-2, 5)}, {})),
+    "common.prod_last": Case(common.prod_last, lambda b: ({"x": b.dyad(0, 1.5)}, {})),
+    "common.prod_second_last": Case(common.prod_second_last, lambda b: ({"x": b.dyad(0, 1.5)}, {})),
     "common.event_counts": Case(
         common.event_counts,
         lambda b: ({"hazard": b.actor(0, 40, 0.2), "uniforms": b.actor(0, 1)}, {"dt": 0.25}),
@@ -1144,3 +1146,16 @@ def test_sum_helpers_equal_numpy_sums():
     np.testing.assert_allclose(common.sum_last(x), x.sum(axis=-1), rtol=1e-14)
     np.testing.assert_allclose(common.sum_second_last(x), x.sum(axis=-2), rtol=1e-14)
     np.testing.assert_allclose(common.sum_last_two(x), x.sum(axis=(-1, -2)), rtol=1e-14)
+    np.testing.assert_allclose(common.prod_last(x), x.prod(axis=-1), rtol=1e-14)
+    np.testing.assert_allclose(common.prod_second_last(x), x.prod(axis=-2), rtol=1e-14)
+
+
+def test_sums_of_a_block_in_any_layout_equal_each_run_alone():
+    """The batch engine keeps runs fastest in memory (Fortran order); its sums and
+    products must round exactly as a single run's (C order)."""
+    x = np.random.default_rng(8).uniform(-2, 5, (16, 6, 7))
+    fortran = np.asfortranarray(x)
+    for f in (common.sum_last, common.sum_second_last, common.prod_last, common.prod_second_last):
+        block = f(fortran)
+        for r in range(len(x)):
+            np.testing.assert_array_equal(block[r], f(x[r]), err_msg=f.__name__)

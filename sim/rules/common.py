@@ -112,8 +112,8 @@ def event_counts(hazard, dt, uniforms):
     v = 1.0 - np.asarray(uniforms, dtype=float)
     lam, v = np.broadcast_arrays(lam, v)
     term = np.exp(-lam)
-    cdf = term.copy()
-    count = np.zeros(lam.shape)
+    cdf = term.copy(order="K")  # keep the layout (runs fastest in the batch engine)
+    count = np.zeros(lam.shape, order="F")  # runs fastest, as the batch engine's arrays
     active = v > cdf
     k = 0
     while np.any(active) and k < MAX_EVENTS_PER_STEP:
@@ -142,22 +142,46 @@ def memory_update(memory, events, time_constant, dt):
 
 
 def sum_last(x):
-    """Sum over the last axis.
+    """Sum over the last axis, term by term in a fixed order.
 
-    einsum is several times faster than ``sum`` on the short axes of this model (actors,
-    categories), and both engines use it, so they sum in the same order.
+    Adding the terms one by one makes a block of runs sum exactly as each run alone,
+    whatever the memory layout (the batch engine keeps the runs fastest in memory,
+    where numpy's reductions would round differently from a single run's), and on the
+    short axes of this model (actors, categories) it is as fast as a reduction.
     """
-    return np.einsum("...i->...", x)
+    x = np.asarray(x, dtype=float)
+    if x.shape[-1] == 0:
+        return np.zeros(x.shape[:-1])
+    total = x[..., 0].copy(order="K")
+    for i in range(1, x.shape[-1]):
+        total += x[..., i]
+    return total
 
 
 def sum_second_last(x):
-    """Sum over the second-to-last axis: x[..., i, j] -> (..., j)."""
-    return np.einsum("...ij->...j", x)
+    """Sum over the second-to-last axis, x[..., i, j] -> (..., j), term by term."""
+    return sum_last(np.swapaxes(x, -1, -2))
 
 
 def sum_last_two(x):
     """Sum over the last two axes: x[..., i, j] -> (...)."""
-    return np.einsum("...ij->...", x)
+    return sum_last(sum_last(x))
+
+
+def prod_last(x):
+    """Product over the last axis, term by term in a fixed order (see :func:`sum_last`)."""
+    x = np.asarray(x, dtype=float)
+    if x.shape[-1] == 0:
+        return np.ones(x.shape[:-1])
+    total = x[..., 0].copy(order="K")
+    for i in range(1, x.shape[-1]):
+        total *= x[..., i]
+    return total
+
+
+def prod_second_last(x):
+    """Product over the second-to-last axis, x[..., i, j] -> (..., j), term by term."""
+    return prod_last(np.swapaxes(x, -1, -2))
 
 
 def sum_categories(flows):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import event_counts, memory_update, sum_second_last
+from .common import event_counts, memory_update, prod_second_last, sum_second_last
 
 
 def leverage(imports_by_supplier):
@@ -30,7 +30,7 @@ def leverage(imports_by_supplier):
 
 def restraint(stability_k, leverage_ki):
     """1 - prod_k (1 - stability_k leverage_ki), (..., N) per client i."""
-    return 1.0 - np.prod(1.0 - stability_k[..., :, None] * leverage_ki, axis=-2)
+    return 1.0 - prod_second_last(1.0 - stability_k[..., :, None] * leverage_ki)
 
 
 def hazard(base, boldness, cover_share, insecurity, restraint_i):

@@ -35,7 +35,10 @@ def threat_shares(threat, own_power, cover_total):
 
 def shared_threat(tau_rows, tau):
     """S[..., i, j] = sum_k tau_ik tau_jk for the given rows i against all j."""
-    return np.einsum("...ik,...jk->...ij", tau_rows, tau)
+    total = tau_rows[..., :, None, 0] * tau[..., None, :, 0]
+    for k in range(1, tau.shape[-1]):  # term by term: a block sums as each run alone
+        total += tau_rows[..., :, None, k] * tau[..., None, :, k]
+    return total
 
 
 def trade_dependence(exports):

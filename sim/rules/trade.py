@@ -48,14 +48,18 @@ def effective_compliance(
     weights = sponsors.astype(float)  # (T, K)
     # mean over the sponsors other than i itself (r_ii = 0 adds nothing to the sum)
     count = weights.sum(axis=-1)[None, :] - weights.T  # (i, T)
-    to_coalition = (relation @ weights.T) / np.where(count > 0, count, 1.0)  # (..., i, T)
+    # (..., i, T), term by term; order="F" keeps the batch engine's layout (runs fastest)
+    coalition = np.multiply(relation[..., :, None, 0], weights[:, 0], order="F")
+    for k in range(1, weights.shape[-1]):
+        coalition += relation[..., :, None, k] * weights[:, k]
+    to_coalition = coalition / np.where(count > 0, count, 1.0)
     gap = to_coalition - relation
     monitor = monitoring_floor + (1.0 - monitoring_floor) * monitoring_t
     return (
         compliance_i[..., :, None]
         * monitor[..., None, :]
         * sigmoid(sharpness * (gap - midpoint))
-        * np.exp(-erosion * years_since)[..., None, :]
+        * np.exp(np.multiply(-erosion, years_since, order="F"))[..., None, :]
     )
 
 
@@ -70,8 +74,8 @@ def pass_through(coverage, compliance_matrix, targets):
     recorded = (1 - cov_j)(1 - cov_i), passing = (1 - cov_j ec_ij)(1 - cov_i ec_ji).
     """
     shape = compliance_matrix.shape + coverage.shape[-1:]
-    recorded = np.ones(shape)
-    passing = np.ones(shape)
+    recorded = np.ones(shape, order="F")  # the layout of the batch engine's arrays
+    passing = np.ones(shape, order="F")
     for t in targets:  # exports to the target t: importer j = t
         cov = coverage[..., t, :][..., None, :]  # (..., 1, C)
         recorded[..., :, t, :] *= 1.0 - cov
@@ -104,7 +108,7 @@ def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness,
     Only targets block trade, so only their rows and columns are touched.
     """
     n = proximity.shape[-1]
-    out = np.zeros(blocked.shape)
+    out = np.zeros_like(blocked)
     for t in targets:
         others = np.arange(n) != t
         w = (
