@@ -189,7 +189,9 @@ def _steps(st, S: Structure, seed, deterministic, log, view, record, only, faile
     for t in range(S.steps):
         if S.events[t] or pending:
             changed = dynamics.begin(st, S, t, seed, pending, log)
-            view = dynamics.refresh(view, st, S, t, seed, deterministic, changed, inplace=True)
+            view = dynamics.refresh(
+                view, st, S, t, seed, deterministic, changed, True, dynamics.STEP_VIEW
+            )
         dec = dynamics.decide(st, S, view, slice(None))
         dynamics.world(st, S, view, dec, log)
         view = dynamics.perceive(st, S, t + 1, seed, deterministic)

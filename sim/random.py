@@ -24,15 +24,23 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _MASK63 = (1 << 63) - 1
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """The SplitMix64 finaliser on uint64 arrays (wrapping arithmetic)."""
+    """The SplitMix64 finaliser on uint64 arrays (wrapping arithmetic, in place on a copy)."""
     with np.errstate(over="ignore"):
-        z = x + _GOLDEN
-        z = (z ^ (z >> np.uint64(30))) * _M1
-        z = (z ^ (z >> np.uint64(27))) * _M2
-        return z ^ (z >> np.uint64(31))
+        z = np.add(x, _GOLDEN)
+        if z.ndim == 0:
+            z = (z ^ (z >> _S30)) * _M1
+            z = (z ^ (z >> _S27)) * _M2
+            return z ^ (z >> _S31)
+        z ^= z >> _S30
+        z *= _M1
+        z ^= z >> _S27
+        z *= _M2
+        z ^= z >> _S31
+        return z
 
 
 def code_key(code: str) -> int:
@@ -63,13 +71,9 @@ def uniforms(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:
     a = np.asarray(actor, dtype=np.uint64)
     p = np.asarray(partner, dtype=np.uint64)
     h = _mix(s ^ np.uint64(code_key(channel)))
-    # full shape, runs fastest in memory (Fortran order) like the batch engine's arrays
-    shape = np.broadcast_shapes(h.shape, a.shape, p.shape)
-    h = np.broadcast_to(h, shape)
-    if h.ndim >= 2:
-        h = np.asfortranarray(h)
     h = _mix(h ^ a)
-    h = _mix(h ^ (p * np.uint64(0x100000001B3)))
+    # the full shape, with the runs fastest in memory like the batch engine's arrays
+    h = _mix(np.bitwise_xor(h, p * np.uint64(0x100000001B3), order="F"))
     h = _mix(h ^ np.uint64(step + 1))
     return ((h >> np.uint64(12)).astype(np.float64) + 0.5) * (2.0**-52)
 

@@ -811,6 +811,30 @@ def calibrate(st: State, S: Structure) -> None:
     st.growth = st.base_growth.copy(order="K")
 
 
+STEP_VIEW = frozenset(
+    {
+        "t",
+        "seed",
+        "deterministic",
+        "dependence",
+        "hazard",
+        "hostility",
+        "insecurity",
+        "tau",
+        "blocked",
+        "diverted",
+        "milex",
+        "munitions",
+        "payments",
+        "recorded_target",
+        "unrecorded_target",
+        "technology_flow",
+        "transfers",
+    }
+)
+"""The parts of the view that :func:`decide` and :func:`world` read."""
+
+
 def refresh(
     view: dict[str, Any],
     st: State,
@@ -820,13 +844,15 @@ def refresh(
     det: bool,
     changed: np.ndarray,
     inplace: bool = False,
+    needed: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """The view after ``begin``: perceive again, for the changed runs only.
 
     Runs do not interact, so perceiving a subset of a block gives exactly the rows that
     perceiving the whole block would.  ``inplace`` overwrites the rows of ``view``'s
     arrays instead of copying them (for a caller that owns them: perceive's arrays
-    never alias the state).
+    never alias the state).  ``needed`` (e.g. :data:`STEP_VIEW`) keeps only those parts
+    of the view, the others being left out rather than stale.
     """
     changed = np.asarray(changed)
     if changed.ndim == 0 or changed.all():
@@ -835,8 +861,9 @@ def refresh(
         return view
     idx = np.flatnonzero(changed)
     part = perceive(take(st, idx), S, t, np.asarray(seed)[idx], det)
-    out = dict(view)
-    for key, value in part.items():
+    out = dict(view) if needed is None else {k: view[k] for k in needed}
+    for key in out:
+        value = part[key]
         if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == len(idx):
             full = view[key] if inplace else view[key].copy(order="K")
             full[idx] = value

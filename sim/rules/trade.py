@@ -48,9 +48,13 @@ def effective_compliance(
     weights = sponsors.astype(float)  # (T, K)
     # mean over the sponsors other than i itself (r_ii = 0 adds nothing to the sum)
     count = weights.sum(axis=-1)[None, :] - weights.T  # (i, T)
-    # (..., i, T), term by term; order="F" keeps the batch engine's layout (runs fastest)
-    coalition = np.multiply(relation[..., :, None, 0], weights[:, 0], order="F")
-    for k in range(1, weights.shape[-1]):
+    # (..., i, T), term by term over the actors that sponsor some regime (the others
+    # add zeros); order="F" keeps the batch engine's layout (runs fastest)
+    members = np.flatnonzero(weights.any(axis=0))
+    if len(members) == 0:
+        members = np.array([0])
+    coalition = np.multiply(relation[..., :, None, members[0]], weights[:, members[0]], order="F")
+    for k in members[1:]:
         coalition += relation[..., :, None, k] * weights[:, k]
     to_coalition = coalition / np.where(count > 0, count, 1.0)
     gap = to_coalition - relation
