@@ -57,6 +57,10 @@ def structure_key(structure: Structure) -> str:
         ],
         "key_pairs": structure.key_pairs,
         "supply": structure.supply_category,
+        "flows": [
+            np.asarray(a).tolist()
+            for a in (structure.flows.source, structure.flows.target, structure.flows.category)
+        ],
         "events": [
             [
                 (
@@ -311,9 +315,10 @@ class _Recorder:
         dyads = pd.DataFrame(cols)
 
         # trade: flows then the bargain's munitions, per (run, step)
-        rec = np.stack(self.rec, axis=1)  # (R, T, N, N, C)
+        rec = np.stack(self.rec, axis=1)  # (R, T, K), flows in (from, to, category) order
         unrec = np.stack(self.unrec, axis=1)
-        r, s, i, j, c = np.nonzero((rec + unrec) > 0)
+        r, s, k = np.nonzero((rec + unrec) > 0)
+        i, j, c = S.flows.source[k], S.flows.target[k], S.flows.category[k]
         cats = np.array(S.categories, dtype=object)
         flows = pd.DataFrame(
             {
@@ -324,8 +329,8 @@ class _Recorder:
                 "from": codes[i],
                 "to": codes[j],
                 "category": cats[c],
-                "recorded": rec[r, s, i, j, c],
-                "unrecorded": unrec[r, s, i, j, c],
+                "recorded": rec[r, s, k],
+                "unrecorded": unrec[r, s, k],
                 "_part": 0,
             }
         )

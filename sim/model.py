@@ -135,7 +135,9 @@ class GeoModel(mesa.Model):
                     row[name] = float(array[i, j])
                 self._dyad_rows.append(row)
         rec, unrec = self.state.recorded, self.state.unrecorded
-        for i, j, c in zip(*np.nonzero((rec + unrec) > 0), strict=True):
+        fl = s.flows
+        for k in np.flatnonzero((rec + unrec) > 0):
+            i, j, c = fl.source[k], fl.target[k], fl.category[k]
             self._trade_rows.append(
                 {
                     "step": self.t,
@@ -143,8 +145,8 @@ class GeoModel(mesa.Model):
                     "from": s.codes[i],
                     "to": s.codes[j],
                     "category": s.categories[c],
-                    "recorded": float(rec[i, j, c]),
-                    "unrecorded": float(unrec[i, j, c]),
+                    "recorded": float(rec[k]),
+                    "unrecorded": float(unrec[k]),
                 }
             )
         mun = self.view["munitions"]

@@ -5,8 +5,9 @@ categories, the step length, the schedules (war demand, events, renewals), the
 poles and key dyads.  :class:`State` holds the numbers that change: one array per
 quantity, whose leading dimensions are free (``()`` for one run in the mesa model,
 ``(R,)`` for a block of runs in the batch engine), then ``(N,)`` per actor,
-``(N, N)`` per ordered dyad, ``(N, N, C)`` per trade flow.  Doctrine and model
-parameters live in the state too, because events and reactions change them.
+``(N, N)`` per ordered dyad, ``(K,)`` per possible trade flow
+(:class:`~sim.rules.trade.Flows`).  Doctrine and model parameters live in the state
+too, because events and reactions change them.
 
 :func:`initial_state` derives the starting arrays and fixes the calibration that
 makes the start an equilibrium of the deterministic model (tolerances, structural
@@ -26,6 +27,7 @@ from . import params as registry
 from .random import code_key
 from .random import keys as code_keys
 from .rules import arms, power
+from .rules.trade import Flows
 from .scenario import PathRef, Scenario, month_index, parse_measure, parse_path
 
 # Goldstein (1992) weights of the event kinds, by their CAMEO classes.
@@ -105,6 +107,7 @@ class Structure:
     energy_food: np.ndarray  # (C,) bool
     events: list[list[CompiledEvent]]
     reactions: list[CompiledReaction]
+    flows: Flows  # the trade flows the scenario can have; trade arrays are (..., K)
 
     @property
     def n(self) -> int:
@@ -160,7 +163,7 @@ class State:
     sanction_offset_down: np.ndarray
     misperception: np.ndarray  # AR(1) log error x_ij
     # trade
-    potential0: np.ndarray  # (..., N, N, C)
+    potential0: np.ndarray  # (..., K): one entry per flow of Structure.flows
     recorded: np.ndarray
     unrecorded: np.ndarray
     coverage: np.ndarray  # (..., N, C) by target
@@ -224,6 +227,17 @@ def compile_structure(spec: Scenario) -> Structure:
         compiled = _compile_event(k, ev, spec, idx, cats)
         events[compiled.step].append(compiled)
     reactions = [_compile_reaction(k, r, spec, idx, cats) for k, r in enumerate(spec.reactions)]
+    # trade flows that can be non-zero: listed ones, those to and from a regime target
+    # (sanctions busting, diversion), and those events and reactions change
+    support = {(idx[f.source_code], idx[f.to], cats.index(f.category)) for f in spec.trade}
+    for t in np.flatnonzero(has_regime):
+        for k in range(n):
+            for c in range(len(cats)):
+                support |= {(k, int(t), c), (int(t), k, c)}
+    for ops in [e.ops for step in events for e in step] + [r.ops for r in reactions]:
+        for _, ref, _ in ops:
+            if ref.kind == "trade":
+                support.add((idx[ref.a], idx[ref.b], cats.index(ref.category)))
     return Structure(
         codes=codes,
         categories=cats,
@@ -245,6 +259,7 @@ def compile_structure(spec: Scenario) -> Structure:
         energy_food=energy_food,
         events=events,
         reactions=reactions,
+        flows=Flows.of(support, n, len(cats)),
     )
 
 
@@ -428,6 +443,8 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         a, b, c = idx[f.source_code], idx[f.to], cats.index(f.category)
         recorded[a, b, c] += f.value
         unrecorded[a, b, c] += f.unrecorded
+    fl = structure.flows
+    flow_index = (fl.source, fl.target, fl.category)
     coverage = np.zeros((n, nc))
     monitoring = np.zeros(n)
     for regime in spec.sanctions.regimes:
@@ -472,9 +489,9 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         sanction_offset_up=np.zeros((n, n)),
         sanction_offset_down=np.zeros((n, n)),
         misperception=np.zeros((n, n)),
-        potential0=np.zeros((n, n, nc)),
-        recorded=recorded,
-        unrecorded=unrecorded,
+        potential0=np.zeros(structure.flows.size),
+        recorded=recorded[flow_index],
+        unrecorded=unrecorded[flow_index],
         coverage=coverage,
         monitoring=monitoring,
         doctrine=doctrine,

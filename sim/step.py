@@ -44,7 +44,6 @@ from .rules import (
 from .rules import reactions as reaction_rules
 from .rules.common import (
     signed_offsets,
-    sum_categories,
     sum_last,
     sum_second_last,
     unit_offsets,
@@ -213,9 +212,9 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     ec = ec * S.has_regime  # no regime, nothing to enforce
     bite = trade.unilateral_bite(st.sanction)
     potential = trade.potential(
-        st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite
-    )
-    rec_share, pass_share = trade.pass_through(st.coverage, ec, S.targets)
+        st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite, S.flows
+    )  # (..., K): one entry per flow of S.flows
+    rec_share, pass_share = trade.pass_through(st.coverage, ec, S.flows)
     blocked = potential * (1.0 - pass_share)
     diverted = trade.diversion(
         blocked,
@@ -225,6 +224,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         m["diversion"],
         m["relation_sharpness"][..., None],
         S.targets,
+        S.flows,
     )
     rec_target = potential * rec_share
     unrec_target = potential * (pass_share - rec_share) + diverted
@@ -263,12 +263,12 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     flows = st.recorded + st.unrecorded
     supplied = np.swapaxes(mun, -1, -2)
     energy_food = S.energy_food.astype(float)  # (C,) 0/1
-    exports = sum_categories(flows) + payments + supplied
+    exports = S.flows.by_dyad(flows) + payments + supplied
     dependence = relations.trade_dependence(exports)
 
     # provocations: hazard with allied cover and patron leverage
     supply = (  # energy and food, [k, i]
-        sum_categories(flows[..., S.energy_food])
+        S.flows.by_dyad(flows, S.energy_food)
         + paid * (S.payment @ energy_food)
         + supplied * energy_food[S.supply_category]
     )
@@ -565,13 +565,13 @@ def world(
 def _trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
     """Trade lost after diversion and unrecorded trade, as shares of GDP, (..., N)."""
     # potential - recorded - unrecorded targets = blocked - diverted
-    lost = sum_categories(view["blocked"] - view["diverted"])  # (..., i, j)
+    lost = S.flows.by_dyad(view["blocked"] - view["diverted"])  # (..., i, j)
     lost_i = sum_last(lost) + sum_second_last(lost)  # exports and imports
     mun = view["munitions"]
     pay = view["payments"]
     bargain_i = sum_second_last(mun) + sum_last(mun) + sum_last(pay) + sum_second_last(pay)
     lost_i = lost_i - bargain_i
-    unrec = sum_categories(view["unrecorded_target"])
+    unrec = S.flows.by_dyad(view["unrecorded_target"])
     evasion_i = sum_last(unrec) + sum_second_last(unrec) + bargain_i
     return lost_i / st.gdp, evasion_i / st.gdp
 
@@ -756,7 +756,7 @@ def apply_op(st: State, S: Structure, verb: str, ref, value, mask, t: int = 0) -
                 st.baseline_relation[(Ellipsis, *pair)] = np.clip(base, lo, hi)
     elif ref.kind == "trade":
         c = S.categories.index(ref.category)
-        update(st.potential0, (idx[ref.a], idx[ref.b], c))
+        update(st.potential0, (S.flows.index(idx[ref.a], idx[ref.b], c),))
     elif ref.kind == "regime":
         t = idx[ref.a]
         if ref.field == "monitoring":
@@ -789,9 +789,9 @@ def calibrate(st: State, S: Structure) -> None:
     st.summit_memory = rate * tau[..., None, None]
     # trade: potential = starting flows / passing share; flows at their targets
     view = perceive(st, S, 0, 0, deterministic=True)
-    _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.targets)
+    _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.flows)
     bite = trade.unilateral_bite(st.sanction)
-    passing = pass_share * (1.0 - bite)[..., None]
+    passing = pass_share * S.flows.of_dyads(1.0 - bite)
     st.potential0 = (st.recorded + st.unrecorded) / np.maximum(passing, 1e-3)
     view = perceive(st, S, 0, 0, deterministic=True)
     st.recorded = view["recorded_target"].copy(order="K")
@@ -923,7 +923,7 @@ def measures(
         )
 
     def by_actor(flows):  # exports plus imports, all categories
-        total = sum_categories(flows)
+        total = S.flows.by_dyad(flows)
         return sum_last(total) + sum_second_last(total)
 
     @cache

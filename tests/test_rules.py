@@ -83,10 +83,16 @@ class Block:
             x[:, np.arange(self.n), np.arange(self.n)] = diagonal
         return x
 
+    @property
+    def flows(self) -> trade.Flows:
+        """Every off-diagonal (exporter, importer, category) as a possible flow."""
+        n = self.n
+        every = [(i, j, c) for i in range(n) for j in range(n) for c in range(CATEGORIES)]
+        return trade.Flows.of(every, n, CATEGORIES)
+
     def flow(self, lo=0.0, hi=10.0, zeros=0.3):
-        x = self._draw((RUNS, self.n, self.n, CATEGORIES), lo, hi, zeros)
-        x[:, np.arange(self.n), np.arange(self.n), :] = 0.0
-        return x
+        """Trade flows, (R, K) over ``flows``."""
+        return self._draw((RUNS, self.flows.size), lo, hi, zeros)
 
     def cat(self, lo=0.0, hi=1.0, zeros=0.3):
         return self._draw((RUNS, self.n, CATEGORIES), lo, hi, zeros)
@@ -155,10 +161,6 @@ CASES: dict[str, Case] = {
     "common.perceived_attitude": Case(
         common.perceived_attitude,
         lambda b: ({"relation": _signed(b), "bias": b.actor(-0.5, 0.5)[..., :, None]}, {}),
-    ),
-    "common.sum_categories": Case(
-        common.sum_categories,
-        lambda b: ({"flows": np.stack([b.dyad(0, 5) for _ in range(3)], axis=-1)}, {}),
     ),
     "common.sum_last": Case(common.sum_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.sum_second_last": Case(common.sum_second_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
@@ -621,7 +623,7 @@ CASES: dict[str, Case] = {
         trade.pass_through,
         lambda b: (
             {"coverage": b.cat(), "compliance_matrix": b.dyad(0, 1, 0.5)},
-            {"targets": np.arange(b.n)},
+            {"flows": b.flows},
         ),
     ),
     "trade.unilateral_bite": Case(
@@ -637,7 +639,7 @@ CASES: dict[str, Case] = {
                 "elasticity": b.run(0, 3),
                 "bite": b.dyad(0, 1, 0.5),
             },
-            {},
+            {"flows": b.flows},
         ),
     ),
     "trade.diversion": Case(
@@ -651,7 +653,7 @@ CASES: dict[str, Case] = {
                 "share": b.run(0, 1),
                 "sharpness": b.run(1, 10, 1),
             },
-            {"targets": np.arange(b.n)},
+            {"targets": np.arange(b.n), "flows": b.flows},
         ),
     ),
     "trade.relax_flows": Case(
@@ -1159,3 +1161,87 @@ def test_sums_of_a_block_in_any_layout_equal_each_run_alone():
         block = f(fortran)
         for r in range(len(x)):
             np.testing.assert_array_equal(block[r], f(x[r]), err_msg=f.__name__)
+
+
+# --------------------------------------------------------------------------- sparse trade
+
+
+def _dense_pass_through(coverage, compliance_matrix, targets):
+    """The former dense formula, (..., N, N, C): the reference for the flow form."""
+    shape = compliance_matrix.shape + coverage.shape[-1:]
+    recorded, passing = np.ones(shape), np.ones(shape)
+    for t in targets:
+        cov = coverage[..., t, :][..., None, :]
+        recorded[..., :, t, :] *= 1.0 - cov
+        passing[..., :, t, :] *= 1.0 - cov * compliance_matrix[..., :, t][..., :, None]
+    for t in targets:
+        cov = coverage[..., t, :][..., None, :]
+        recorded[..., t, :, :] *= 1.0 - cov
+        passing[..., t, :, :] *= 1.0 - cov * compliance_matrix[..., :, t][..., :, None]
+    return recorded, passing
+
+
+def _dense_diversion(blocked, compliance_matrix, proximity, relation, share, sharpness, targets):
+    n = proximity.shape[-1]
+    out = np.zeros(blocked.shape)
+    for t in targets:
+        w = (
+            (1.0 - compliance_matrix[..., :, t])
+            * proximity[..., :, t]
+            * common.sigmoid(sharpness * relation[..., :, t])
+            * (np.arange(n) != t)
+        )
+        total = w.sum(axis=-1)
+        w_norm = w / np.where(total > 0, total, 1.0)[..., None]
+        into_t = blocked[..., :, t, :].sum(axis=-2)
+        from_t = blocked[..., t, :, :].sum(axis=-2)
+        s = share[..., None, None]
+        out[..., :, t, :] += s * w_norm[..., :, None] * into_t[..., None, :]
+        out[..., t, :, :] += s * w_norm[..., :, None] * from_t[..., None, :]
+    return out
+
+
+@pytest.mark.parametrize("n", [2, 4, 6])
+def test_trade_on_flows_equals_the_dense_formulas(n):
+    """Trade arrays hold only the flows a scenario can have; at every flow the rules
+    give what the dense (exporter, importer, category) formulas give, and sums over
+    categories match."""
+    b = Block(np.random.default_rng(n), n)
+    fl = b.flows
+    targets = np.array([0, n - 1]) if n > 2 else np.array([0])
+    coverage = b.cat()
+    coverage[:, [i for i in range(n) if i not in targets], :] = 0.0  # only targets
+    ec = b.dyad(0, 1, 0.3)
+    rec, pas = trade.pass_through(coverage, ec, fl)
+    dense_rec, dense_pas = _dense_pass_through(coverage, ec, targets)
+    at = (Ellipsis, fl.source, fl.target, fl.category)
+    np.testing.assert_allclose(rec, dense_rec[at], rtol=1e-14)
+    np.testing.assert_allclose(pas, dense_pas[at], rtol=1e-14)
+    blocked = b.flow(0, 5, 0.3)
+    args = (ec, b.dyad(0, 1, 0.3, diagonal=0.0), _signed(b), b.run(0, 1), b.run(1, 10, 1))
+    got = trade.diversion(blocked, *args, targets, fl)
+    want = _dense_diversion(fl.dense(blocked), *args, targets)
+    np.testing.assert_allclose(fl.dense(got), want, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(fl.by_dyad(blocked), fl.dense(blocked).sum(axis=-1), rtol=1e-14)
+    some = np.arange(CATEGORIES) % 2 == 0
+    np.testing.assert_allclose(
+        fl.by_dyad(blocked, some), fl.dense(blocked)[..., some].sum(axis=-1), rtol=1e-14
+    )
+    k = fl.index(n - 1, 0, 2)
+    assert (fl.source[k], fl.target[k], fl.category[k]) == (n - 1, 0, 2)
+    with pytest.raises(KeyError):
+        fl.index(1, 1, 0)  # no flow from an actor to itself
+
+
+def test_the_baseline_keeps_only_its_possible_flows():
+    from sim.state import compile_structure
+
+    S = compile_structure(baseline())
+    n, c = S.n, len(S.categories)
+    assert S.flows.size <= n * (n - 1) * c / 2  # half the (i, j, c) can never trade
+    prk = S.codes.index("PRK")
+    for k in range(n):  # every flow to and from the regime's target is kept
+        for cat in range(c):
+            if k != prk:
+                S.flows.index(k, prk, cat)
+                S.flows.index(prk, k, cat)

@@ -184,11 +184,6 @@ def prod_second_last(x):
     return prod_last(np.swapaxes(x, -1, -2))
 
 
-def sum_categories(flows):
-    """Sum trade flows (..., N, N, C) over their categories."""
-    return sum_last(flows)
-
-
 def off_diagonal(n: int):
     """Boolean (N, N) mask that is False on the diagonal."""
     return ~np.eye(n, dtype=bool)

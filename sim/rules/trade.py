@@ -19,9 +19,119 @@ relative to the start.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
-from .common import sigmoid, sum_last, sum_second_last
+from .common import sigmoid, sum_last
+
+
+@dataclass(frozen=True)
+class Flows:
+    """The trade flows a scenario can have, and how to move between flows and dyads.
+
+    Trade arrays hold one entry per possible flow, shape (..., K), in the order of
+    (exporter, importer, category): the flows a scenario lists, the flows to and from
+    each regime target in every category (sanctions busting and diversion create
+    them), and the flows its events and reactions change.  The six-actor baseline
+    has 75 of the 150 off-diagonal (i, j, c); the others stay zero for ever, so the
+    model skips them.  Sums over categories add term by term in category order, as
+    :func:`sim.rules.common.sum_last` does.
+    """
+
+    n: int
+    categories: int
+    source: np.ndarray  # (K,) exporter
+    target: np.ndarray  # (K,) importer
+    category: np.ndarray  # (K,)
+    dyads: tuple = field(repr=False)  # ((i, j, flows of the dyad), ...)
+    into: dict = field(repr=False)  # {actor: flows into it}
+    out_of: dict = field(repr=False)  # {actor: flows out of it}
+
+    @classmethod
+    def of(cls, support, n: int, categories: int) -> Flows:
+        """Flows of a set of (exporter, importer, category), the diagonal left out."""
+        flows = sorted((int(i), int(j), int(c)) for i, j, c in support if i != j)
+        source = np.array([f[0] for f in flows], dtype=np.intp)
+        target = np.array([f[1] for f in flows], dtype=np.intp)
+        category = np.array([f[2] for f in flows], dtype=np.intp)
+        dyads: dict[tuple[int, int], list[int]] = {}
+        for k, (i, j, _) in enumerate(flows):
+            dyads.setdefault((i, j), []).append(k)
+        return cls(
+            n,
+            categories,
+            source,
+            target,
+            category,
+            tuple((i, j, np.array(ks, dtype=np.intp)) for (i, j), ks in dyads.items()),
+            {a: np.flatnonzero(target == a) for a in range(n)},
+            {a: np.flatnonzero(source == a) for a in range(n)},
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.source)
+
+    def index(self, i: int, j: int, c: int) -> int:
+        """Position of the flow (i, j, c); KeyError if the scenario cannot have it."""
+        hit = np.flatnonzero((self.source == i) & (self.target == j) & (self.category == c))
+        if not len(hit):
+            raise KeyError((i, j, c))
+        return int(hit[0])
+
+    def at(self, x, rows, cols):
+        """x[..., rows[k], cols[k]] for each flow k, runs fastest in memory."""
+        out = np.asarray(x)[..., rows, cols]
+        return np.asfortranarray(out) if out.ndim >= 2 else out
+
+    def take(self, x, index):
+        """x[..., index], runs fastest in memory."""
+        out = np.asarray(x)[..., index]
+        return np.asfortranarray(out) if out.ndim >= 2 else out
+
+    def by_category(self, x, ks):
+        """Flows ``ks`` of x (..., K) summed by category, term by term: (..., C)."""
+        x = np.asarray(x, dtype=float)
+        out = np.zeros(x.shape[:-1] + (self.categories,), order="F")
+        for c in range(self.categories):
+            mine = ks[self.category[ks] == c]
+            if not len(mine):
+                continue
+            total = x[..., mine[0]].copy(order="K")
+            for k in mine[1:]:
+                total += x[..., k]
+            out[..., c] = total
+        return out
+
+    def of_dyads(self, dyad):
+        """A dyad quantity (..., N, N) at each flow: (..., K)."""
+        return self.at(dyad, self.source, self.target)
+
+    def by_dyad(self, x, categories=None):
+        """Flows (..., K) summed over categories into (..., N, N) exports [from, to].
+
+        ``categories`` (C,) bool keeps only those categories.
+        """
+        x = np.asarray(x, dtype=float)
+        out = np.zeros(x.shape[:-1] + (self.n, self.n), order="F")
+        for i, j, ks in self.dyads:
+            if categories is not None:
+                ks = ks[categories[self.category[ks]]]
+                if not len(ks):
+                    continue
+            total = x[..., ks[0]].copy(order="K")
+            for k in ks[1:]:
+                total += x[..., k]
+            out[..., i, j] = total
+        return out
+
+    def dense(self, x):
+        """Flows (..., K) as (..., N, N, C), zero where no flow can be."""
+        x = np.asarray(x)
+        out = np.zeros(x.shape[:-1] + (self.n, self.n, self.categories))
+        out[..., self.source, self.target, self.category] = x
+        return out
 
 
 def effective_compliance(
@@ -67,27 +177,22 @@ def effective_compliance(
     )
 
 
-def pass_through(coverage, compliance_matrix, targets):
-    """Shares (recorded, legal+illegal passing) of potential trade i -> j in category c.
+def pass_through(coverage, compliance_matrix, flows: Flows):
+    """Shares (recorded, legal+illegal passing) of potential trade of each flow, (..., K).
 
     coverage : (..., N, C) share of category c prohibited for a target (0 if none).
     compliance_matrix : (..., N, N) ec[i, T].
-    targets : indices of the actors under a regime (coverage is zero elsewhere, so only
-        flows to or from them are touched).
-    Returns (recorded_share, passing_share), each (..., N, N, C):
-    recorded = (1 - cov_j)(1 - cov_i), passing = (1 - cov_j ec_ij)(1 - cov_i ec_ji).
+    For the flow i -> j of category c: recorded = (1 - cov_jc)(1 - cov_ic), passing =
+    (1 - cov_jc ec_ij)(1 - cov_ic ec_ji): the exporter enforces a regime on the
+    importer, the importer one on the exporter.
     """
-    shape = compliance_matrix.shape + coverage.shape[-1:]
-    recorded = np.ones(shape, order="F")  # the layout of the batch engine's arrays
-    passing = np.ones(shape, order="F")
-    for t in targets:  # exports to the target t: importer j = t
-        cov = coverage[..., t, :][..., None, :]  # (..., 1, C)
-        recorded[..., :, t, :] *= 1.0 - cov
-        passing[..., :, t, :] *= 1.0 - cov * compliance_matrix[..., :, t][..., :, None]
-    for t in targets:  # exports from the target t: exporter i = t, importer j enforces
-        cov = coverage[..., t, :][..., None, :]
-        recorded[..., t, :, :] *= 1.0 - cov
-        passing[..., t, :, :] *= 1.0 - cov * compliance_matrix[..., :, t][..., :, None]
+    i, j, c = flows.source, flows.target, flows.category
+    cov_to = flows.at(coverage, j, c)
+    cov_from = flows.at(coverage, i, c)
+    recorded = (1.0 - cov_to) * (1.0 - cov_from)
+    passing = (1.0 - cov_to * flows.at(compliance_matrix, i, j)) * (
+        1.0 - cov_from * flows.at(compliance_matrix, j, i)
+    )
     return recorded, passing
 
 
@@ -96,20 +201,20 @@ def unilateral_bite(sanction):
     return 1.0 - (1.0 - sanction) * (1.0 - np.swapaxes(sanction, -1, -2))
 
 
-def potential(base_potential, relation, base_relation, elasticity, bite):
-    """V[..., i, j, c] = V0 exp(theta (rbar - rbar0)) (1 - u), USD bn per year."""
+def potential(base_potential, relation, base_relation, elasticity, bite, flows: Flows):
+    """V[..., k] = V0 exp(theta (rbar - rbar0)) (1 - u) of each flow, USD bn per year."""
     rbar = 0.5 * (relation + np.swapaxes(relation, -1, -2))
     factor = np.exp(elasticity[..., None, None] * (rbar - base_relation)) * (1.0 - bite)
-    return base_potential * factor[..., None]
+    return base_potential * flows.of_dyads(factor)
 
 
-def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness, targets):
-    """Blocked trade re-routed through low-compliance partners, (..., N, N, C).
+def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness, targets, flows):
+    """Blocked trade re-routed through low-compliance partners, (..., K).
 
     For each target T, blocked exports to T are re-sent by partners k in proportion
     to (1 - ec_kT) proximity_kT sigmoid(k r_kT): black knights are near, lax and
     friendly to the target (Early 2011); blocked exports from T are taken likewise.
-    Only targets block trade, so only their rows and columns are touched.
+    Only targets block trade, so only flows to and from them are touched.
     """
     n = proximity.shape[-1]
     out = np.zeros_like(blocked)
@@ -123,17 +228,22 @@ def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness,
         )  # (..., k)
         total = sum_last(w)
         w_norm = w / np.where(total > 0, total, 1.0)[..., None]
-        into_t = sum_second_last(blocked[..., :, t, :])  # (..., C): blocked exports to t
-        from_t = sum_second_last(blocked[..., t, :, :])  # (..., C): blocked exports from t
-        s = share[..., None, None]
-        out[..., :, t, :] += s * w_norm[..., :, None] * into_t[..., None, :]
-        out[..., t, :, :] += s * w_norm[..., :, None] * from_t[..., None, :]
+        s = share[..., None]
+        # blocked exports to t by category, re-sent by each exporter k in proportion to
+        # its weight; blocked exports from t by category, taken likewise by importers
+        for ks, partner in ((flows.into[t], flows.source), (flows.out_of[t], flows.target)):
+            if not len(ks):
+                continue
+            by_category = flows.by_category(blocked, ks)  # (..., C)
+            out[..., ks] += (
+                s * flows.take(w_norm, partner[ks]) * flows.take(by_category, flows.category[ks])
+            )
     return out
 
 
 def relax_flows(flows, target, rate, dt):
-    """Exact relaxation of flows toward their targets at ``rate`` per year."""
-    keep = np.exp(-rate * dt)[..., None, None, None]
+    """Exact relaxation of flows (..., K) toward their targets at ``rate`` per year."""
+    keep = np.exp(-rate * dt)[..., None]
     return target + (flows - target) * keep
 
 
