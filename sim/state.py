@@ -535,13 +535,47 @@ def stack(states: list[State]) -> State:
     return State(**out)
 
 
+def _rows(value: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """value[idx] along the run axis, in Fortran order, with one copy."""
+    return value.T[..., idx].T if value.ndim >= 2 else value[idx]
+
+
+class _LazyRows(dict):
+    """A dict of per-run arrays whose rows ``idx`` are taken when first read."""
+
+    def __init__(self, source: dict, idx: np.ndarray):
+        super().__init__()
+        self._source, self._idx = source, idx
+
+    def __missing__(self, key):
+        value = self[key] = _rows(self._source[key], self._idx)
+        return value
+
+
+class RowsView:
+    """The runs ``idx`` of a block, read only, each array taken when first read.
+
+    :func:`sim.step.refresh` perceives the few runs an event changed through this
+    view: perception reads about half of the state's arrays.
+    """
+
+    def __init__(self, state: State, idx: np.ndarray):
+        self._state, self._idx = state, idx
+
+    def __getattr__(self, name: str):
+        value = getattr(self._state, name)
+        value = _LazyRows(value, self._idx) if isinstance(value, dict) else _rows(value, self._idx)
+        setattr(self, name, value)
+        return value
+
+
 def take(state: State, idx: np.ndarray) -> State:
     """The runs ``idx`` of a block (leading dimension), as a new State (runs fastest)."""
     out = {}
     for name in state.__dataclass_fields__:
         value = getattr(state, name)
         if isinstance(value, dict):
-            out[name] = {k: runs_fastest(v[idx]) for k, v in value.items()}
+            out[name] = {k: _rows(v, idx) for k, v in value.items()}
         else:
-            out[name] = runs_fastest(value[idx])
+            out[name] = _rows(value, idx)
     return State(**out)

@@ -48,7 +48,7 @@ from .rules.common import (
     sum_second_last,
     unit_offsets,
 )
-from .state import GOLDSTEIN, State, Structure, take
+from .state import GOLDSTEIN, RowsView, State, Structure
 
 MEMORY_ITERATIONS = 8
 """Fixed-point iterations for the starting provocation memory (it feeds its hazard)."""
@@ -860,7 +860,7 @@ def refresh(
     if not changed.any():
         return view
     idx = np.flatnonzero(changed)
-    part = perceive(take(st, idx), S, t, np.asarray(seed)[idx], det)
+    part = perceive(RowsView(st, idx), S, t, np.asarray(seed)[idx], det)
     out = dict(view) if needed is None else {k: view[k] for k in needed}
     for key in out:
         value = part[key]
