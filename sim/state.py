@@ -536,8 +536,8 @@ def stack(states: list[State]) -> State:
 
 
 def _rows(value: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """value[idx] along the run axis, in Fortran order, with one copy."""
-    return value.T[..., idx].T if value.ndim >= 2 else value[idx]
+    """value[idx] along the run axis, runs fastest in memory."""
+    return runs_fastest(value[idx])
 
 
 class _LazyRows(dict):

@@ -208,8 +208,8 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         m["compliance_midpoint"][..., None, None],
         m["sanctions_erosion"][..., None],
         S.years_since0 + t * S.dt,
+        S.targets,  # no regime, nothing to enforce
     )
-    ec = ec * S.has_regime  # no regime, nothing to enforce
     bite = trade.unilateral_bite(st.sanction)
     potential = trade.potential(
         st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite, S.flows

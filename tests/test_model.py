@@ -499,3 +499,49 @@ def test_one_step_on_a_stacked_state_equals_each_state_alone():
                 np.testing.assert_array_equal(
                     getattr(block, name)[r], getattr(alone, name), err_msg=name
                 )
+
+
+def test_a_blocks_arrays_keep_the_runs_fastest_in_memory():
+    """The batch engine's speed rests on its arrays keeping the run axis contiguous
+    (Fortran order) through every phase; a phase that silently returned C order
+    would still give the right numbers, only slower."""
+    from sim.state import compile_structure, initial_state, take
+
+    spec = baseline()
+    S = compile_structure(spec)
+    R = 16
+    st = take(stack([initial_state(spec, S)]), np.zeros(R, dtype=int))
+    seed = np.arange(R, dtype=np.uint64)[:, None]
+    dynamics.seed_run(st, S, seed)
+    slow: set[str] = set()
+
+    def check(where: str, arrays: dict) -> None:
+        for name, value in arrays.items():
+            if isinstance(value, dict):
+                check(f"{where}.{name}", value)
+            elif (
+                isinstance(value, np.ndarray)
+                and value.ndim >= 2
+                and value.size
+                and value.shape[0] == R
+                and value.strides[0] != value.itemsize
+            ):
+                slow.add(f"{where}.{name}")
+
+    log, pending = dynamics.Log(batched=True), []
+    view = dynamics.perceive(st, S, 0, seed, False)
+    for t in range(8):
+        if S.events[t] or pending:
+            changed = dynamics.begin(st, S, t, seed, pending, log)
+            view = dynamics.refresh(view, st, S, t, seed, False, changed, True)
+            check("refresh", view)
+        decision = dynamics.decide(st, S, view, slice(None))
+        check("decide", decision)
+        dynamics.world(st, S, view, decision, log)
+        check("state", vars(st))
+        view = dynamics.perceive(st, S, t + 1, seed, False)
+        check("perceive", view)
+        values = dynamics.measures(st, S, view)
+        check("measures", values)
+        pending = dynamics.react(st, S, values)
+    assert not slow, f"arrays not in the runs-fastest layout: {sorted(slow)}"

@@ -1245,3 +1245,16 @@ def test_the_baseline_keeps_only_its_possible_flows():
             if k != prk:
                 S.flows.index(k, prk, cat)
                 S.flows.index(prk, k, cat)
+
+
+def test_compliance_of_the_targets_only_equals_the_full_matrix_masked():
+    b = Block(np.random.default_rng(3), 6)
+    targets = np.array([1, 4])
+    sponsors = b.mask((6, 6)) & ~np.eye(6, dtype=bool)
+    sponsors[[0, 2, 3, 5]] = False  # only targets have sponsors, as compile_structure sets
+    args = (b.actor(0, 1), b.actor(0, 1, 0.5), _signed(b), sponsors, b.run(0, 1, 1))
+    rest = (b.run(1, 10, 2), -1.0, b.run(0, 0.1, 1), b.rng.uniform(0, 20, 6))
+    full = trade.effective_compliance(*args, *rest)
+    only = trade.effective_compliance(*args, *rest, targets)
+    mask = np.isin(np.arange(6), targets)
+    np.testing.assert_array_equal(only, np.where(mask, full, 0.0))

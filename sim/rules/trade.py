@@ -144,8 +144,9 @@ def effective_compliance(
     midpoint,
     erosion,
     years_since,
+    targets=None,
 ):
-    """ec[..., i, T]: how fully i enforces the regime on T (0 where T has no regime).
+    """ec[..., i, T]: how fully i enforces the regime on T.
 
     Parameters
     ----------
@@ -154,8 +155,12 @@ def effective_compliance(
     relation : (..., N, N) attitudes.
     sponsors : (N, N) bool, sponsors[T, k]: k is in the coalition against T.
     years_since : (N,) years since each regime was imposed (0 where none).
+    targets : the actors under a regime, if given: only their columns are computed,
+        the others are 0 (no regime, nothing to enforce).
     """
-    weights = sponsors.astype(float)  # (T, K)
+    n = relation.shape[-1]
+    cols = np.arange(n) if targets is None else np.asarray(targets, dtype=np.intp)
+    weights = sponsors[cols].astype(float)  # (T, K)
     # mean over the sponsors other than i itself (r_ii = 0 adds nothing to the sum)
     count = weights.sum(axis=-1)[None, :] - weights.T  # (i, T)
     # (..., i, T), term by term over the actors that sponsor some regime (the others
@@ -167,14 +172,19 @@ def effective_compliance(
     for k in members[1:]:
         coalition += relation[..., :, None, k] * weights[:, k]
     to_coalition = coalition / np.where(count > 0, count, 1.0)
-    gap = to_coalition - relation
-    monitor = monitoring_floor + (1.0 - monitoring_floor) * monitoring_t
-    return (
+    gap = to_coalition - relation[..., :, cols]
+    monitor = monitoring_floor + (1.0 - monitoring_floor) * monitoring_t[..., cols]
+    ec = (
         compliance_i[..., :, None]
         * monitor[..., None, :]
         * sigmoid(sharpness * (gap - midpoint))
-        * np.exp(np.multiply(-erosion, years_since, order="F"))[..., None, :]
+        * np.exp(np.multiply(-erosion, years_since[cols], order="F"))[..., None, :]
     )
+    if targets is None:
+        return ec
+    out = np.zeros(relation.shape, order="F")
+    out[..., cols] = ec
+    return out
 
 
 def pass_through(coverage, compliance_matrix, flows: Flows):
