@@ -28,19 +28,24 @@ _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """The SplitMix64 finaliser on uint64 arrays (wrapping arithmetic, in place on a copy)."""
-    with np.errstate(over="ignore"):
-        z = np.add(x, _GOLDEN)
-        if z.ndim == 0:
+    """The SplitMix64 finaliser on uint64 arrays (wrapping arithmetic, in place on a copy).
+
+    Integer arrays wrap silently; numpy scalars would warn, hence the errstate there.
+    """
+    x = np.asarray(x)
+    if x.ndim == 0:
+        with np.errstate(over="ignore"):
+            z = x + _GOLDEN
             z = (z ^ (z >> _S30)) * _M1
             z = (z ^ (z >> _S27)) * _M2
             return z ^ (z >> _S31)
-        z ^= z >> _S30
-        z *= _M1
-        z ^= z >> _S27
-        z *= _M2
-        z ^= z >> _S31
-        return z
+    z = np.add(x, _GOLDEN)
+    z ^= z >> _S30
+    z *= _M1
+    z ^= z >> _S27
+    z *= _M2
+    z ^= z >> _S31
+    return z
 
 
 def code_key(code: str) -> int:
