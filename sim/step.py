@@ -512,7 +512,8 @@ def world(
         st.provocation_memory = provocations.memory_step(
             st.provocation_memory, dec["events"], tau_mem, dt
         )
-        u = uniforms(seed_for_pairs(seed), "summit", S.keys[:, None], S.keys[None, :], t)
+        i, j = engagement.upper_pairs(S.n)
+        u = uniforms(seed, "summit", S.keys[i], S.keys[j], t)  # (..., P) for i < j
         summits = engagement.summits(st.summit_rate, dt, u)
     st.summit_memory = engagement.memory_step(st.summit_memory, summits, tau_mem[..., None], dt)
     if not det:

@@ -58,6 +58,7 @@ RULE_MODULES = [
 ]
 EXEMPT = {
     "common.off_diagonal": "takes only N and has no leading dimensions",
+    "engagement.upper_pairs": "takes only N and has no leading dimensions",
 }
 RUNS = 3
 CATEGORIES = 5
@@ -425,7 +426,10 @@ CASES: dict[str, Case] = {
     "engagement.summits": Case(
         engagement.summits,
         lambda b: (
-            {"summit_rate": b.dyad(0, 4, 0.5, diagonal=0.0), "uniforms_upper": b.dyad(0, 1)},
+            {
+                "summit_rate": b.dyad(0, 4, 0.5, diagonal=0.0),
+                "uniforms_upper": b.rng.uniform(0, 1, (RUNS, b.n * (b.n - 1) // 2)),
+            },
             {"dt": 0.25},
         ),
     ),

@@ -16,12 +16,23 @@ from .common import event_counts, memory_update
 
 
 def summits(summit_rate, dt, uniforms_upper):
-    """Symmetric matrix of summit counts in the step, from keyed uniforms drawn for i < j."""
+    """Symmetric matrix of summit counts in the step, from keyed uniforms for i < j.
+
+    uniforms_upper : (..., P) draws for the pairs of :func:`upper_pairs`, in order.
+    """
     n = summit_rate.shape[-1]
-    upper = np.triu(np.ones((n, n), dtype=bool), 1)
-    rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
-    count = event_counts(rate, dt, uniforms_upper) * upper
-    return count + np.swapaxes(count, -1, -2)
+    i, j = upper_pairs(n)
+    rate = 0.5 * (summit_rate[..., i, j] + summit_rate[..., j, i])
+    count = event_counts(rate, dt, uniforms_upper)  # (..., P)
+    out = np.zeros(summit_rate.shape, order="F")
+    out[..., i, j] = count
+    out[..., j, i] = count
+    return out
+
+
+def upper_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (i, j) of the unordered pairs i < j, row by row."""
+    return np.triu_indices(n, 1)
 
 
 def memory_step(memory, events, time_constant, dt):

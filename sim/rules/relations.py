@@ -81,18 +81,18 @@ def forcings(
     """
     perceived = perceived_attitude(relation_ji, bias_i[..., None])
     target = perceived * (1.0 - forgiveness[..., None] * sigmoid(-sharpness * perceived))
-    rho = reciprocity[..., None]
-    pull = baseline_pull[..., None]
+    rho = 0.5 * reciprocity[..., None]  # halves: (rho (1 + x)) / 2 = (rho / 2)(1 + x) exactly
+    pull = 0.5 * baseline_pull[..., None]
     up = (
-        rho * (1.0 + target) / 2.0
-        + pull * (1.0 + baseline_ij) / 2.0
+        rho * (1.0 + target)
+        + pull * (1.0 + baseline_ij)
         + shared_threat_weight[..., None] * shared_ij
         + trade_affinity[..., None] * dependence_ij
         + summit_warmth[..., None] * summit_ij
     )
     down = (
-        rho * (1.0 - target) / 2.0
-        + pull * (1.0 - baseline_ij) / 2.0
+        rho * (1.0 - target)
+        + pull * (1.0 - baseline_ij)
         + threat_response[..., None] * tau_ij
         + sanction_resentment[..., None] * sanction_ji
         + provocation_sensitivity[..., None] * proximity_ij * memory_j[..., None, :]
