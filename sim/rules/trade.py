@@ -114,6 +114,18 @@ class Flows:
         ``categories`` (C,) bool keeps only those categories.
         """
         x = np.asarray(x, dtype=float)
+        if x.ndim == 1:  # one run (the mesa model): the same sums on Python floats
+            values = x.tolist()
+            keep = None if categories is None else categories[self.category].tolist()
+            out = np.zeros((self.n, self.n))
+            for i, j, ks in self.dyads:
+                total = None
+                for k in ks.tolist():
+                    if keep is None or keep[k]:
+                        total = values[k] if total is None else total + values[k]
+                if total is not None:
+                    out[i, j] = total
+            return out
         out = np.zeros(x.shape[:-1] + (self.n, self.n), order="F")
         for i, j, ks in self.dyads:
             if categories is not None:
