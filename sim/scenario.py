@@ -952,7 +952,10 @@ def _locate(tree: Y | None, loc: tuple) -> tuple[str, str, int | None]:
     return ".".join(parts), file, line
 
 
-def _field_problems(tree: Y, exc: ValidationError, top_file: str) -> list[Problem]:
+def _field_problems(
+    tree: Y, exc: ValidationError, top_file: str, root: type[BaseModel] | None = None
+) -> list[Problem]:
+    """Located problems of a pydantic error; ``root`` is the validated model (Scenario)."""
     problems: list[Problem] = []
     seen: set[str] = set()
     for err in exc.errors(include_url=False):
@@ -966,7 +969,7 @@ def _field_problems(tree: Y, exc: ValidationError, top_file: str) -> list[Proble
         if etype == "extra_forbidden":
             parent_loc = err["loc"][:-1]
             name = str(err["loc"][-1])
-            options = _allowed_keys(parent_loc)
+            options = _allowed_keys(parent_loc, root or Scenario)
             msg = f"unknown key {name!r}"
             hint = closest(name, options) if options else ""
         elif etype == "missing":
@@ -1031,9 +1034,9 @@ def _type_hint(err: Any) -> str:
     return hints.get(etype, "see docs/scenarios.md for this field")
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
-    """Field names allowed at a location (for the closest-name hint)."""
-    model: Any = Scenario
+def _allowed_keys(loc: tuple, root: type[BaseModel]) -> list[str]:
+    """Field names allowed at a location of ``root`` (for the closest-name hint)."""
+    model: Any = root
     for key in loc:
         if isinstance(key, int):
             continue

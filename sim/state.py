@@ -27,8 +27,16 @@ from . import params as registry
 from .random import code_key
 from .random import keys as code_keys
 from .rules import arms, power
+from .rules.common import runs_fastest
 from .rules.trade import Flows
-from .scenario import PathRef, Scenario, month_index, parse_measure, parse_path
+from .scenario import (
+    DYAD_FIELD_NAMES,
+    PathRef,
+    Scenario,
+    month_index,
+    parse_measure,
+    parse_path,
+)
 
 # Goldstein (1992) weights of the event kinds, by their CAMEO classes.
 GOLDSTEIN = {
@@ -411,14 +419,7 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
 
     # dyads (entries apply in file order)
     fields = {}
-    for name in (
-        "relation",
-        "alliance",
-        "proximity",
-        "sanction",
-        "transfer_multiplier",
-        "summit_rate",
-    ):
+    for name in DYAD_FIELD_NAMES:
         default = registry.DYAD_BY_NAME[name].default
         fields[name] = np.full((n, n), default, dtype=float)
     for d in spec.dyads:
@@ -504,20 +505,6 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
     if calibrate:
         dynamics.calibrate(st, structure)
     return st
-
-
-def runs_fastest(array: np.ndarray) -> np.ndarray:
-    """The same values in Fortran order: the run (first) axis varies fastest in memory.
-
-    The batch engine keeps its arrays in this layout: every elementwise operation then
-    runs its innermost loop over the runs, long and contiguous, instead of over a
-    handful of actors, and broadcasting a per-run or per-actor array costs nothing
-    extra (1.5-2.5x faster on these shapes; sums over actors or categories 2-3x).
-    Values, shapes and indexing are unchanged, and numpy's ufuncs give their results
-    the layout of their inputs; the few places that create arrays from nothing ask
-    for ``order="F"``.
-    """
-    return np.asfortranarray(array)
 
 
 def stack(states: list[State]) -> State:

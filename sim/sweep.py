@@ -237,10 +237,24 @@ def load_sweep(path: str | Path) -> Sweep:
     path = Path(path)
     tree = load_file(path)
     problems: list[Problem] = []
+    data = tree.value if isinstance(tree.value, dict) else {}
+    if "base" not in data and "kind" not in data and ("actors" in data or "extends" in data):
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    tree.line,
+                    "this is a scenario file, not a sweep file",
+                    "run it with geosim run, or write a sweep file (kind: sweep, base: "
+                    "this file, parameters, measures; see docs/sweeps.md)",
+                )
+            ]
+        )
     try:
         spec = SweepSpec.model_validate(tree.plain())
     except ValidationError as exc:
-        raise InputError(_field_problems(tree, exc, str(path))) from None
+        raise InputError(_field_problems(tree, exc, str(path), SweepSpec)) from None
     base_path = (path.parent / spec.base).resolve()
 
     def where(*keys: str) -> tuple[str, int | None]:

@@ -225,24 +225,19 @@ def sobol_bars(indices: pd.DataFrame, measure: str, ax: Axes | None = None, top:
     with plot_style():
         y = np.arange(len(data))
         h = 0.38
-        ax.barh(
-            y + h / 2,
-            data["ST"],
-            height=h,
-            xerr=data["ST_conf"],
-            color=OKABE_ITO[1],
-            label="ST (total)",
-            error_kw={"elinewidth": 0.8, "capsize": 2},
-        )
-        ax.barh(
-            y - h / 2,
-            data["S1"],
-            height=h,
-            xerr=data["S1_conf"],
-            color=OKABE_ITO[0],
-            label="S1 (first order)",
-            error_kw={"elinewidth": 0.8, "capsize": 2},
-        )
+        for index, shift, color, label in (
+            ("ST", h / 2, OKABE_ITO[1], "ST (total)"),
+            ("S1", -h / 2, OKABE_ITO[0], "S1 (first order)"),
+        ):
+            ax.barh(
+                y + shift,
+                data[index],
+                height=h,
+                xerr=data[f"{index}_conf"],
+                color=color,
+                label=label,
+                error_kw={"elinewidth": 0.8, "capsize": 2},
+            )
         ax.set_yticks(y, [_short(p) for p in data["parameter"]])
         ax.axvline(0, color="0.3", linewidth=0.8)
         ax.set_xlabel("share of output variance (95 % bootstrap interval)")

@@ -11,7 +11,9 @@ minimum below the minimum, and relaxations exact over any step length.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from model_fixtures import baseline, one_step
 
+import sim.rules
 from sim import measures
 from sim import step as dynamics
 from sim.model import GeoModel
@@ -42,20 +45,10 @@ from sim.rules import (
 )
 
 RULE_MODULES = [
-    arms,
-    bargain,
-    common,
-    credibility,
-    engagement,
-    power,
-    provocations,
-    reactions,
-    relations,
-    sanctions,
-    threat,
-    trade,
-    measures,
-]
+    importlib.import_module(f"sim.rules.{m.name}") for m in pkgutil.iter_modules(sim.rules.__path__)
+] + [measures]
+"""Every module of sim.rules (a new one is covered without editing this list) and the
+measures."""
 EXEMPT = {
     "common.off_diagonal": "takes only N and has no leading dimensions",
     "engagement.upper_pairs": "takes only N and has no leading dimensions",
@@ -166,6 +159,10 @@ CASES: dict[str, Case] = {
     "common.sum_last": Case(common.sum_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.sum_second_last": Case(common.sum_second_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.sum_last_two": Case(common.sum_last_two, lambda b: ({"x": b.dyad(-2, 5)}, {})),
+    "common.sum_terms": Case(
+        common.sum_terms, lambda b: ({"x": b.dyad(-2, 5)}, {"index": np.arange(b.n)[::-1]})
+    ),
+    "common.runs_fastest": Case(common.runs_fastest, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.prod_last": Case(common.prod_last, lambda b: ({"x": b.dyad(0, 1.5)}, {})),
     "common.prod_second_last": Case(common.prod_second_last, lambda b: ({"x": b.dyad(0, 1.5)}, {})),
     "common.event_counts": Case(

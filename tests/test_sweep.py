@@ -228,6 +228,7 @@ def test_cli_sweep_writes_figures_and_plot_redraws_them(small):
         ),
         ("parameters:\n  actors.CHN.doctrine.compliance: {values: [1.5]}\n", "less than or equal"),
         ("parameters:\n  actors.CHN.doctrine.compliance: {values: [0.5]}\nbogus: 1\n", "bogus"),
+        ("parameters: {}\nmeasure: [balance:last]\n", "did you mean 'measures'"),
     ],
 )
 def test_bad_sweep_files_get_a_clear_message_and_exit_2(small, body, needle):
@@ -239,6 +240,16 @@ def test_bad_sweep_files_get_a_clear_message_and_exit_2(small, body, needle):
     assert res.exit_code == 2
     assert needle in res.output and "bad.yaml" in res.output
     assert "Traceback" not in res.output
+    assert not (small.parent / "o").exists()
+
+
+def test_a_scenario_given_to_sweep_is_named_as_such(small):
+    res = CliRunner().invoke(
+        app, ["sweep", str(small.parent / "base.yaml"), "--out", str(small.parent / "o")]
+    )
+    assert res.exit_code == 2
+    assert "a scenario file, not a sweep file" in res.output and "geosim run" in res.output
+    assert "did you mean" not in res.output and "Traceback" not in res.output
     assert not (small.parent / "o").exists()
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .common import sigmoid, sum_last
+from .common import runs_fastest, sigmoid, sum_last, sum_terms
 
 
 @dataclass(frozen=True)
@@ -82,13 +82,11 @@ class Flows:
 
     def at(self, x, rows, cols):
         """x[..., rows[k], cols[k]] for each flow k, runs fastest in memory."""
-        out = np.asarray(x)[..., rows, cols]
-        return np.asfortranarray(out) if out.ndim >= 2 else out
+        return runs_fastest(np.asarray(x)[..., rows, cols])
 
     def take(self, x, index):
         """x[..., index], runs fastest in memory."""
-        out = np.asarray(x)[..., index]
-        return np.asfortranarray(out) if out.ndim >= 2 else out
+        return runs_fastest(np.asarray(x)[..., index])
 
     def by_category(self, x, ks):
         """Flows ``ks`` of x (..., K) summed by category, term by term: (..., C)."""
@@ -96,12 +94,8 @@ class Flows:
         out = np.zeros(x.shape[:-1] + (self.categories,), order="F")
         for c in range(self.categories):
             mine = ks[self.category[ks] == c]
-            if not len(mine):
-                continue
-            total = x[..., mine[0]].copy(order="K")
-            for k in mine[1:]:
-                total += x[..., k]
-            out[..., c] = total
+            if len(mine):
+                out[..., c] = sum_terms(x, mine)
         return out
 
     def of_dyads(self, dyad):
@@ -114,28 +108,12 @@ class Flows:
         ``categories`` (C,) bool keeps only those categories.
         """
         x = np.asarray(x, dtype=float)
-        if x.ndim == 1:  # one run (the mesa model): the same sums on Python floats
-            values = x.tolist()
-            keep = None if categories is None else categories[self.category].tolist()
-            out = np.zeros((self.n, self.n))
-            for i, j, ks in self.dyads:
-                total = None
-                for k in ks.tolist():
-                    if keep is None or keep[k]:
-                        total = values[k] if total is None else total + values[k]
-                if total is not None:
-                    out[i, j] = total
-            return out
         out = np.zeros(x.shape[:-1] + (self.n, self.n), order="F")
         for i, j, ks in self.dyads:
             if categories is not None:
                 ks = ks[categories[self.category[ks]]]
-                if not len(ks):
-                    continue
-            total = x[..., ks[0]].copy(order="K")
-            for k in ks[1:]:
-                total += x[..., k]
-            out[..., i, j] = total
+            if len(ks):
+                out[..., i, j] = sum_terms(x, ks)
         return out
 
     def dense(self, x):
