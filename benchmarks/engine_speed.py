@@ -33,8 +33,8 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from sim.batch import run_batch
-from sim.model import GeoModel, batch_run_kwargs
+from sim.engine.batch import run_batch
+from sim.engine.model import GeoModel, batch_run_kwargs
 from sim.random import replication_seed
 from sim.scenario import load_scenario
 from sim.synthetic import synthetic_scenario

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import mesa
 
-from sim.batch import run_batch
-from sim.model import GeoModel, batch_run_kwargs
+from sim.engine.batch import run_batch
+from sim.engine.model import GeoModel, batch_run_kwargs
 from sim.random import replication_seed
 from sim.scenario import load_scenario
 

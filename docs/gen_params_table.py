@@ -1,4 +1,4 @@
-"""Print the parameter table of docs/model.md from the registry (sim.params).
+"""Print the parameter table of docs/model.md from the registry (sim.registry).
 
 Usage (from the repository root or anywhere):
 
@@ -35,7 +35,7 @@ def table() -> str:
     """The markdown tables of doctrine and model parameters."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    params = importlib.import_module("sim.params")
+    params = importlib.import_module("sim.registry")
     lines: list[str] = []
     groups = (
         ("Doctrine (one value per actor)", params.DOCTRINE),

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from sim import plots  # noqa: E402
-from sim.compare import compare  # noqa: E402
+from sim.analysis.compare import compare  # noqa: E402
 from sim.runner import run  # noqa: E402
 
 SCENARIOS = REPO / "scenarios"

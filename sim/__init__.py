@@ -12,25 +12,25 @@ geosim is a tool for exploring scenarios, not a forecast.
 
 from typing import TYPE_CHECKING
 
+from .errors import InputError
 from .results import RunResult, load_results
 from .runner import run
 from .scenario import Scenario, load_scenario
-from .yamlio import InputError
 
 if TYPE_CHECKING:
-    from .agents import Nation
-    from .model import GeoModel
+    from .engine.agents import Nation
+    from .engine.model import GeoModel
 
 
 def __getattr__(name: str):
     """GeoModel and Nation import mesa only when asked for: the batch engine, sweeps and
     the command line start about 0.6 s faster without it."""
     if name == "GeoModel":
-        from .model import GeoModel
+        from .engine.model import GeoModel
 
         return GeoModel
     if name == "Nation":
-        from .agents import Nation
+        from .engine.agents import Nation
 
         return Nation
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

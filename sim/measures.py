@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .registry import REDUCERS
 from .rules.common import prod_last, sigmoid, softplus, sum_last, sum_last_two, sum_second_last
 
 
@@ -138,9 +139,6 @@ def influence(relation, dependence, power, weight, proximity):
     w = power[..., :, None] * proximity * others  # weight of j (rows) for each i (columns)
     total = sum_second_last(w)
     return sum_second_last(term * w) / np.where(total > 0, total, 1.0)
-
-
-REDUCERS = ("last", "mean", "max", "min", "growth")
 
 
 def reduce(values, reducer: str | None, dt: float):

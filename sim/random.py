@@ -86,3 +86,13 @@ def uniforms(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:
 def normals(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:
     """Standard normal draws by the inverse CDF of the keyed uniforms."""
     return ndtri(uniforms(seed, channel, actor, partner, step))
+
+
+def seed_for_pairs(seed):
+    """The run seed shaped to broadcast against (..., N, N) key grids."""
+    return seed if np.ndim(seed) == 0 else np.asarray(seed)[..., None]
+
+
+def seed_for_runs(seed):
+    """The run seed shaped like the leading (run) dimensions, for one draw per run."""
+    return seed if np.ndim(seed) == 0 else np.asarray(seed)[..., 0]

@@ -20,18 +20,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .batch import run_batch
+from .engine import ENGINES
+from .engine.batch import run_batch
 from .random import replication_seed
 from .results import RunResult, environment
 from .scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
-    from .model import GeoModel
+    from .engine.model import GeoModel
 
 CHUNK = 256
 """Runs per block of the batch engine (bounds memory: about 60 kB per run and step)."""
-
-ENGINES = ("batch", "mesa")
 
 
 def run(
@@ -67,7 +66,7 @@ def run(
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     note = None
     if model_class is not None or engine == "mesa":
-        from .model import GeoModel  # imports mesa
+        from .engine.model import GeoModel  # imports mesa
 
         model_class = model_class or GeoModel
         if engine == "batch" and model_class is not GeoModel:

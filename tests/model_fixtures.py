@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim import step as dynamics
+from sim.engine import phases as dynamics
 from sim.scenario import Scenario, load_scenario
-from sim.state import State, Structure
+from sim.engine.state import State, Structure
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = REPO / "scenarios" / "baseline.yaml"

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import params as registry
-from sim.batch import run_batch
-from sim.model import GeoModel
+from sim import registry
+from sim.engine.batch import run_batch
+from sim.engine.model import GeoModel
 from sim.scenario import load_tree, resolve
 
 REPO = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ import pytest
 from model_fixtures import baseline
 from model_fixtures import tables as tables_of
 
-from sim.model import GeoModel, batch_run_kwargs
+from sim.engine.model import GeoModel, batch_run_kwargs
 
 MESA = tuple(int(part) for part in mesa.__version__.split(".")[:2])
 SEEDS = [11, 12]

@@ -6,7 +6,7 @@ import pytest
 from conftest import BASELINE, SMALL, run_module
 
 from sim import cli as cli_module
-from sim import params as registry
+from sim import registry
 
 
 def test_help_lists_the_commands(cli):
@@ -91,7 +91,7 @@ def test_unexpected_error_keeps_its_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli_module, "load_scenario", broken)
+    monkeypatch.setattr("sim.cli.inspect.load_scenario", broken)
     monkeypatch.setattr("sys.argv", ["geosim", "validate", str(BASELINE)])
     with pytest.raises(RuntimeError, match="a bug"):
         cli_module.main()

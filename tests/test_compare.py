@@ -12,7 +12,7 @@ from conftest import BASELINE
 from matplotlib.collections import PolyCollection
 
 from sim import plots
-from sim.compare import RANKING_COLUMNS, compare, measure_series
+from sim.analysis.compare import RANKING_COLUMNS, compare, measure_series
 from sim.runner import run
 
 SCENARIOS = [
@@ -88,7 +88,9 @@ def test_comparison_plots_and_save(comparison, tmp_path):
     assert "vs baseline" in ax.get_ylabel()
     ax = plots.comparison_overlay(comparison)
     assert len([ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]) == 3
-    folder = comparison.save(tmp_path, dpi=40)
+    folder = comparison.save(
+        tmp_path, write_extra=lambda f: plots.write_comparison_plots(comparison, f, dpi=40)
+    )
     assert not list(tmp_path.glob("compare/.partial-*"))
     for name in (
         "values.csv",

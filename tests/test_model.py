@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from model_fixtures import baseline, edited, one_step, tables, variant
 
-from sim import params as registry
-from sim import step as dynamics
-from sim.model import GeoModel
+from sim import registry
+from sim.engine import phases as dynamics
+from sim.engine.model import GeoModel
 from sim.rules import arms
 from sim.scenario import scenario_from_yaml
-from sim.state import stack
-from sim.yamlio import InputError
+from sim.engine.state import stack
+from sim.errors import InputError
 
 # ------------------------------------------------------------------ spectral radius
 
@@ -505,14 +505,17 @@ def test_a_blocks_arrays_keep_the_runs_fastest_in_memory():
     """The batch engine's speed rests on its arrays keeping the run axis contiguous
     (Fortran order) through every phase; a phase that silently returned C order
     would still give the right numbers, only slower."""
-    from sim.state import compile_structure, initial_state, take
+    from sim.engine.calibrate import seed_run
+    from sim.engine.compile import compile_structure
+    from sim.engine.initial import initial_state
+    from sim.engine.state import take
 
     spec = baseline()
     S = compile_structure(spec)
     R = 16
     st = take(stack([initial_state(spec, S)]), np.zeros(R, dtype=int))
     seed = np.arange(R, dtype=np.uint64)[:, None]
-    dynamics.seed_run(st, S, seed)
+    seed_run(st, S, seed)
     slow: set[str] = set()
 
     def check(where: str, arrays: dict) -> None:

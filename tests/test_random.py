@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from model_fixtures import baseline, with_updates
 
 from sim import random as sim_random
-from sim.model import GeoModel
+from sim.engine.model import GeoModel
 from sim.random import code_key, keys, normals, replication_seed, uniforms
 
 SEEDS = st.integers(min_value=0, max_value=2**63 - 1)

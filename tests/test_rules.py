@@ -27,8 +27,8 @@ from model_fixtures import baseline, one_step
 
 import sim.rules
 from sim import measures
-from sim import step as dynamics
-from sim.model import GeoModel
+from sim.engine import phases as dynamics
+from sim.engine.model import GeoModel
 from sim.rules import (
     arms,
     bargain,
@@ -1235,7 +1235,7 @@ def test_trade_on_flows_equals_the_dense_formulas(n):
 
 
 def test_the_baseline_keeps_only_its_possible_flows():
-    from sim.state import compile_structure
+    from sim.engine.compile import compile_structure
 
     S = compile_structure(baseline())
     n, c = S.n, len(S.categories)

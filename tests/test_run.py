@@ -224,8 +224,10 @@ def test_a_subclassed_model_runs_on_the_mesa_path_and_says_so():
 
 
 def test_a_run_that_becomes_non_finite_is_flagged_by_itself():
-    from sim.batch import _finite, run_batch
-    from sim.state import compile_structure, initial_state, stack
+    from sim.engine.batch import _finite, run_batch
+    from sim.engine.compile import compile_structure
+    from sim.engine.initial import initial_state
+    from sim.engine.state import stack
 
     spec = sim.load_scenario(BASELINE, overrides=["steps=4"])
     assert not run_batch([spec, spec], [0, 1]).failed.any()

@@ -9,7 +9,7 @@ from conftest import BASELINE, REPO, SMALL, variant
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import params as registry
+from sim import registry
 from sim.scenario import (
     Scenario,
     load_scenario,
@@ -19,7 +19,7 @@ from sim.scenario import (
     resolve,
     scenario_from_yaml,
 )
-from sim.yamlio import InputError
+from sim.errors import InputError
 
 
 def dyad(scenario: Scenario, a: str, b: str):
@@ -203,7 +203,7 @@ def test_regime_paths():
 
 
 def _tree():
-    from sim.yamlio import parse_text
+    from sim.scenario.yamlio import parse_text
 
     return parse_text(SMALL, "small.yaml")
 
@@ -356,7 +356,7 @@ def test_every_bundled_scenario_validates_and_round_trips(path):
 
 
 def test_docs_name_every_field():
-    from sim import scenario as sc
+    from sim.scenario import schema as sc
 
     text = (REPO / "docs" / "scenarios.md").read_text(encoding="utf-8")
     models = (

@@ -16,7 +16,7 @@ import pytest
 from conftest import DATA, SMALL, Outcome, run_module, variant
 
 from sim.scenario import load_scenario
-from sim.yamlio import InputError
+from sim.errors import InputError
 
 
 def assert_rejected(

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim import sensitivity as sa
+from sim.analysis import sensitivity as sa
+from sim.analysis.sample import salib_problem, salib_sample
 from sim import sweep as sw
 from sim.cli import app
 
@@ -40,8 +41,8 @@ def test_ishigami_indices_through_the_same_code_path():
             "measures": ["balance:last"],
         }
     )
-    problem = sa.salib_problem(spec)
-    x = sa.salib_sample(spec, problem)
+    problem = salib_problem(spec)
+    x = salib_sample(spec, problem)
     indices = sa.analyze_values(spec, problem, x, ishigami(x)).set_index("parameter")
     for name in ISHIGAMI_S1:
         assert indices.loc[name, "S1"] == pytest.approx(ISHIGAMI_S1[name], abs=0.03)

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -129,46 +130,103 @@ def test_results_on_a_dask_local_cluster_are_the_same(small):
     _assert_same(_frames(one), _frames(dask))
 
 
-def test_a_killed_sweep_resumes_to_the_same_result(small):
-    env = {**os.environ, sw.KILL_AFTER_ENV: "1", sw.CHUNK_ENV: "4"}
-    out = small.parent / "killed"
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "sweep",
-        str(small),
-        "--out",
-        str(out),
-        "-q",
-        "--no-plots",
-    ]
-    # one worker: the kill after the first shard leaves the sweep part-done for sure
+KILLABLE = """\
+schema_version: 1
+kind: sweep
+name: killable
+base: base.yaml
+method: grid
+replications: 20
+parameters:
+  actors.CHN.doctrine.stability_preference: {values: [0.2, 0.7, 0.95]}
+  actors.RUS.doctrine.transfer_willingness: {values: [0.1, 0.4]}
+measures: [balance:last, tension:mean]
+trajectories: [balance]
+"""
+"""120 runs: with one run per chunk, long enough to be killed part-way for sure."""
+
+PARENT = """\
+import sys
+from sim import sweep as sw
+sw.run_sweep(sw.load_sweep(sys.argv[1]), out=sys.argv[2], workers=int(sys.argv[3]), chunk_size=1)
+"""
+"""A sweep's parent process, run as a script so that the test can SIGKILL it."""
+
+
+def _start_and_kill(sweep: Path, out: Path, workers: int) -> subprocess.Popen:
+    """Start a sweep in a new session, SIGKILL its parent once a runs shard exists."""
     proc = subprocess.Popen(
-        cmd, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-c", PARENT, str(sweep), str(out), str(workers)],
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
-    try:
-        proc.wait(timeout=120)
-    finally:  # workers that outlived their parent: end them
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/shards/runs-*.parquet")):
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        assert time.monotonic() < deadline, "no shard within 120 s"
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait(timeout=30)
+    return proc
+
+
+def _session_processes(sid: int) -> list[int]:
+    """Processes still alive in a session (zombies left out)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+def test_a_killed_sweep_resumes_to_the_same_result(small):
+    sweep = _write(small.parent, "killable.yaml", KILLABLE)
+    out = small.parent / "killed"
+    proc = _start_and_kill(sweep, out, workers=1)
     assert proc.returncode == -signal.SIGKILL
     (folder,) = out.iterdir()
     partial = sw.load(folder)
-    assert 0 < len(partial.runs) < 12
-    env.pop(sw.KILL_AFTER_ENV)
+    assert 0 < len(partial.runs) < 120
     done = subprocess.run(
-        [*cmd, "--resume", "--workers", "2"],
-        env=env,
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "sweep",
+            str(sweep),
+            "--out",
+            str(out),
+            "-q",
+            "--no-plots",
+            "--resume",
+            "--workers",
+            "2",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    whole = sw.run_sweep(sw.load_sweep(small), out=small.parent / "whole")
+    whole = sw.run_sweep(sw.load_sweep(sweep), out=small.parent / "whole")
     _assert_same(_frames(folder), _frames(whole))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_of_a_killed_sweep_exit(small):
+    sweep = _write(small.parent, "killable.yaml", KILLABLE)
+    proc = _start_and_kill(sweep, small.parent / "orphans", workers=2)
+    deadline = time.monotonic() + 10
+    while _session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _session_processes(proc.pid)
+    for pid in left:  # do not leave them behind, whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} worker processes outlived their sweep's parent"
 
 
 def test_a_duplicate_shard_is_harmless(small):
@@ -183,7 +241,20 @@ def test_a_duplicate_shard_is_harmless(small):
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(small, monkeypatch):
-    monkeypatch.setenv(sw.FAIL_POINTS_ENV, "1")
+    from sim.analysis import executors
+
+    real = executors.run_batch
+
+    def failing(specs, *args, **kwargs):  # point 1 is (0.2, 0.4)
+        if any(
+            s.actors["CHN"].doctrine.stability_preference == 0.2
+            and s.actors["RUS"].doctrine.transfer_willingness == 0.4
+            for s in specs
+        ):
+            raise RuntimeError("failure injected by the test")
+        return real(specs, *args, **kwargs)
+
+    monkeypatch.setattr(executors, "run_batch", failing)
     folder = sw.run_sweep(sw.load_sweep(small), out=small.parent / "fail")
     r = sw.load(folder)
     failed = r.runs[r.runs["status"] == "failed"]

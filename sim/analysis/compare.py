@@ -15,18 +15,19 @@ Saved results folders that share seeds can stand in for scenario files.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .measures import reduce
-from .params import measures_by_name
-from .results import RunResult, atomic_folder, load_results, safe_name
-from .runner import run
-from .scenario import MeasureSpec, Scenario, load_scenario, parse_measure
+from ..measures import reduce
+from ..registry import measures_by_name
+from ..results import RunResult, atomic_folder, load_results, safe_name
+from ..runner import run
+from ..scenario import MeasureSpec, Scenario, load_scenario, parse_measure
+from .bands import seed_bands
 
 #: Columns of :meth:`Comparison.ranking`.
 RANKING_COLUMNS = (
@@ -94,8 +95,6 @@ def _reduce(frame: pd.DataFrame, reducer: str | None, dt: float) -> pd.Series:
 
 
 def _bands(frame: pd.DataFrame, value: str) -> pd.DataFrame:
-    from .plots import seed_bands
-
     return seed_bands(frame, value, by=["scenario"])
 
 
@@ -196,13 +195,14 @@ class Comparison:
         table.insert(0, "rank", np.arange(1, len(table) + 1))
         return table
 
-    def save(self, root: str | Path, fmt: str = "png", dpi: int = 150) -> Path:
+    def save(self, root: str | Path, write_extra: Callable[[Path], None] | None = None) -> Path:
         """Write tables and figures to ``ROOT/compare/<UTC timestamp>-<measure>/`` atomically.
 
         The folder holds ``values.csv`` (per scenario, replication and step),
         ``differences.csv``, ``bands.csv`` (bands of the differences), ``ranking.csv``,
-        ``end_values.csv`` and ``plots/`` (comparison, difference, overlay, ranking,
-        each with its data as CSV); returns its path.
+        ``end_values.csv``; ``write_extra(tmp_folder)`` may add files before the rename
+        (the command line adds the figures with
+        :func:`sim.plots.compare.write_comparison_plots`).  Returns the folder's path.
         """
 
         with atomic_folder(Path(root) / "compare", safe_name(self.measure)) as (tmp, final):
@@ -211,33 +211,10 @@ class Comparison:
             self.difference_bands().to_csv(tmp / "bands.csv", index=False)
             self.end_values().to_csv(tmp / "end_values.csv", index=False)
             self.ranking().to_csv(tmp / "ranking.csv", index=False)
-            write_comparison_plots(self, tmp, fmt=fmt, dpi=dpi)
+            if write_extra is not None:
+                write_extra(tmp)
         self.path = final
         return final
-
-
-def write_comparison_plots(
-    comparison: Comparison, folder: str | Path, fmt: str = "png", dpi: int = 150
-) -> list[Path]:
-    """Write the comparison figures with their data to ``folder/plots``."""
-    from . import plots
-
-    out = Path(folder) / "plots"
-    out.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "comparison": (plots.comparison_figure, comparison.value_bands),
-        "difference": (plots.comparison_difference, comparison.difference_bands),
-        "overlay": (plots.comparison_overlay, comparison.value_bands),
-        "ranking": (plots.comparison_ranking, comparison.ranking),
-    }
-    written = []
-    for name, (draw, data) in figures.items():
-        data().to_csv(out / f"{name}.csv", index=False)
-        drawn = draw(comparison)
-        fig = drawn if hasattr(drawn, "savefig") else drawn.figure
-        written.append(plots.save_figure(fig, out / f"{name}.{fmt}", fmt, dpi))
-        written.append(out / f"{name}.csv")
-    return written
 
 
 def _is_results_folder(item) -> bool:

@@ -17,8 +17,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .plots import OKABE_ITO, plot_style, save_figure
-from .sweep import SweepResult
+from ..analysis.store import SweepResult
+from .style import OKABE_ITO, plot_style, save_figure
 
 BINS = 8
 """Quantile bins of a sampled parameter in outcome-versus-parameter plots."""
@@ -32,7 +32,7 @@ def _axes(ax: Axes | None, size=(6.4, 4.0)) -> Axes:
         return fig.add_subplot()
 
 
-def _short(path: str) -> str:
+def short_label(path: str) -> str:
     parts = path.split(".")
     return ".".join(parts[1:]) if parts[0] in ("actors", "model") else path
 
@@ -78,11 +78,11 @@ def outcome(result: SweepResult, parameter: str, measure: str, ax: Axes | None =
             x, data["p25"], data["p75"], color=colour, alpha=0.35, linewidth=0, label="50 % band"
         )
         ax.plot(x, data["median"], color=colour, marker="o", markersize=3, label="median")
-        ax.set_xlabel(_short(parameter) + (" (binned)" if data["binned"].iloc[0] else ""))
+        ax.set_xlabel(short_label(parameter) + (" (binned)" if data["binned"].iloc[0] else ""))
         ax.set_ylabel(measure)
         spread = "seed and parameter bands" if data["binned"].iloc[0] else "seed bands"
         ax.set_title(
-            f"{measure} against {_short(parameter)}\n({spread}, "
+            f"{measure} against {short_label(parameter)}\n({spread}, "
             f"{int(data['n'].min())}+ runs per point)"
         )
         ax.legend(loc="best", fontsize="small", frameon=False)
@@ -148,8 +148,8 @@ def heatmap(result: SweepResult, x: str, y: str, measure: str, ax: Axes | None =
             range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns], rotation=45, ha="right"
         )
         ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
-        ax.set_xlabel(_short(x))
-        ax.set_ylabel(_short(y))
+        ax.set_xlabel(short_label(x))
+        ax.set_ylabel(short_label(y))
         ax.set_title(f"{measure}: mean over replications\n{noise_note(data, measure)}")
         cbar = ax.figure.colorbar(mesh, ax=ax)
         cbar.set_label(measure)
@@ -190,7 +190,7 @@ def write_sweep_plots(
             data = outcome_data(result, p, m)
             if data.empty:
                 continue
-            name = f"outcome-{slug(m)}-by-{slug(_short(p))}"
+            name = f"outcome-{slug(m)}-by-{slug(short_label(p))}"
             data.to_csv(out / f"{name}.csv", index=False)
             ax = outcome(result, p, m)
             written += [
@@ -238,7 +238,7 @@ def sobol_bars(indices: pd.DataFrame, measure: str, ax: Axes | None = None, top:
                 label=label,
                 error_kw={"elinewidth": 0.8, "capsize": 2},
             )
-        ax.set_yticks(y, [_short(p) for p in data["parameter"]])
+        ax.set_yticks(y, [short_label(p) for p in data["parameter"]])
         ax.axvline(0, color="0.3", linewidth=0.8)
         ax.set_xlabel("share of output variance (95 % bootstrap interval)")
         ax.set_title(f"Sobol indices of {measure}")
@@ -285,7 +285,7 @@ def morris_scatter(
             placed.append((fx, fy + dy))
             arrow = {"arrowstyle": "-", "color": "0.6", "linewidth": 0.5} if dy else None
             ax.annotate(
-                _short(row.parameter),
+                short_label(row.parameter),
                 (row.mu_star, row.sigma),
                 fontsize=7,
                 xytext=(fx + 0.01, fy + dy + 0.01),

@@ -23,10 +23,13 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from . import step as dynamics
-from .random import replication_seed
-from .scenario import Scenario
-from .state import Structure, compile_structure, initial_state, stack, take
+from ..random import replication_seed
+from ..scenario import Scenario
+from . import phases as dynamics
+from .calibrate import calibrate, seed_run
+from .compile import compile_structure
+from .initial import initial_state
+from .state import Structure, stack, take
 
 
 class BatchUnsupported(ValueError):
@@ -168,13 +171,13 @@ def run_batch(
     # seed_run), then spread the calibrated rows over the block
     position = {key: k for k, key in enumerate(distinct)}
     base = stack([initial_state(spec, S, calibrate=False) for spec in distinct.values()])
-    dynamics.calibrate(base, S)
+    calibrate(base, S)
     rows = np.array([position[id(spec)] for spec in specs])
     st = take(base, rows)
     R = len(specs)
     seed = np.array(seeds, dtype=np.uint64)[:, None]
     if not deterministic:
-        dynamics.seed_run(st, S, seed)
+        seed_run(st, S, seed)
     log = dynamics.Log(batched=True, enabled=keep_log)
     only = None if keep is None else set(keep) | {r.measure for r in S.reactions}
     view = dynamics.perceive(st, S, 0, seed, deterministic)

@@ -1,12 +1,13 @@
 """Global sensitivity analysis with SALib: Morris screening, Sobol indices.
 
-A sensitivity file is a sweep file (:mod:`sim.sweep`) with ``method: morris`` or
+A sensitivity file is a sweep file (:mod:`.sweep`) with ``method: morris`` or
 ``method: sobol``: parameters with ``range:`` bounds (and optional ``groups:``),
 measures by the measure syntax, a base sample size (``samples:``; a power of 2 for
 Sobol), replications per point.  The points come from ``SALib.sample.morris`` or
-``SALib.sample.sobol``; the runs go through the sweep runner (batch engine, any
-executor, resumable); the indices come from ``SALib.analyze.morris`` or
-``SALib.analyze.sobol`` with a fixed seed, so reruns give identical indices.
+``SALib.sample.sobol`` (:mod:`.sample`); the runs go through the sweep runner
+(batch engine, any executor, resumable); the indices come from
+``SALib.analyze.morris`` or ``SALib.analyze.sobol`` with a fixed seed, so reruns
+give identical indices.
 
 Stochastic models, done properly (Marrel et al. 2012; Jaxa-Rozen & Kwakkel 2018):
 
@@ -33,36 +34,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .sweep import Sweep, SweepSpec, load, load_sweep, run_sweep
+from .spec import SweepSpec
+from .store import load
+from .sweep import Sweep, load_sweep, run_sweep
 
 ANALYSIS_SEED = 20240619
 """Seed of SALib's bootstrap confidence intervals (fixed: reruns give identical CIs)."""
-
-
-def salib_problem(spec: SweepSpec) -> dict[str, Any]:
-    """The SALib problem of a sensitivity file: names, bounds and optional groups."""
-    names = list(spec.parameters)
-    problem: dict[str, Any] = {
-        "num_vars": len(names),
-        "names": names,
-        "bounds": [list(spec.parameters[n].range) for n in names],
-    }
-    if spec.groups:
-        problem["groups"] = [spec.groups.get(n, n) for n in names]
-    return problem
-
-
-def salib_sample(spec: SweepSpec, problem: dict[str, Any]) -> np.ndarray:
-    """The sample points, from SALib's Sobol (Saltelli) or Morris sampler."""
-    if spec.method == "sobol":
-        from SALib.sample import sobol
-
-        return sobol.sample(
-            problem, spec.samples, calc_second_order=spec.second_order, seed=spec.sample_seed
-        )
-    from SALib.sample import morris
-
-    return morris.sample(problem, spec.samples, num_levels=spec.levels, seed=spec.sample_seed)
 
 
 def _rows_per_base_sample(spec: SweepSpec, problem: dict[str, Any]) -> int:

@@ -22,11 +22,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import step as dynamics
+from ..random import replication_seed
+from ..scenario import Scenario, load_scenario
+from . import phases as dynamics
 from .agents import Nation
-from .random import replication_seed
-from .scenario import Scenario, load_scenario
-from .state import compile_structure, initial_state
+from .calibrate import seed_run
+from .compile import compile_structure
+from .initial import initial_state
 
 
 class GeoModel(mesa.Model):
@@ -60,7 +62,7 @@ class GeoModel(mesa.Model):
         self.structure = compile_structure(spec)
         self.state = initial_state(spec, self.structure)
         if not deterministic:
-            dynamics.seed_run(self.state, self.structure, run_seed)
+            seed_run(self.state, self.structure, run_seed)
         self.t = 0
         self.log = dynamics.Log()
         self.pending: list = []

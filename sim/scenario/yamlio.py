@@ -30,6 +30,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import InputError, Problem
+
 MAX_NODES = 200_000
 """Cap on values built from one file, counting every expansion of an alias."""
 MAX_DEPTH = 100
@@ -52,32 +54,6 @@ _SPECIAL_FLOATS = {
     "-.inf": float("-inf"),
     ".nan": float("nan"),
 }
-
-
-@dataclass
-class Problem:
-    """One thing wrong with an input, located as precisely as possible."""
-
-    file: str
-    path: str
-    line: int | None
-    message: str
-    hint: str = ""
-
-    def format(self) -> str:
-        """``file:line: path: message (hint: ...)`` on one line."""
-        where = self.file + (f":{self.line}" if self.line else "")
-        at = f" {self.path}:" if self.path else ""
-        hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{where}:{at} {self.message}{hint}"
-
-
-class InputError(Exception):
-    """Raised with every problem found in a user's input at once."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
 
 
 @dataclass

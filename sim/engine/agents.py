@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from . import step as dynamics
+from . import phases as dynamics
 
 if TYPE_CHECKING:
     from .model import GeoModel

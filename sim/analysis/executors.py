@@ -1,0 +1,265 @@
+"""Executors of sweep chunks: the worker side, a local process pool, and Dask.
+
+A chunk is a list of runs; :func:`execute_chunk` runs it through the batch engine
+in a worker, writes its shards (:mod:`.store`) and returns one small record per
+run.  :func:`run_local` runs chunks in this process or in a pool of worker
+processes; :func:`run_dask` on a Dask ``distributed`` cluster (a LocalCluster on
+loopback, or a scheduler address).  A run that raises is recorded as failed with
+its error; the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..engine.batch import run_batch, structure_key
+from ..engine.compile import compile_structure
+from ..errors import InputError, Problem
+from ..measures import reduce
+from .store import atomic_parquet
+
+if TYPE_CHECKING:
+    from .sweep import RunTask, Sweep
+
+_WORKER: dict[str, Sweep] = {}
+"""The sweep a pool worker runs, installed once by :func:`_install` (never read from files)."""
+
+
+PARENT_POLL_S = 0.5
+"""How often a pool worker checks that the sweep's parent process is still alive (s)."""
+
+
+def _install(sweep: Sweep, parent: int, token: str | None) -> None:
+    """Pool initializer: keep the parent's resolved sweep, and exit when the parent dies.
+
+    The workers of a ``forkserver`` pool are children of the fork server, not of the
+    sweep's process, so a parent killed by SIGKILL leaves them (and the server) alive;
+    a daemon thread therefore watches the parent and ends the worker within
+    :data:`PARENT_POLL_S` of its death.  The fork server exits by itself once no
+    process holds its end of the pipe.
+    """
+    _WORKER["sweep"] = sweep
+    watcher = threading.Thread(
+        target=_exit_with_parent, args=(parent, token), name="geosim-parent-watch", daemon=True
+    )
+    watcher.start()
+
+
+def process_token(pid: int) -> str | None:
+    """What tells a live process apart from a later one with the same pid: its start time.
+
+    From ``/proc/PID/stat`` where there is one (Linux); None elsewhere, or if the process
+    is gone or a zombie.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def parent_alive(pid: int, token: str | None) -> bool:
+    """Whether process ``pid``, recorded with ``token`` (:func:`process_token`), still runs."""
+    if token is not None:
+        return process_token(pid) == token
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_with_parent(pid: int, token: str | None) -> None:
+    while parent_alive(pid, token):
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)  # no cleanup: the parent that would collect the results is gone
+
+
+def execute_chunk(job: dict[str, Any], sweep: Sweep | None = None) -> list[dict[str, Any]]:
+    """Run one chunk and write its shards; return one small record per run (worker side).
+
+    The sweep is the parent's resolved one: passed in, or installed in this worker by the
+    pool's initializer.  Workers never read the sweep file, so editing it while a sweep
+    runs changes nothing.
+    """
+    sweep = sweep if sweep is not None else _WORKER["sweep"]
+    tasks: list[RunTask] = job["tasks"]
+    folder = Path(job["folder"])
+    host = socket.gethostname()
+    started = time.perf_counter()
+    records, values, trajs = [], [], []
+    scenarios = {p: sweep.scenario(p) for p in sorted({t.point for t in tasks})}
+    keys = {p: structure_key(compile_structure(s)) for p, s in scenarios.items()}
+    groups: dict[str, list[RunTask]] = {}
+    for t in tasks:
+        groups.setdefault(keys[t.point], []).append(t)
+    for group in groups.values():
+        try:
+            _run_group(sweep, scenarios, group, records, values, trajs, host, started)
+        except Exception:
+            for t in group:  # isolate the failing runs
+                try:
+                    _run_group(sweep, scenarios, [t], records, values, trajs, host, started)
+                except Exception as exc:  # noqa: BLE001 - record any failure of user input
+                    records.append(
+                        _record(sweep, t, "failed", 0.0, f"{type(exc).__name__}: {exc}", host)
+                    )
+    name = hashlib.sha256("".join(t.run_id for t in tasks).encode()).hexdigest()[:16]
+    shards = folder / "shards"
+    if values:
+        atomic_parquet(pd.DataFrame(values), shards / f"values-{name}.parquet")
+    if trajs:
+        atomic_parquet(pd.DataFrame(trajs), shards / f"trajectories-{name}.parquet")
+    atomic_parquet(pd.DataFrame(records), shards / f"runs-{name}.parquet")
+    return [{"run_id": r["run_id"], "status": r["status"]} for r in records]
+
+
+def _record(sweep: Sweep, t: RunTask, status: str, wall: float, error: str, host: str) -> dict:
+    row = {
+        "run_id": t.run_id,
+        "point": t.point,
+        "replication": t.replication,
+        "seed": t.seed,
+        "status": status,
+        "wall_time_s": wall,
+        "error": error,
+        "host": host,
+    }
+    row.update(sweep.point_columns(t.point))
+    return row
+
+
+def _run_group(sweep, scenarios, group, records, values, trajs, host, started) -> None:
+    t0 = time.perf_counter()
+    specs = [scenarios[t.point] for t in group]
+    names = {m.name for m in (*sweep.measures, *sweep.trajectories)}
+    block = run_batch(
+        specs,
+        [t.replication for t in group],
+        seeds=[t.seed for t in group],
+        keep_log=False,
+        keep=names,
+    )
+    codes = specs[0].codes
+    dt = specs[0].dt
+    reduced = {}
+    for m in sweep.measures:
+        idx = tuple(codes.index(c) for c in m.actors)
+        reduced[m.text] = reduce(block.series(m.name, idx), m.reducer, dt)
+    series = {}
+    for m in sweep.trajectories:
+        idx = tuple(codes.index(c) for c in m.actors)
+        series[m.text] = block.series(m.name, idx)
+    wall = (time.perf_counter() - t0) / len(group)
+    new_values, new_trajs, new_records = [], [], []
+    for r, t in enumerate(group):
+        failed = bool(block.failed[r])
+        new_records.append(
+            _record(
+                sweep,
+                t,
+                "failed" if failed else "ok",
+                wall,
+                "state became non-finite" if failed else "",
+                host,
+            )
+        )
+        if failed:
+            continue
+        for name, x in reduced.items():
+            new_values.append(
+                {
+                    "run_id": t.run_id,
+                    "point": t.point,
+                    "replication": t.replication,
+                    "seed": t.seed,
+                    "measure": name,
+                    "value": float(x[r]),
+                }
+            )
+        for name, x in series.items():
+            for step, v in enumerate(x[r]):
+                new_trajs.append(
+                    {
+                        "run_id": t.run_id,
+                        "point": t.point,
+                        "replication": t.replication,
+                        "step": step,
+                        "measure": name,
+                        "value": float(v),
+                    }
+                )
+    records.extend(new_records)
+    values.extend(new_values)
+    trajs.extend(new_trajs)
+
+
+def run_local(jobs, workers: int, sweep: Sweep, on_done) -> None:
+    if workers <= 1:
+        for job in jobs:
+            on_done(execute_chunk(job, sweep))
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    ctx = mp.get_context("forkserver")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_install,
+        initargs=(sweep, os.getpid(), process_token(os.getpid())),
+    ) as pool:
+        futures = [pool.submit(execute_chunk, job) for job in jobs]
+        for fut in as_completed(futures):
+            on_done(fut.result())
+
+
+def run_dask(jobs, workers: int, scheduler: str | None, sweep: Sweep, on_done) -> None:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise InputError(
+            [
+                Problem(
+                    "--executor",
+                    "",
+                    None,
+                    "the dask executor needs distributed",
+                    'install it with pip install "geosim[dask]"',
+                )
+            ]
+        ) from None
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            processes=True,
+        )
+        client = Client(cluster)
+    try:
+        shared = client.scatter(sweep, broadcast=True, hash=False)
+        futures = client.map(execute_chunk, jobs, sweep=shared, pure=False)
+        for fut in as_completed(futures):
+            on_done(fut.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --------------------------------------------------------------------------- loading

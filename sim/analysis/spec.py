@@ -1,0 +1,95 @@
+"""The schema of sweep and sensitivity files (``docs/sweeps.md``).
+
+A sweep file names a base scenario, parameters by the scenario path syntax, how to
+sample them (``grid``, ``random``, ``lhs``, or ``sobol`` and ``morris`` for
+:mod:`.sensitivity`), replications per point, the root seed and the measures to
+keep.  :class:`SweepSpec` is its validated form; :class:`ParamSpec` says how one
+parameter varies.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParamSpec(_Frozen):
+    """How one parameter varies: ``values``, ``range`` with ``steps``, or a distribution."""
+
+    values: list[Any] | None = Field(None, description="Explicit values (any method).")
+    range: tuple[float, float] | None = Field(None, description="[low, high] bounds.")
+    steps: Annotated[int, Field(ge=2, le=10_000)] | None = Field(
+        None, description="Grid points over the range (grid)."
+    )
+    distribution: Literal["uniform", "loguniform", "normal"] = Field(
+        "uniform", description="For random and lhs: how to draw within the range."
+    )
+    mean: float | None = None
+    sd: Annotated[float, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> ParamSpec:
+        if self.values is None and self.range is None and self.mean is None:
+            raise ValueError(
+                "give values: [...], range: [low, high] (with steps: for a grid), "
+                "or distribution: normal with mean: and sd:"
+            )
+        if self.values is not None and self.range is not None:
+            raise ValueError("give either values or range, not both")
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError("range must be [low, high] with low < high")
+        if self.distribution == "loguniform" and self.range is not None and self.range[0] <= 0:
+            raise ValueError("a loguniform range needs low > 0")
+        if self.distribution == "normal" and (self.mean is None or self.sd is None):
+            raise ValueError("a normal distribution needs mean: and sd:")
+        return self
+
+
+class SweepSpec(_Frozen):
+    """A sweep file, validated."""
+
+    schema_version: Literal[1]
+    kind: Literal["sweep"] = "sweep"
+    name: str
+    description: str | None = None
+    base: str = Field(description="Base scenario, relative to the sweep file.")
+    method: Literal["grid", "random", "lhs", "sobol", "morris"] = "grid"
+    samples: Annotated[int, Field(ge=1, le=10_000_000)] | None = Field(
+        None, description="Points to draw (random, lhs) or base sample size (sobol, morris)."
+    )
+    replications: Annotated[int, Field(ge=1, le=100_000)] = 10
+    seed: Annotated[int, Field(ge=0, lt=2**63)] | None = Field(
+        None, description="Root seed (default: the base scenario's)."
+    )
+    sample_seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(
+        0, description="Seed of the sampler (random, lhs, sobol, morris)."
+    )
+    parameters: dict[str, ParamSpec]
+    groups: dict[str, str] | None = Field(
+        None, description="Morris/Sobol groups: parameter path -> group name."
+    )
+    measures: list[str] = Field(min_length=1, description="Reduced per run: name[.A[.B]]:reducer")
+    trajectories: list[str] = Field(default_factory=list, description="Kept step by step.")
+    levels: Annotated[int, Field(ge=2, le=32)] = Field(4, description="Morris grid levels.")
+    second_order: bool = Field(False, description="Sobol: also S2.")
+    out: str = Field("results", description="Output root, relative to the working directory.")
+
+    @model_validator(mode="after")
+    def _method_needs(self) -> SweepSpec:
+        if not self.parameters:
+            raise ValueError("a sweep needs at least one parameter")
+        if self.method in ("random", "lhs", "sobol", "morris") and self.samples is None:
+            raise ValueError(f"method {self.method} needs samples:")
+        if self.method == "sobol" and self.samples & (self.samples - 1):
+            raise ValueError("sobol samples must be a power of 2 (e.g. 256)")
+        for path, p in self.parameters.items():
+            if self.method == "grid" and p.values is None and p.steps is None:
+                raise ValueError(f"grid parameter {path} needs values: or range: with steps:")
+            if self.method in ("sobol", "morris") and p.range is None:
+                raise ValueError(f"{self.method} parameter {path} needs range: [low, high]")
+        return self

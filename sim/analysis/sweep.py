@@ -1,0 +1,354 @@
+"""Parameter sweeps: a sweep file, its points, its runs, and running it.
+
+A sweep file (``scenarios/sweeps/*.yaml``, see ``docs/sweeps.md``) names a base
+scenario, parameters by the scenario path syntax, how to sample them, replications
+per point, the root seed and the measures to keep (reduced per run,
+``balance:last``, and optionally full trajectories).
+
+**Seeds and ids.** Replication k of every point uses ``replication_seed(root, k)``:
+common random numbers across points, so a point equal to the base scenario
+reproduces ``geosim run`` replication k exactly.  A run id hashes (resolved
+scenario, point parameters, k).
+
+**Running.** :func:`run_sweep` plans every run, skips those a resumed store
+already holds (:mod:`.store`), cuts the rest into chunks and hands them to an
+executor (:mod:`.executors`: a local process pool, or Dask).  The result does not
+depend on the number of workers, the chunks or their order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from ..errors import InputError, Problem
+from ..random import replication_seed
+from ..results import environment
+from ..scenario import (
+    MeasureSpec,
+    PathError,
+    Scenario,
+    field_problems,
+    load_tree,
+    parse_measure,
+    parse_path,
+    resolve,
+)
+from ..scenario.yamlio import Y, load_file
+from .executors import run_dask, run_local
+from .sample import sample_points
+from .spec import SweepSpec
+from .store import atomic_text, finished_runs, prepare
+
+CHUNK = 1024
+"""Most runs per chunk (one batch-engine block and one set of shards).  Sweeps keep only
+their measures, so a chunk's memory stays small; blocks of about a thousand runs are
+the batch engine's fastest on these machines (benchmarks/engine_speed.py)."""
+
+MIN_CHUNK = 64
+"""Fewest runs per chunk when a small sweep is split to give every worker work."""
+
+CHUNKS_PER_WORKER = 4
+"""A small sweep is cut into at least this many chunks per worker (load balance)."""
+
+
+@dataclass
+class Sweep:
+    """A validated sweep: the spec, its file, the base scenario tree and the points."""
+
+    spec: SweepSpec
+    file: Path
+    base_tree: Y
+    base: Scenario
+    points: pd.DataFrame  # one row per point, one column per parameter path
+    measures: list[MeasureSpec]
+    trajectories: list[MeasureSpec]
+    problem: Any = None  # SALib problem dict for sobol / morris
+
+    @property
+    def root_seed(self) -> int:
+        return self.spec.seed if self.spec.seed is not None else self.base.seed
+
+    @property
+    def runs(self) -> int:
+        return len(self.points) * self.spec.replications
+
+    def digest(self) -> str:
+        text = json.dumps(
+            {"spec": self.spec.model_dump(mode="json"), "base": self.base.digest()},
+            sort_keys=True,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def folder(self, out: str | Path | None = None) -> Path:
+        root = Path(out if out is not None else self.spec.out)
+        return root / f"{self.spec.name}-{self.digest()[:8]}"
+
+    def point_columns(self, point: int) -> dict[str, Any]:
+        """``{"param:PATH": value}`` of a point, for the runs table (cached)."""
+        cache = self.__dict__.setdefault("_point_columns", {})
+        if point not in cache:
+            row = self.points.iloc[point]
+            cache[point] = {f"param:{k}": _plain(v) for k, v in row.items()}
+        return cache[point]
+
+    def scenario(self, point: int) -> Scenario:
+        """The resolved scenario of a point (cached)."""
+        cache = self.__dict__.setdefault("_scenarios", {})
+        if point not in cache:
+            overrides = {k: _plain(v) for k, v in self.points.iloc[point].items()}
+            cache[point] = resolve(self.base_tree, overrides)
+        return cache[point]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def is_sweep_file(path: str | Path) -> bool:
+    """Whether a YAML file is a sweep file (``kind: sweep`` or a ``base:`` key)."""
+    try:
+        tree = load_file(path)
+    except InputError:
+        return False
+    data = tree.value
+    kind = data.get("kind")
+    return (kind is not None and kind.value == "sweep") or "base" in data
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read and validate a sweep file, its base scenario, parameters, points and measures."""
+    path = Path(path)
+    tree = load_file(path)
+    problems: list[Problem] = []
+    data = tree.value if isinstance(tree.value, dict) else {}
+    if "base" not in data and "kind" not in data and ("actors" in data or "extends" in data):
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    tree.line,
+                    "this is a scenario file, not a sweep file",
+                    "run it with geosim run, or write a sweep file (kind: sweep, base: "
+                    "this file, parameters, measures; see docs/sweeps.md)",
+                )
+            ]
+        )
+    try:
+        spec = SweepSpec.model_validate(tree.plain())
+    except ValidationError as exc:
+        raise InputError(field_problems(tree, exc, str(path), SweepSpec)) from None
+    base_path = (path.parent / spec.base).resolve()
+
+    def where(*keys: str) -> tuple[str, int | None]:
+        node = tree
+        for k in keys:
+            if isinstance(node.value, dict) and k in node.value:
+                node = node.value[k]
+        return node.file, node.line
+
+    if not base_path.exists():
+        file, line = where("base")
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "base",
+                    line,
+                    f"base scenario {spec.base!r} not found (looked for {base_path})",
+                    "base: is relative to the folder of the sweep file",
+                )
+            ]
+        )
+    base_tree = load_tree(base_path)
+    base = resolve(base_tree)
+    for p in spec.parameters:
+        try:
+            ref = parse_path(p, base.codes, base.categories)
+            if ref.kind == "run":
+                raise PathError(
+                    f"{p!r} is a run setting, not a model parameter",
+                    "sweep doctrine, model, actor, dyad, trade or sanctions paths",
+                )
+        except PathError as exc:
+            file, line = where("parameters", p)
+            problems.append(Problem(file, f"parameters.{p}", line, str(exc), exc.hint))
+    measures, trajectories = [], []
+    for key, target in (("measures", measures), ("trajectories", trajectories)):
+        for i, m in enumerate(getattr(spec, key)):
+            try:
+                parsed = parse_measure(m, base.codes)
+                if key == "trajectories" and parsed.reducer is not None:
+                    raise PathError(f"a trajectory keeps every step: drop :{parsed.reducer}")
+                target.append(parsed)
+            except PathError as exc:
+                file, line = where(key)
+                problems.append(Problem(file, f"{key}[{i}]", line, str(exc), exc.hint))
+    if problems:
+        raise InputError(problems)
+    points, problem = sample_points(spec)
+    sweep = Sweep(spec, path, base_tree, base, points, measures, trajectories, problem)
+    _validate_points(sweep, where)
+    return sweep
+
+
+def _validate_points(sweep: Sweep, where: Callable) -> None:
+    """Every distinct value of each parameter must validate on the base scenario."""
+    problems: list[Problem] = []
+    for col in sweep.points.columns:
+        values = sweep.points[col]
+        candidates = sorted({_plain(v) for v in values}, key=str)
+        if len(candidates) > 50:
+            candidates = [values.min(), values.max()]
+        for v in candidates:
+            try:
+                resolve(sweep.base_tree, {col: _plain(v)})
+            except InputError as exc:
+                file, line = where("parameters", col)
+                for p in exc.problems:
+                    problems.append(
+                        Problem(
+                            file,
+                            f"parameters.{col}",
+                            line,
+                            f"value {v!r} is not valid: {p.message}",
+                            p.hint,
+                        )
+                    )
+                break
+    if problems:
+        raise InputError(problems)
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_id(scenario_digest: str, point: int, point_params: dict[str, Any], replication: int) -> str:
+    """Hash of (resolved scenario, point index and parameters, replication).
+
+    The point index is part of the id because samplers (Morris) may repeat a point:
+    each repetition is its own run, with the same values under common random numbers.
+    """
+    text = json.dumps(
+        [scenario_digest, point, point_params, replication], sort_keys=True, default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run of a sweep: a point, a replication, its seed and id."""
+
+    run_id: str
+    point: int
+    replication: int
+    seed: int
+
+
+def plan(sweep: Sweep) -> list[RunTask]:
+    """Every run of the sweep, in a fixed order (point-major).
+
+    A point's resolved scenario is a function of the base scenario and the point's
+    parameters, so the id hashes those (with the replication) without resolving it.
+    """
+    tasks = []
+    digest = sweep.base.digest()
+    seeds = [replication_seed(sweep.root_seed, k) for k in range(sweep.spec.replications)]
+    for p, row in enumerate(sweep.points.itertuples(index=False)):
+        params = {k: _plain(v) for k, v in zip(sweep.points.columns, row, strict=True)}
+        for k in range(sweep.spec.replications):
+            tasks.append(RunTask(run_id(digest, p, params, k), p, k, seeds[k]))
+    return tasks
+
+
+def chunks(tasks: list[RunTask], size: int = CHUNK) -> Iterator[list[RunTask]]:
+    for i in range(0, len(tasks), size):
+        yield tasks[i : i + size]
+
+
+def run_sweep(
+    sweep: Sweep | str | Path,
+    workers: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    out: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_size: int | None = None,
+) -> Path:
+    """Run (or resume) a sweep; return its folder.  See the module docstring.
+
+    Chunks hold ``chunk_size`` runs; by default :data:`CHUNK`, fewer for a small sweep
+    so that each worker gets several.  Results do not depend on the chunks: a run's
+    numbers are the same whichever block it shares.
+    """
+    if not isinstance(sweep, Sweep):
+        sweep = load_sweep(sweep)
+    folder = prepare(sweep, out, resume)
+    tasks = plan(sweep)
+    done = finished_runs(folder) if resume else set()
+    todo = [t for t in tasks if t.run_id not in done]
+    if chunk_size is None:
+        share = -(-len(todo) // (CHUNKS_PER_WORKER * max(1, workers)))
+        chunk_size = max(MIN_CHUNK, min(CHUNK, share))
+    jobs = [{"tasks": c, "folder": str(folder)} for c in chunks(todo, chunk_size)]
+    total, completed = len(tasks), len(tasks) - len(todo)
+    started = time.perf_counter()
+    if progress:
+        progress(completed, total)
+
+    def on_done(records: list[dict]) -> None:
+        nonlocal completed
+        completed += len(records)
+        if progress:
+            progress(completed, total)
+
+    if executor == "local":
+        run_local(jobs, workers, sweep, on_done)
+    elif executor == "dask":
+        run_dask(jobs, workers, scheduler, sweep, on_done)
+    else:
+        raise ValueError(f"unknown executor {executor!r}; use local or dask")
+    manifest = {
+        "sweep": sweep.spec.name,
+        "hash": sweep.digest(),
+        "root_seed": sweep.root_seed,
+        "points": len(sweep.points),
+        "replications": sweep.spec.replications,
+        "runs": total,
+        "executor": executor,
+        "workers": workers,
+        "wall_time_s": round(time.perf_counter() - started, 3),
+        **environment(),
+    }
+    atomic_text(json.dumps(manifest, indent=2, default=str), folder / "manifest.json")
+    return folder
+
+
+def estimate(sweep: Sweep) -> dict[str, Any]:
+    """Points, runs and the estimated size on disk of a sweep (for --dry-run)."""
+    steps = sweep.base.steps + 1
+    value_bytes = 40 * len(sweep.measures)
+    traj_bytes = 32 * steps * len(sweep.trajectories)
+    run_bytes = 120 + 8 * len(sweep.points.columns)
+    total = sweep.runs * (value_bytes + traj_bytes + run_bytes)
+    return {
+        "points": len(sweep.points),
+        "replications": sweep.spec.replications,
+        "runs": sweep.runs,
+        "measures": len(sweep.measures),
+        "trajectories": len(sweep.trajectories),
+        "estimated_bytes": int(total),
+    }

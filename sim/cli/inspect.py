@@ -1,0 +1,239 @@
+"""``geosim validate`` and ``geosim params``: checking files and listing the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from .. import registry
+from ..errors import InputError
+from ..scenario import Scenario, lint, load_scenario
+from .common import (
+    EXIT_INPUT,
+    WIDTH,
+    SetOption,
+    app,
+    count_text,
+    input_errors,
+    plain_table,
+    print_problems,
+)
+
+# --------------------------------------------------------------------------- validate
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE", help="Scenario or sweep files to check.", show_default=False
+        ),
+    ],
+    overrides: SetOption = None,
+) -> None:
+    """Check scenario and sweep files without running them.
+
+    Prints one OK line per valid file; otherwise every problem, one per line on
+    stderr, as `file:line: path: message (hint: ...)`. Exit status 2 if any file
+    has a problem.
+    """
+    from ..analysis.sweep import is_sweep_file, load_sweep
+
+    failed = False
+    for file in files:
+        try:
+            if is_sweep_file(file):
+                sw = load_sweep(file)
+                typer.echo(
+                    f"{file}: OK (sweep of {sw.base.name}: {len(sw.points)} points x "
+                    f"{sw.spec.replications} replications, {sw.spec.method})"
+                )
+                continue
+            scenario = load_scenario(file, overrides=list(overrides or []))
+        except InputError as exc:
+            print_problems(exc.problems)
+            failed = True
+            continue
+        typer.echo(f"{file}: OK ({_summary(scenario)})")
+        for warning in lint(scenario):
+            typer.echo(f"{file}: warning: {warning}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _summary(s: Scenario) -> str:
+    steps = count_text(s.steps, s.step)
+    return (
+        f"{s.name!r}: {len(s.actors)} actors, {steps} from {s.start} to {s.date_of(s.steps)}, "
+        f"{count_text(len(s.events), 'event')}, {count_text(len(s.reactions), 'reaction')}"
+    )
+
+
+# --------------------------------------------------------------------------- params
+
+SECTIONS: tuple[tuple[str, str, tuple[registry.Param, ...]], ...] = (
+    ("reference", "Reference totals (fixed world denominators)", registry.REFERENCE_FIELDS),
+    ("actor", "Actor figures (per actor)", registry.ACTOR_FIELDS),
+    ("doctrine", "Doctrine (per actor)", registry.DOCTRINE),
+    ("dyad", "Dyads (dyads.A-B both ways, dyads.A>B one way)", registry.DYAD_FIELDS),
+    ("trade", "Trade flows (directed, by category)", registry.TRADE_FIELDS),
+    ("regime", "Multilateral sanctions regimes (by target)", registry.REGIME_FIELDS),
+    ("model", "Model-wide parameters", registry.MODEL),
+)
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "required"
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        x = int(x)
+    return f"{x:g}" if isinstance(x, float) else f"{x:,}" if abs(x) >= 10_000 else str(x)
+
+
+def _range(p: registry.Param) -> str:
+    return f"{_num(p.low)} to {_num(p.high)}"
+
+
+def _by_value(values: dict[str, Any]) -> str:
+    """``{USA: 0.95, JPN: 0.95, RUS: 0.1}`` as ``0.95 USA JPN; 0.1 RUS``."""
+    groups: dict[str, list[str]] = {}
+    for code, value in values.items():
+        groups.setdefault(_num(value) if isinstance(value, (int, float)) else str(value), [])
+        groups[_num(value) if isinstance(value, (int, float)) else str(value)].append(code)
+    if len(groups) == 1:
+        return f"{next(iter(groups))} (all)"
+    return "; ".join(f"{value} {' '.join(codes)}" for value, codes in groups.items())
+
+
+def _scenario_value(p: registry.Param, s: Scenario) -> str:
+    """The value a scenario gives a registered parameter, in a few words."""
+    if p.section == "reference":
+        return _num(getattr(s.reference, p.name))
+    if p.section == "model":
+        return _num(getattr(s.model, p.name))
+    if p.section == "actor":
+        return _by_value({c: getattr(a, p.name) for c, a in s.actors.items()})
+    if p.section == "doctrine":
+        return _by_value({c: getattr(a.doctrine, p.name) for c, a in s.actors.items()})
+    if p.section == "dyad":
+        given = [d for d in s.dyads if getattr(d, p.name) is not None]
+        return f"{len(given)} of {len(s.dyads)} dyads set; else {_num(p.default)}"
+    if p.section == "trade":
+        values = [getattr(t, p.name) for t in s.trade]
+        nonzero = sum(1 for v in values if v)
+        return f"{nonzero} flows, total {_num(round(sum(values), 3))}"
+    if p.section == "regime":
+        if not s.sanctions.regimes:
+            return "no regime"
+        if p.name == "monitoring":
+            return "; ".join(f"{r.target} {_num(r.monitoring)}" for r in s.sanctions.regimes)
+        return "; ".join(
+            f"{r.target} " + " ".join(f"{c}={_num(v)}" for c, v in r.coverage.items())
+            for r in s.sanctions.regimes
+        )
+    raise AssertionError(f"unknown registry section {p.section!r}")
+
+
+def _measure_syntax(m: registry.Measure) -> str:
+    return {0: m.name, 1: f"{m.name}.<A>", 2: f"{m.name}.<A>.<B>"}[m.arity]
+
+
+def _template(entries: tuple[registry.Param, ...]) -> str:
+    """The path of a section's parameters with NAME for the varying part."""
+    p = entries[0]
+    if p.section == "trade":
+        return "trade.<A>><B>.<category>[.NAME]  (NAME value may be left out)"
+    if p.section == "regime":
+        return "sanctions.<T>.monitoring, sanctions.<T>.coverage.<category>"
+    return p.path.removesuffix(p.name) + "NAME"
+
+
+def _param_rows(
+    scenario: Scenario | None, full_paths: bool
+) -> Iterator[tuple[str, str, list[list[str]]]]:
+    for _, title, entries in SECTIONS:
+        rows = []
+        for p in entries:
+            value = _num(p.default) if scenario is None else _scenario_value(p, scenario)
+            name = p.path if full_paths else p.name
+            rows.append([name, p.unit, value, _range(p), p.tier, p.source])
+        yield title, _template(entries), rows
+
+
+@app.command()
+def params(
+    scenario_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[SCENARIO]",
+            help="Show this scenario's values instead of the defaults.",
+            show_default=False,
+        ),
+    ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print Markdown tables (for the docs).")
+    ] = False,
+    overrides: SetOption = None,
+) -> None:
+    """List every parameter path and every measure.
+
+    For each parameter: its path, unit, default (or the scenario's value, per actor
+    for actor figures and doctrine), plausible range, tier (data, literature or free)
+    and source. Then the measures, their syntax and the reducers. Paths are the ones
+    --set, events, reactions and sweeps use; <A> and <B> stand for actor codes.
+    """
+    scenario = None
+    if scenario_file is not None:
+        with input_errors():
+            scenario = load_scenario(scenario_file, overrides=list(overrides or []))
+    elif overrides:
+        typer.echo("--set needs a SCENARIO to apply to", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    value_header = "default" if scenario is None else "value"
+    header = ["path", "unit", value_header, "range", "tier", "source"]
+    measure_header = ["measure", "unit", "meaning"]
+    measure_rows = [[_measure_syntax(m), m.unit, m.doc] for m in registry.MEASURES]
+    reducers = "Reducers (after a colon, e.g. capability.PRK:growth): " + ", ".join(
+        registry.REDUCERS
+    )
+    if markdown:
+        title = f"Parameters of {scenario.name}" if scenario else "Parameters"
+        typer.echo(f"## {title}\n")
+        for section_title, _, rows in _param_rows(scenario, full_paths=True):
+            typer.echo(_markdown_table(section_title, header, rows, code_columns=(0,)))
+        typer.echo("## Measures\n")
+        typer.echo(_markdown_table(None, measure_header, measure_rows, code_columns=(0,)))
+        typer.echo(reducers.replace("capability.PRK:growth", "`capability.PRK:growth`") + "\n")
+        return
+    console = Console(width=min(WIDTH, Console().width), highlight=False, soft_wrap=False)
+    if scenario is not None:
+        console.print(f"Values from {scenario_file} ({scenario.name})", markup=False)
+    for section_title, template, rows in _param_rows(scenario, full_paths=False):
+        table = plain_table(["name", *header[1:]], f"{section_title}: {template}")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    table = plain_table(measure_header, "Measures (<A>, <B>: actor codes)")
+    for row in measure_rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print(reducers, markup=False)
+
+
+def _markdown_table(
+    title: str | None, header: list[str], rows: list[list[str]], code_columns: tuple[int, ...]
+) -> str:
+    def cell(text: str, column: int) -> str:
+        text = text.replace("|", "\\|")
+        return f"`{text}`" if column in code_columns else text
+
+    lines = [f"### {title}\n"] if title else []
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    lines += ["| " + " | ".join(cell(c, i) for i, c in enumerate(row)) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

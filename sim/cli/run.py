@@ -1,0 +1,402 @@
+"""``geosim run``, ``geosim plot`` and ``geosim compare``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..engine import ENGINES
+from ..errors import InputError, Problem
+from ..plots.formats import FORMATS
+from ..scenario import Scenario, lint, load_scenario
+from .common import (
+    WIDTH,
+    SetOption,
+    app,
+    check_choice,
+    count_text,
+    input_errors,
+    plain_table,
+    progress_bar,
+    use_agg,
+)
+
+# --------------------------------------------------------------------------- run, plot, compare
+#
+# Each command wraps its input handling in `with input_errors():` and writes
+# nothing until its input has validated.
+
+
+# --------------------------------------------------------------------------- run
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="Scenario file.", show_default=False)
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=1, help="Replications (default: the file's)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Root seed (default: the file's).")
+    ] = None,
+    overrides: SetOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Results root folder.")] = Path("results"),
+    csv: Annotated[bool, typer.Option("--csv", help="Write tables as CSV, not Parquet.")] = False,
+    plots: Annotated[
+        bool, typer.Option("--plots/--no-plots", help="Write figures into plots/.")
+    ] = True,
+    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
+    gif: Annotated[
+        bool, typer.Option("--gif", help="Also write an animated relations network (Pillow).")
+    ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="batch (vectorised) or mesa (one model per run).")
+    ] = "batch",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run replications of a scenario and write a results folder.
+
+    Prints the end state of the regional balance with 5-95 % seed bands, and writes
+    ROOT/<scenario>/<UTC time>-<hash>/ with the resolved scenario, a manifest,
+    tidy tables (measures, actors, dyads, trade, events), summary.csv and plots/.
+    """
+
+    from ..runner import run as run_scenario
+
+    with input_errors():
+        check_choice(fmt, FORMATS, "--format")
+        check_choice(engine, ENGINES, "--engine")
+        spec = load_scenario(scenario, overrides=list(overrides or []))
+        if replications is not None or seed is not None:
+            data = spec.model_dump(by_alias=True)
+            data.update({k: v for k, v in (("replications", replications), ("seed", seed)) if v})
+            if seed == 0:
+                data["seed"] = 0
+            spec = Scenario.model_validate(data)
+    con = Console(width=WIDTH)
+    for warning in lint(spec):
+        typer.echo(f"{scenario}: warning: {warning}", err=True)
+    con.print(
+        f"[bold]{spec.name}[/]: {count_text(spec.replications, 'replication')} x {spec.steps} "
+        f"{spec.step}s, {spec.start} to {spec.date_of(spec.steps)}, seed {spec.seed} "
+        f"({engine} engine)",
+        highlight=False,
+    )
+    command = "geosim " + " ".join(sys.argv[1:])
+    with progress_bar("replications", spec.replications, quiet) as update:
+        result = run_scenario(spec, progress=update, command=command, engine=engine)
+
+    def extra(folder: Path) -> None:
+        if plots:
+            use_agg()
+            from ..plots.run import write_run_plots
+
+            write_run_plots(result, folder, fmt=fmt, dpi=dpi, gif=gif)
+
+    path = result.save(out, csv=csv, write_extra=extra)
+    _print_run_summary(con, result)
+    if result.manifest.get("failed_replications"):
+        bad = result.manifest["failed_replications"]
+        con.print(
+            f"Warning: {len(bad)} replications became non-finite (see manifest.json): {bad[:10]}",
+            highlight=False,
+        )
+    con.print(f"Results: {path}", highlight=False)
+    if plots:
+        con.print(f"Figures: {path / 'plots'}", highlight=False)
+    con.print(
+        "A tool for exploring scenarios, not a forecast: read differences between "
+        "scenarios (geosim compare).",
+        style="dim",
+        highlight=False,
+    )
+
+
+def _band(values) -> tuple[str, str]:
+    """Median and 5-95 % band of a column, formatted."""
+    import numpy as np
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return "n/a", ""
+    lo, mid, hi = np.quantile(x, [0.05, 0.5, 0.95])
+    return fmt_number(mid), f"{fmt_number(lo)} .. {fmt_number(hi)}"
+
+
+def fmt_number(x: float) -> str:
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def poles_text(spec: Scenario) -> str:
+    """How to read the balance: '-1 = RUS+PRK, +1 = USA+KOR+JPN'."""
+    a, b = spec.analysis.blocs.a, spec.analysis.blocs.b
+    return f"-1 = {'+'.join(a)}, +1 = {'+'.join(b)}"
+
+
+def _print_run_summary(con: Console, result) -> None:
+    """End-state table: balance, tension, key-dyad risk, capability and burden per actor."""
+    m = result.measures
+    last, first = m["step"].max(), m["step"].min()
+    start = m[m["step"] == first]
+    end = m[m["step"] == last]
+    spec = result.scenario
+    table = plain_table(
+        ["measure", "unit", spec.start, spec.date_of(spec.steps), "5-95 % band"],
+        f"Median over {count_text(len(end), 'replication')}; band: seed spread at the end",
+    )
+    rows = [
+        ("balance", "see below"),
+        ("balance_core", "pole members"),
+        ("balance_swing", "the others"),
+        ("tension", "0 .. 1"),
+        ("conflict_risk_any", "P per year"),
+    ] + [(c, "P per year") for c in m.columns if c.startswith("conflict_risk.")]
+    for name, unit in rows:
+        table.add_row(name, unit, fmt_number(float(start[name].median())), *_band(end[name]))
+    a = result.actors
+    a_end, a_start = a[a["step"] == last], a[a["step"] == first]
+    for code in spec.codes:
+        for name, unit, scale in (("capability", "USD bn", 1.0), ("defence_share", "% GDP", 100.0)):
+            s = a_start.loc[a_start["actor"] == code, name] * scale
+            e = a_end.loc[a_end["actor"] == code, name] * scale
+            table.add_row(f"{name}.{code}", unit, fmt_number(float(s.median())), *_band(e))
+    con.print(table)
+    con.print(
+        f"balance: regional power aligned with each pole, {poles_text(spec)}", highlight=False
+    )
+    ev = result.events
+    if len(ev):
+        counts = ev.groupby("kind").size().sort_values(ascending=False)
+        per = ", ".join(f"{k} {v / max(1, len(end)):.1f}" for k, v in counts.items())
+        con.print(f"Events per replication: {per}", highlight=False)
+
+
+# --------------------------------------------------------------------------- plot
+
+
+@app.command()
+def plot(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="RESULTS_DIR", help="A run or sweep results folder.", show_default=False
+        ),
+    ],
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            metavar="NAME",
+            help="Redraw only this figure of a run (repeat for several): balance, risk, actors, "
+            "trade, sanctions, network, heatmap.",
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
+    gif: Annotated[bool, typer.Option("--gif", help="Also the animated network.")] = False,
+) -> None:
+    """Redraw the figures of a results folder from its saved tables, without rerunning."""
+    use_agg()
+    with input_errors():
+        check_choice(fmt, FORMATS, "--format")
+        if not folder.is_dir():
+            raise InputError(
+                [
+                    Problem(
+                        str(folder),
+                        "",
+                        None,
+                        "no such results folder",
+                        "pass a folder written by geosim run or geosim sweep",
+                    )
+                ]
+            )
+        if (folder / "sweep.yaml").exists():
+            if only:
+                raise InputError(
+                    [
+                        Problem(
+                            "--only",
+                            "",
+                            None,
+                            "--only selects figures of a run, not of a sweep",
+                            "drop --only to redraw the sweep's figures",
+                        )
+                    ]
+                )
+            from ..analysis.store import load as load_sweep_result
+            from ..plots.sweep import write_sweep_plots
+
+            written = write_sweep_plots(load_sweep_result(folder), folder, fmt=fmt, dpi=dpi)
+        elif (folder / "manifest.json").exists():
+            from ..plots.run import RUN_FIGURES, write_run_plots
+            from ..results import load_results
+
+            unknown = [n for n in only or [] if n not in RUN_FIGURES]
+            if unknown:
+                raise InputError(
+                    [
+                        Problem(
+                            "--only",
+                            "",
+                            None,
+                            f"unknown figure {unknown[0]!r}",
+                            f"choose from {', '.join(RUN_FIGURES)}",
+                        )
+                    ]
+                )
+            written = write_run_plots(
+                load_results(folder), folder, fmt=fmt, dpi=dpi, only=only or None, gif=gif
+            )
+        else:
+            raise InputError(
+                [
+                    Problem(
+                        str(folder),
+                        "",
+                        None,
+                        "not a geosim results folder",
+                        "it has neither manifest.json nor sweep.yaml",
+                    )
+                ]
+            )
+    for path in written:
+        typer.echo(str(path))
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@app.command()
+def compare(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="SCENARIO_OR_RESULTS...",
+            help="Two or more scenario files or results folders; the first is the reference.",
+            show_default=False,
+        ),
+    ],
+    measure: Annotated[
+        str, typer.Option("--measure", "-m", help="Measure, name[.A[.B]][:reducer].")
+    ] = "balance",
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Replications.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed.")] = None,
+    overrides: SetOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Results root folder.")] = Path("results"),
+    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+) -> None:
+    """Run scenarios with common random numbers and rank their paired differences.
+
+    Every scenario runs with the reference's root seed and replications, so each
+    difference is paired replication by replication. Writes the differences, bands,
+    a ranking table and figures (paired difference, overlay, ranking).
+    """
+    use_agg()
+    from ..analysis.compare import compare as run_compare
+    from ..scenario import PathError, parse_measure
+
+    con = Console(width=WIDTH)
+    err = Console(stderr=True, width=WIDTH)
+    with input_errors():
+        check_choice(fmt, FORMATS, "--format")
+        if len(inputs) < 2:
+            raise InputError(
+                [
+                    Problem(
+                        "compare",
+                        "",
+                        None,
+                        "give at least two scenarios",
+                        "the first is the reference the others are compared with",
+                    )
+                ]
+            )
+        first = None
+        for path in inputs:
+            if not path.exists():
+                raise InputError(
+                    [
+                        Problem(
+                            str(path),
+                            "",
+                            None,
+                            "no such file or folder",
+                            "give scenario files or results folders of geosim run",
+                        )
+                    ]
+                )
+            if path.is_file():
+                spec = load_scenario(path, overrides=list(overrides or []))
+                first = first or spec
+        if first is not None:
+            try:
+                parse_measure(measure, first.codes)
+            except PathError as exc:
+                raise InputError(
+                    [Problem("--measure", measure, None, str(exc), exc.hint)]
+                ) from None
+        try:
+            result = run_compare(
+                [str(p) for p in inputs],
+                replications=replications,
+                seed=seed,
+                measure=measure,
+                overrides=list(overrides or []),
+                progress=None
+                if quiet
+                else (lambda name: err.print(f"running {name}", highlight=False)),
+            )
+        except PathError as exc:
+            raise InputError([Problem("--measure", measure, None, str(exc), exc.hint)]) from None
+        except ValueError as exc:
+            raise InputError([Problem("compare", "", None, str(exc))]) from None
+
+    def figures(folder: Path) -> None:
+        from ..plots.compare import write_comparison_plots
+
+        write_comparison_plots(result, folder, fmt=fmt, dpi=dpi)
+
+    path = result.save(out, write_extra=figures)
+    ranking = result.ranking()
+    table = plain_table(
+        ["rank", "scenario", "mean diff", "90 % interval", "same sign"],
+        f"Paired difference from {ranking_reference(result)} in {measure}"
+        + ("" if ":" in measure else " at the end"),
+    )
+    for row in ranking.itertuples():
+        table.add_row(
+            str(row.rank),
+            str(row.scenario),
+            f"{row.mean_difference:+.4g}",
+            f"[{row.ci90_low:+.3g} .. {row.ci90_high:+.3g}]",
+            f"{row.same_sign_share:.0%}",
+        )
+    con.print(table)
+    if measure.split(":")[0].startswith("balance") and first is not None:
+        con.print(
+            f"balance: {poles_text(first)}; a positive difference moves toward +1", highlight=False
+        )
+    con.print(f"Results: {path}", highlight=False)
+
+
+def ranking_reference(result) -> str:
+    names = getattr(result, "names", None)
+    return str(names[0]) if names else "the first scenario"

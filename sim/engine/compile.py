@@ -1,0 +1,189 @@
+"""Compiling a scenario into the structure every run of it shares.
+
+:func:`compile_structure` turns a validated :class:`~sim.scenario.Scenario` into a
+:class:`~.state.Structure`: actor indices and keys, regimes, sponsors and veto
+holders, the schedule of renewals, the events of each step with their path
+operations resolved, the reactions with their measures resolved, and the trade
+flows the scenario can have.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from ..random import code_key
+from ..random import keys as code_keys
+from ..rules.trade import Flows
+from ..scenario import PathRef, Scenario, month_index, parse_measure, parse_path
+from .log import GOLDSTEIN
+from .state import CompiledEvent, CompiledReaction, Structure
+
+
+def compile_structure(spec: Scenario) -> Structure:
+    """Compile the scenario's structure and schedules."""
+    codes = spec.codes
+    n = len(codes)
+    idx = {c: i for i, c in enumerate(codes)}
+    cats = list(spec.categories)
+    steps = spec.steps
+    sponsors = np.zeros((n, n), dtype=bool)
+    holders = np.zeros((n, n), dtype=bool)
+    has_regime = np.zeros(n, dtype=bool)
+    years_since = np.zeros(n)
+    renewal = np.zeros((steps + 1, n), dtype=bool)
+    start_m = month_index(spec.start)
+    for regime in spec.sanctions.regimes:
+        t = idx[regime.target]
+        has_regime[t] = True
+        for k in regime.sponsors if regime.sponsors is not None else codes:
+            if k != regime.target:
+                sponsors[t, idx[k]] = True
+        for v in regime.veto_holders:
+            holders[t, idx[v]] = True
+        if regime.since is not None:
+            years_since[t] = max(0.0, (start_m - month_index(regime.since)) / 12.0)
+        if regime.renewal is not None:
+            first = spec.step_of(regime.renewal)
+            for s in range(first, steps, max(1, 12 // spec.step_months)):
+                if 0 <= s < steps:
+                    renewal[s, t] = True
+    endogenous = np.array(
+        [
+            a.endogenous_growth if a.endogenous_growth is not None else bool(has_regime[idx[c]])
+            for c, a in spec.actors.items()
+        ]
+    )
+    in_a = np.array([c in spec.analysis.blocs.a for c in codes])
+    in_b = np.array([c in spec.analysis.blocs.b for c in codes])
+    payment = np.array([spec.bargain.payment.get(c, 0.0) for c in cats])
+    if payment.sum() > 0:
+        payment = payment / payment.sum()
+    energy_food = np.array([c in ("energy", "food") for c in cats])
+    events: list[list[CompiledEvent]] = [[] for _ in range(steps)]
+    for k, ev in enumerate(spec.events):
+        compiled = _compile_event(k, ev, spec, idx, cats)
+        events[compiled.step].append(compiled)
+    reactions = [_compile_reaction(k, r, spec, idx, cats) for k, r in enumerate(spec.reactions)]
+    # trade flows that can be non-zero: listed ones, those to and from a regime target
+    # (sanctions busting, diversion), and those events and reactions change
+    support = {(idx[f.source_code], idx[f.to], cats.index(f.category)) for f in spec.trade}
+    for t in np.flatnonzero(has_regime):
+        for k in range(n):
+            for c in range(len(cats)):
+                support |= {(k, int(t), c), (int(t), k, c)}
+    for ops in [e.ops for step in events for e in step] + [r.ops for r in reactions]:
+        for _, ref, _ in ops:
+            if ref.kind == "trade":
+                support.add((idx[ref.a], idx[ref.b], cats.index(ref.category)))
+    return Structure(
+        codes=codes,
+        categories=cats,
+        dt=spec.dt,
+        steps=steps,
+        dates=[spec.date_of(s) for s in range(steps + 1)],
+        keys=code_keys(codes),
+        sponsors=sponsors,
+        veto_holders=holders,
+        has_regime=has_regime,
+        years_since0=years_since,
+        renewal=renewal,
+        endogenous=endogenous,
+        in_a=in_a,
+        in_b=in_b,
+        key_pairs=[(idx[a], idx[b]) for a, b in spec.analysis.key_dyads],
+        payment=payment,
+        supply_category=cats.index(spec.bargain.supply_category),
+        energy_food=energy_food,
+        events=events,
+        reactions=reactions,
+        flows=Flows.of(support, n, len(cats)),
+    )
+
+
+def _ops(table_set, table_add, table_scale, codes, cats) -> list[tuple[str, PathRef, Any]]:
+    ops = []
+    for verb, table in (("set", table_set), ("add", table_add), ("scale", table_scale)):
+        for path, value in (table or {}).items():
+            ops.append((verb, parse_path(path, codes, cats), value))
+    return ops
+
+
+def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
+    codes = spec.codes
+    step = spec.step_of(ev.at)
+    kind = ev.kind or "change"
+    actor = ev.actor or ev.source_code or ev.target or (ev.pair[0] if ev.pair else None)
+    partner = ev.to or (ev.pair[1] if ev.pair else None)
+    ops: list[tuple[str, PathRef, Any]] = []
+    compiled = CompiledEvent(
+        index=k,
+        step=step,
+        kind=kind,
+        ops=ops,
+        actor=actor,
+        partner=partner,
+        probability=ev.probability,
+        goldstein=ev.goldstein if ev.goldstein is not None else GOLDSTEIN.get(kind, 0.0),
+        note=ev.note or "",
+        key=code_key(json.dumps(ev.model_dump(mode="json", by_alias=True), sort_keys=True)),
+    )
+    if ev.kind is None:
+        scale = ev.scale if isinstance(ev.scale, dict) else None
+        ops.extend(_ops(ev.set, ev.add, scale, codes, cats))
+    elif kind == "transfer_surge":
+        ops.append(
+            (
+                "scale",
+                parse_path(f"dyads.{ev.source_code}>{ev.to}.transfer_multiplier", codes, cats),
+                float(ev.scale),
+            )
+        )
+    elif kind == "ceasefire":
+        ops.append(("set", parse_path(f"actors.{ev.actor}.war_demand", codes, cats), 0.0))
+    elif kind == "war":
+        ops.append(
+            ("set", parse_path(f"actors.{ev.actor}.war_demand", codes, cats), float(ev.value))
+        )
+    elif kind == "treaty":
+        a, b = ev.pair
+        ops.append(
+            (
+                "set",
+                parse_path(f"dyads.{a}-{b}.alliance", codes, cats),
+                1.0 if ev.value is None else float(ev.value),
+            )
+        )
+    elif kind == "turnover":
+        for name, value in (ev.doctrine or {}).items():
+            ops.append(
+                ("set", parse_path(f"actors.{ev.actor}.doctrine.{name}", codes, cats), float(value))
+            )
+    elif kind == "provocation":
+        compiled.provocation = idx[ev.actor]
+    elif kind == "summit":
+        compiled.summit = (idx[ev.pair[0]], idx[ev.pair[1]])
+    elif kind == "sanctions_vote":
+        compiled.vote_target = idx[ev.target]
+    ops.extend(_ops(ev.set, ev.add, None, codes, cats) if ev.kind is not None else [])
+    return compiled
+
+
+def _compile_reaction(k, r, spec: Scenario, idx, cats) -> CompiledReaction:
+    m = parse_measure(r.when.measure, spec.codes)
+    return CompiledReaction(
+        index=k,
+        actor=r.actor,
+        measure=m.name,
+        measure_actors=tuple(idx[c] for c in m.actors),
+        above=r.when.above,
+        below=r.when.below,
+        for_steps=r.when.for_steps,
+        every=r.every,
+        once=r.once,
+        ops=_ops(r.then.set, r.then.add, r.then.scale, spec.codes, cats),
+        goldstein=r.goldstein,
+        note=r.note or "",
+    )

@@ -1,0 +1,141 @@
+"""Decisions of the actors: burden, attitudes, unilateral sanctions, provocations.
+
+:func:`decide` is the one decision function of both engines: the mesa model runs it
+on one agent's row, the batch engine on all rows of a block at once.  It reads the
+state and the view at t and returns the decisions for t+1; nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..random import uniforms
+from ..rules import arms, provocations, relations, sanctions
+from .state import State, Structure
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _rows(a: np.ndarray, rows: slice, dims: int) -> np.ndarray:
+    """Select actor rows along the axis that is ``dims`` from the end."""
+    index = (Ellipsis, rows) + (slice(None),) * (dims - 1)
+    return a[index]
+
+
+def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> dict[str, np.ndarray]:
+    """Decisions of the actors in ``rows`` (a slice) from the state and view at t."""
+    d = st.doctrine
+    t, dt = view["t"], S.dt
+
+    def a1(x):
+        return _rows(x, rows, 1)
+
+    def a2(x):
+        return _rows(x, rows, 2)
+
+    def doc(name):
+        return a1(d[name])
+
+    # arms (Richardson on the burden logit)
+    z = arms.burden_logit_step(
+        a1(st.burden_logit),
+        a1(st.burden),
+        a1(st.burden_schedule[..., t, :]),
+        a1(view["insecurity"]),
+        a1(st.tolerance),
+        doc("threat_sensitivity"),
+        doc("fatigue"),
+        doc("grievance"),
+        dt,
+    )
+    # relations
+    up, down = relation_forcings(st, S, view, rows)
+    rel = relations.step(
+        a2(st.relation), up, down, a2(st.relation_offset_up), a2(st.relation_offset_down), dt
+    )
+    # unilateral sanctions
+    s_up, s_down = sanction_forcings(st, view, rows)
+    sanc = sanctions.unilateral_step(
+        a2(st.sanction), s_up, s_down, a2(st.sanction_offset_up), a2(st.sanction_offset_down), dt
+    )
+    # provocation
+    if view["deterministic"]:
+        events = np.zeros_like(a1(view["hazard"]))
+    else:
+        u = uniforms(view["seed"], "provocation", S.keys[rows], 0, t)
+        events = provocations.occurs(a1(view["hazard"]), dt, u)
+    n = S.n
+    diag = np.zeros((n, n), dtype=bool)
+    np.fill_diagonal(diag, True)
+    rel = np.where(diag[rows], 0.0, rel)
+    sanc = np.where(diag[rows], 0.0, sanc)
+    return {"burden_logit": z, "relation": rel, "sanction": sanc, "events": events}
+
+
+def relation_forcings(st: State, S: Structure, view, rows: slice):
+    m, d = st.model, st.doctrine
+    tau = view["tau"]
+    rel_t = np.swapaxes(st.relation, -1, -2)
+    sanc_t = np.swapaxes(st.sanction, -1, -2)
+
+    def a1(x):
+        return _rows(x, rows, 1)
+
+    def a2(x):
+        return _rows(x, rows, 2)
+
+    shared = relations.shared_threat(a2(tau), tau)
+    return relations.forcings(
+        a2(st.relation),
+        a2(rel_t),
+        a1(d["hostility_bias"]),
+        a2(st.baseline_relation),
+        a2(tau),
+        shared,
+        a2(view["dependence"]),
+        a2(sanc_t),
+        a2(st.proximity),
+        st.provocation_memory,
+        a2(st.summit_memory),
+        a1(d["reciprocity"]),
+        a1(d["forgiveness"]),
+        a1(d["baseline_pull"]),
+        a1(d["shared_threat_weight"]),
+        a1(d["threat_response"]),
+        a1(d["trade_affinity"]),
+        a1(d["sanction_resentment"]),
+        a1(d["provocation_sensitivity"]),
+        a1(d["summit_warmth"]),
+        m["relation_sharpness"][..., None, None],
+    )
+
+
+def sanction_forcings(st: State, view, rows: slice):
+    m, d = st.model, st.doctrine
+    g = sanctions.gate(
+        _rows(view["hostility"], rows, 2),
+        st.provocation_memory,
+        m["sanction_hostility_threshold"][..., None, None],
+        m["sanction_memory_threshold"][..., None, None],
+    )
+    return sanctions.unilateral_forcings(
+        g, _rows(d["sanction_propensity"], rows, 1), _rows(d["sanction_decay"], rows, 1)
+    )
+
+
+def write_rows(target: dict[str, np.ndarray], decision: dict[str, np.ndarray], rows: slice):
+    """Write one actor's (or all actors') decisions into full decision arrays."""
+    for name, value in decision.items():
+        dims = 1 if name in ("burden_logit", "events") else 2
+        target[name][(Ellipsis, rows) + (slice(None),) * (dims - 1)] = value
+
+
+def empty_decisions(st: State) -> dict[str, np.ndarray]:
+    return {
+        "burden_logit": np.empty_like(st.burden_logit),
+        "relation": np.empty_like(st.relation),
+        "sanction": np.empty_like(st.sanction),
+        "events": np.empty_like(st.burden),
+    }

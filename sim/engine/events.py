@@ -1,0 +1,211 @@
+"""Scheduled events, pending reactions, path operations on the state, and votes.
+
+:func:`begin` applies the events of step t and the reactions that fired at the end
+of step t-1; each is a list of path operations (``set``, ``add``, ``scale``)
+applied by :func:`apply_op` to the runs selected by a mask, plus what to log.
+:func:`vote` holds a multilateral vote on the regime against a target: a veto
+blocks it (``docs/model.md``, Sanctions).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..random import seed_for_runs, uniforms
+from ..rules import arms, sanctions
+from .log import GOLDSTEIN, Log
+from .state import State, Structure
+
+PROPOSAL_STEP = 0.25
+"""Share of the uncovered remainder that a passed multilateral measure covers."""
+
+
+def vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: Log) -> None:
+    """A multilateral vote on the regime against ``target``: vetoes block it."""
+    holders = S.veto_holders[target]
+    sponsors = S.sponsors[target]
+    rel = st.relation
+    to_sponsors = sanctions.relation_to_sponsors(rel, sponsors)
+    veto = sanctions.vetoes(
+        rel[..., :, target], to_sponsors, st.doctrine["veto_threshold"], holders
+    )
+    vetoed = veto.any(axis=-1)
+    lead = st.gdp.shape[:-1]
+    codes = np.array(S.codes, dtype=object)
+    name = S.codes[target]
+    # renewal first, then proposal: a run's rows keep the order of its own log
+    for kind, happens in (("renewal", renewal), ("proposal", proposed)):
+        happens = np.broadcast_to(happens, lead)
+        if not happens.any():
+            continue
+        log.add(
+            happens[..., None] & veto,
+            t,
+            S.dates[t],
+            "veto",
+            codes,
+            name,
+            GOLDSTEIN["veto"],
+            "endogenous",
+            f"{kind} of measures on {name}",
+        )
+        passed = happens & ~vetoed
+        if kind == "renewal":
+            st.monitoring[..., target] = np.where(passed, 1.0, st.monitoring[..., target])
+            event = "monitoring_restored"
+        else:
+            cov = st.coverage[..., target, :]
+            covered = cov + PROPOSAL_STEP * (1.0 - cov)
+            st.coverage[..., target, :] = np.where(passed[..., None], covered, cov)
+            event = "sanctions_measure"
+        log.add(passed, t, S.dates[t], event, None, name, GOLDSTEIN[event], "endogenous")
+
+
+# --------------------------------------------------------------------------- events and paths
+
+
+def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> np.ndarray:
+    """Apply step t's scheduled events and the reactions pending from step t-1.
+
+    Returns the mask (leading shape) of the runs whose state changed.
+    """
+    lead = st.gdp.shape[:-1]
+    changed = np.zeros(lead, dtype=bool)
+    for ev in S.events[t] if t < len(S.events) else []:
+        if ev.probability >= 1.0:
+            happens = np.ones(lead, dtype=bool)
+        else:
+            u = uniforms(seed_for_runs(seed), "event", ev.key, 0, t)
+            happens = np.asarray(u < ev.probability)
+        if not happens.any():
+            continue
+        changed = changed | happens
+        for verb, ref, value in ev.ops:
+            apply_op(st, S, verb, ref, value, happens, t)
+        if ev.provocation is not None:
+            st.provocation_memory[..., ev.provocation] += happens
+        if ev.summit is not None:
+            i, j = ev.summit
+            st.summit_memory[..., i, j] += happens
+            st.summit_memory[..., j, i] += happens
+        if ev.vote_target is not None:
+            vote(st, S, ev.vote_target, happens, np.zeros(lead, dtype=bool), t, log)
+        log.add(
+            happens,
+            t,
+            S.dates[t],
+            ev.kind,
+            ev.actor,
+            ev.partner,
+            ev.goldstein,
+            "scheduled",
+            ev.note,
+        )
+    for reaction, fired in pending:
+        changed = changed | fired
+        for verb, ref, value in reaction.ops:
+            apply_op(st, S, verb, ref, value, fired, t)
+        log.add(
+            fired,
+            t,
+            S.dates[t],
+            "reaction",
+            reaction.actor,
+            None,
+            reaction.goldstein,
+            "reaction",
+            reaction.note or f"reaction {reaction.index}",
+        )
+    return changed
+
+
+_ACTOR_ARRAYS = {
+    "gdp": "gdp",
+    "warheads": "warheads",
+    "presence": "presence",
+    "population": "population",
+    "growth": "base_growth",
+    "ppp_factor": "ppp_factor",
+}
+_DYAD_ARRAYS = {
+    "relation": "relation",
+    "alliance": "alliance",
+    "proximity": "proximity",
+    "sanction": "sanction",
+    "transfer_multiplier": "multiplier",
+    "summit_rate": "summit_rate",
+}
+
+
+def _combine(verb: str, old, value, mask):
+    new = {
+        "set": np.broadcast_to(value, np.shape(old)) if np.ndim(old) else value,
+        "add": old + value,
+        "scale": old * value,
+    }[verb]
+    return np.where(mask, new, old)
+
+
+def apply_op(st: State, S: Structure, verb: str, ref, value, mask, t: int = 0) -> None:
+    """Apply one path operation at step ``t`` to the runs selected by ``mask`` (leading shape)."""
+    value = float(value)
+    p = ref.param
+    lo, hi = (p.low, p.high) if p is not None else (-np.inf, np.inf)
+    idx = {c: i for i, c in enumerate(S.codes)}
+
+    def update(array: np.ndarray, index: tuple) -> None:
+        old = array[(Ellipsis, *index)]
+        new = _combine(verb, old, value, mask)
+        array[(Ellipsis, *index)] = np.clip(new, lo, hi)
+
+    if ref.kind == "doctrine":
+        update(st.doctrine[ref.field], (idx[ref.a],))
+    elif ref.kind == "model":
+        old = st.model[ref.field]
+        st.model[ref.field] = np.clip(_combine(verb, old, value, mask), lo, hi)
+    elif ref.kind == "reference":
+        st.reference[ref.field] = _combine(verb, st.reference[ref.field], value, mask)
+    elif ref.kind == "actor":
+        i = idx[ref.a]
+        if ref.field == "war_demand":
+            current = np.where(
+                np.isfinite(st.war_override[..., i]),
+                st.war_override[..., i],
+                st.war_series[..., t, i],
+            )
+            st.war_override[..., i] = np.where(
+                mask, _combine(verb, current, value, True), st.war_override[..., i]
+            )
+        elif ref.field == "milex":
+            milex = st.burden[..., i] * st.gdp[..., i]
+            new_burden = _combine(verb, milex, value, mask) / st.gdp[..., i]
+            f, c = st.model["burden_floor"], st.model["burden_ceiling"]
+            new_burden = np.clip(new_burden, f + 1e-6, c - 1e-6)
+            st.burden[..., i] = new_burden
+            st.burden_logit[..., i] = arms.logit_from_burden(new_burden, f, c)
+        elif ref.field in _ACTOR_ARRAYS:
+            update(getattr(st, _ACTOR_ARRAYS[ref.field]), (idx[ref.a],))
+        else:
+            raise ValueError(f"{ref.text} sets a starting figure only and cannot change in a run")
+    elif ref.kind == "dyad":
+        array = getattr(st, _DYAD_ARRAYS[ref.field])
+        a, b = idx[ref.a], idx[ref.b]
+        pairs = [(a, b)] if ref.directed else [(a, b), (b, a)]
+        for pair in pairs:
+            before = array[(Ellipsis, *pair)].copy()
+            update(array, pair)
+            if ref.field == "relation":  # an event moves the structural attitude too
+                shift = array[(Ellipsis, *pair)] - before
+                base = st.baseline_relation[(Ellipsis, *pair)] + shift
+                st.baseline_relation[(Ellipsis, *pair)] = np.clip(base, lo, hi)
+    elif ref.kind == "trade":
+        c = S.categories.index(ref.category)
+        update(st.potential0, (S.flows.index(idx[ref.a], idx[ref.b], c),))
+    elif ref.kind == "regime":
+        t = idx[ref.a]
+        if ref.field == "monitoring":
+            update(st.monitoring, (t,))
+        else:
+            update(st.coverage, (t, S.categories.index(ref.category)))
+    else:
+        raise ValueError(f"{ref.text} is a run setting and cannot change during a run")

@@ -1,0 +1,165 @@
+"""The starting state of a run, derived from the scenario and calibrated.
+
+:func:`initial_state` derives the starting arrays (burdens, capability stocks,
+schedules of reference burdens and war demand, dyad matrices, trade flows,
+regimes) and, unless told otherwise, calibrates them (:mod:`.calibrate`) so that
+the start is an equilibrium of the deterministic model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import registry
+from ..rules import arms, power
+from ..scenario import DYAD_FIELD_NAMES, Scenario, month_index
+from .calibrate import calibrate as calibrate_state
+from .state import State, Structure
+
+
+def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) -> State:
+    """Starting arrays of one run (leading dimensions ``()``), calibrated (see module doc).
+
+    With ``calibrate=False`` the caller calibrates later, e.g. a whole stacked block at once
+    with :func:`sim.step.calibrate`.
+    """
+    codes = structure.codes
+    n = len(codes)
+    idx = {c: i for i, c in enumerate(codes)}
+    cats = structure.categories
+    nc = len(cats)
+    actors = [spec.actors[c] for c in codes]
+
+    def arr(values) -> np.ndarray:
+        return np.array(values, dtype=float)
+
+    model = {p.name: np.array(float(getattr(spec.model, p.name))) for p in registry.MODEL}
+    doctrine = {
+        p.name: arr([getattr(a.doctrine, p.name) for a in actors]) for p in registry.DOCTRINE
+    }
+    reference = {k: np.array(float(v)) for k, v in spec.reference.model_dump().items()}
+
+    gdp = arr([a.gdp for a in actors])
+    milex = arr([a.milex for a in actors])
+    burden = milex / gdp
+    floor, ceiling = model["burden_floor"], model["burden_ceiling"]
+    if np.any(burden <= floor) or np.any(burden >= ceiling):
+        bad = [c for c, s in zip(codes, burden, strict=True) if not floor < s < ceiling]
+        raise ValueError(
+            f"defence burden of {bad} lies outside model.burden_floor.."
+            "model.burden_ceiling; check milex and gdp"
+        )
+    capability = power.initial_capability(
+        milex,
+        arr([a.ppp_factor for a in actors]),
+        model["depreciation"],
+        arr([a.milex_growth for a in actors]),
+    )
+    # reference burden schedule (documented trends)
+    schedule = np.tile(burden, (structure.steps + 1, 1))
+    start_m = month_index(spec.start)
+    for i, a in enumerate(actors):
+        if a.burden_target is not None:
+            months = max(1, month_index(a.burden_target.by) - start_m)
+            for s in range(structure.steps + 1):
+                frac = min(1.0, s * spec.step_months / months)
+                schedule[s, i] = burden[i] + frac * (a.burden_target.value - burden[i])
+
+    # exogenous war demand, as steps
+    war = np.zeros((structure.steps + 1, n))
+    for i, a in enumerate(actors):
+        points = sorted(a.war_demand, key=lambda p: month_index(p.start))
+        for s in range(structure.steps + 1):
+            month = start_m + s * spec.step_months
+            for p in points:
+                if month_index(p.start) <= month:
+                    war[s, i] = p.value
+
+    # dyads (entries apply in file order)
+    fields = {}
+    for name in DYAD_FIELD_NAMES:
+        default = registry.DYAD_BY_NAME[name].default
+        fields[name] = np.full((n, n), default, dtype=float)
+    for d in spec.dyads:
+        a, b = idx[d.pair[0]], idx[d.pair[1]]
+        for name in fields:
+            value = getattr(d, name)
+            if value is None:
+                continue
+            if isinstance(value, tuple | list):
+                fields[name][a, b], fields[name][b, a] = float(value[0]), float(value[1])
+            else:
+                fields[name][a, b] = float(value)
+                if d.symmetric:
+                    fields[name][b, a] = float(value)
+    for m in fields.values():
+        np.fill_diagonal(m, 0.0)
+    np.fill_diagonal(fields["transfer_multiplier"], 1.0)
+
+    recorded = np.zeros((n, n, nc))
+    unrecorded = np.zeros((n, n, nc))
+    for f in spec.trade:
+        a, b, c = idx[f.source_code], idx[f.to], cats.index(f.category)
+        recorded[a, b, c] += f.value
+        unrecorded[a, b, c] += f.unrecorded
+    fl = structure.flows
+    flow_index = (fl.source, fl.target, fl.category)
+    coverage = np.zeros((n, nc))
+    monitoring = np.zeros(n)
+    for regime in spec.sanctions.regimes:
+        t = idx[regime.target]
+        monitoring[t] = regime.monitoring
+        for cat, share in regime.coverage.items():
+            coverage[t, cats.index(cat)] = share
+
+    nr = len(structure.reactions)
+    st = State(
+        gdp=gdp,
+        population=arr([a.population for a in actors]),
+        warheads=arr([a.warheads for a in actors]),
+        presence=arr([a.presence for a in actors]),
+        base_growth=arr([a.growth for a in actors]),
+        ppp_factor=arr([a.ppp_factor for a in actors]),
+        burden_logit=arms.logit_from_burden(burden, floor, ceiling),
+        burden=burden.copy(),
+        burden0=burden.copy(),
+        tolerance=np.zeros(n),
+        capability=capability,
+        technology=np.zeros(n),
+        pipeline=np.zeros(n),
+        provocation_memory=np.zeros(n),
+        war_override=np.full(n, np.nan),
+        growth=arr([a.growth for a in actors]),
+        lost_share0=np.zeros(n),
+        evasion_share0=np.zeros(n),
+        burden_schedule=schedule,
+        war_series=war,
+        relation=fields["relation"],
+        alliance=fields["alliance"],
+        proximity=fields["proximity"],
+        sanction=fields["sanction"],
+        multiplier=fields["transfer_multiplier"],
+        summit_rate=fields["summit_rate"],
+        summit_memory=np.zeros((n, n)),
+        baseline_relation=fields["relation"].copy(),
+        base_mutual=0.5 * (fields["relation"] + fields["relation"].T),
+        relation_offset_up=np.zeros((n, n)),
+        relation_offset_down=np.zeros((n, n)),
+        sanction_offset_up=np.zeros((n, n)),
+        sanction_offset_down=np.zeros((n, n)),
+        misperception=np.zeros((n, n)),
+        potential0=np.zeros(structure.flows.size),
+        recorded=recorded[flow_index],
+        unrecorded=unrecorded[flow_index],
+        coverage=coverage,
+        monitoring=monitoring,
+        doctrine=doctrine,
+        model=model,
+        reference=reference,
+        reaction_streak=np.zeros(nr),
+        reaction_since=np.full(nr, 1e9),
+        reaction_count=np.zeros(nr),
+    )
+    if calibrate:
+        calibrate_state(st, structure)
+    return st

@@ -1,0 +1,168 @@
+"""Measures of the state at t+1, and the reactions evaluated on them.
+
+:func:`measures` computes the model, actor and dyad measures of
+:mod:`sim.measures` from the state and the view (only those asked for, in sweeps);
+:func:`measure_value` reads one ``name[.A[.B]]`` out of them; :func:`react`
+advances every reaction's counters and returns those that fire.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from .. import measures as M
+from ..rules import credibility
+from ..rules import reactions as reaction_rules
+from ..rules.common import sum_last, sum_second_last
+from .state import State, Structure
+
+# --------------------------------------------------------------------------- measures
+
+
+def measures(
+    st: State, S: Structure, view: dict[str, Any], only: set[str] | None = None
+) -> dict[str, Any]:
+    """Model, actor and dyad measures at the current state (see sim.measures).
+
+    ``only`` (measure names) computes just those; sweeps that keep a few measures skip
+    the rest.  Shared intermediates are computed once, when first needed.
+    """
+    m = st.model
+    pw, rp = view["power"], view["regional_power"]
+
+    @cache
+    def alignment():
+        return M.alignment(
+            st.relation, st.alliance, pw, S.in_a, S.in_b, m["alignment_sharpness"][..., None]
+        )
+
+    @cache
+    def host():
+        return M.true_hostility(st.relation, m["hostility_sharpness"][..., None, None])
+
+    @cache
+    def risk():
+        return M.conflict_risk(
+            st.relation,
+            st.alliance,
+            st.proximity,
+            pw,
+            st.warheads,
+            view["dependence"],
+            host(),
+            m["warhead_half"][..., None],
+            m["risk_base"],
+            m["risk_hostility"],
+            m["risk_parity"],
+            m["risk_proximity"],
+            m["risk_alliance"],
+            m["risk_nuclear"],
+            m["risk_interdependence"],
+        )
+
+    def by_actor(flows):  # exports plus imports, all categories
+        total = S.flows.by_dyad(flows)
+        return sum_last(total) + sum_second_last(total)
+
+    @cache
+    def potential_i():
+        pot_i = by_actor(view["potential"])
+        return np.where(pot_i > 0, pot_i, 1.0)
+
+    def balance(members):
+        return lambda: M.balance(rp, *alignment(), members)
+
+    regime = S.has_regime
+    core = S.in_a | S.in_b
+    model_level = {
+        "balance": balance(np.ones(S.n, dtype=bool)),
+        "balance_core": balance(core),
+        "balance_swing": balance(~core),
+        "tension": lambda: M.tension(pw, st.proximity, host()),
+        "conflict_risk_any": lambda: M.any_dispute(risk(), S.key_pairs),
+    }
+    actor_level = {
+        "gdp": lambda: st.gdp,
+        "milex": lambda: view["milex"],
+        "defence_share": lambda: st.burden,
+        "capability": lambda: st.capability,
+        "power": lambda: pw,
+        "regional_power": lambda: rp,
+        "insecurity": lambda: view["insecurity"],
+        "security": lambda: 1.0 - view["insecurity"],
+        "threat": lambda: view["threat_total"],
+        "cover": lambda: view["cover"],
+        "hedging": lambda: credibility.hedging(
+            view["insecurity"], view["credibility"], st.alliance
+        ),
+        "influence": lambda: M.influence(
+            st.relation, view["dependence"], pw, m["influence_weight"], st.proximity
+        ),
+        "provocation_memory": lambda: st.provocation_memory,
+        "provocation_hazard": lambda: view["hazard"],
+        "growth": lambda: st.growth,
+        "transfers_in": lambda: (
+            sum_second_last(view["transfers"]) + sum_second_last(view["technology_flow"])
+        ),
+        "munitions_supplied": lambda: sum_second_last(view["munitions"]),
+        "technology": lambda: st.technology,
+        "sanctions_pressure": lambda: np.where(
+            regime, by_actor(view["blocked"]) / potential_i(), np.nan
+        ),
+        "sanctions_leakage": lambda: np.where(
+            regime, by_actor(st.unrecorded) / potential_i(), np.nan
+        ),
+    }
+    dyad_level = {
+        "relation": lambda: st.relation,
+        "alliance": lambda: st.alliance,
+        "threat": lambda: view["threat"],
+        "credibility": lambda: view["credibility"],
+        "transfer": lambda: view["transfers"],
+        "sanction": lambda: st.sanction,
+        "conflict_risk": risk,
+        "munitions": lambda: view["munitions"],
+    }
+    levels = {"model": model_level, "actor": actor_level, "dyad": dyad_level}
+    return {
+        level: {k: f() for k, f in table.items() if only is None or k in only}
+        for level, table in levels.items()
+    }
+
+
+def measure_value(values: dict[str, Any], name: str, actors: tuple[int, ...]) -> np.ndarray:
+    """Read a measure ``name[.A[.B]]`` out of :func:`measures` output."""
+    if not actors:
+        return values["model"][name]
+    if len(actors) == 1:
+        return values["actor"][name][..., actors[0]]
+    if name == "conflict_risk" and name not in values["dyad"]:
+        raise KeyError(name)
+    return values["dyad"][name][..., actors[0], actors[1]]
+
+
+def react(st: State, S: Structure, values: dict[str, Any]) -> list:
+    """Evaluate the reactions on the measures at t+1; return those that fire."""
+    pending = []
+    for r in S.reactions:
+        value = measure_value(values, r.measure, r.measure_actors)
+        cond = reaction_rules.holds(value, r.above, r.below)
+        k = r.index
+        streak, since, count, fire = reaction_rules.update(
+            st.reaction_streak[..., k],
+            st.reaction_since[..., k],
+            st.reaction_count[..., k],
+            cond,
+            r.for_steps,
+            r.every,
+            r.once,
+        )
+        st.reaction_streak[..., k] = streak
+        st.reaction_since[..., k] = since
+        st.reaction_count[..., k] = count
+        if np.any(fire):
+            pending.append((r, np.asarray(fire)))
+    return pending

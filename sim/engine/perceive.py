@@ -1,0 +1,249 @@
+"""Perception: everything derived from the state at t that decisions and measures read.
+
+:func:`perceive` computes, for every actor and dyad, power, offence, perceived
+hostility and threat, credibility and cover, insecurity, threat shares, sanctions
+compliance, trade potentials and targets, the munitions-for-technology bargain,
+arms transfers, trade dependence and provocation hazards (``docs/model.md``,
+Process overview, items 1-3 and the rates of 6-8).  :func:`refresh` perceives again
+only the runs of a block that events or reactions changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..rules import bargain, credibility, power, provocations, relations, threat, trade
+from ..rules.common import sum_last
+from .state import RowsView, State, Structure
+
+# --------------------------------------------------------------------------- perception
+
+
+def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict[str, Any]:
+    """Everything derived from the state at t that the decisions and measures need."""
+    m, d, ref = st.model, st.doctrine, st.reference
+    milex = st.burden * st.gdp
+    k_ref = power.reference_capability(ref["world_milex"], m["depreciation"], ref["milex_growth"])
+    pw = power.power(
+        st.gdp,
+        st.capability,
+        st.population,
+        ref["world_gdp"][..., None],
+        k_ref[..., None],
+        ref["world_population"][..., None],
+        m["weight_gdp"][..., None],
+        m["weight_military"][..., None],
+        m["weight_population"][..., None],
+    )
+    rp = power.regional_power(pw, st.presence)
+    off = threat.offence(
+        st.warheads,
+        st.provocation_memory,
+        st.technology,
+        st.capability,
+        m["warhead_offence"][..., None],
+        m["warhead_half"][..., None],
+        m["provocation_offence"][..., None],
+        m["technology_offence"][..., None],
+    )
+    if deterministic:
+        mis = np.ones_like(st.relation)
+    else:
+        sd = d["misperception"][..., :, None]
+        mis = np.exp(st.misperception - sd**2 / 2.0)
+    host = threat.hostility(
+        st.relation, d["hostility_bias"], m["hostility_sharpness"][..., None, None]
+    )
+    T = threat.threat_matrix(host, st.proximity, off, rp, mis)
+    t_total = sum_last(T)
+    exponent = m["contest_exponent"][..., None]
+    bare = threat.insecurity(t_total, rp, 0.0, exponent)
+    cred = credibility.credibility(
+        st.alliance,
+        st.presence,
+        bare,
+        st.provocation_memory,
+        m["credibility_base"][..., None, None],
+        m["credibility_alliance"][..., None, None],
+        m["credibility_presence"][..., None, None],
+        m["credibility_vulnerability"][..., None, None],
+        m["credibility_provocation"][..., None, None],
+    )
+    cov = threat.cover(cred, st.alliance, rp)
+    ins = threat.insecurity(t_total, rp, cov, exponent)
+    tau = relations.threat_shares(T, rp, cov)
+
+    # trade: compliance, potentials, targets, diversion
+    ec = trade.effective_compliance(
+        d["compliance"],
+        st.monitoring * S.has_regime,
+        st.relation,
+        S.sponsors,
+        m["monitoring_floor"][..., None],
+        m["compliance_sharpness"][..., None, None],
+        m["compliance_midpoint"][..., None, None],
+        m["sanctions_erosion"][..., None],
+        S.years_since0 + t * S.dt,
+        S.targets,  # no regime, nothing to enforce
+    )
+    bite = trade.unilateral_bite(st.sanction)
+    potential = trade.potential(
+        st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite, S.flows
+    )  # (..., K): one entry per flow of S.flows
+    rec_share, pass_share = trade.pass_through(st.coverage, ec, S.flows)
+    blocked = potential * (1.0 - pass_share)
+    diverted = trade.diversion(
+        blocked,
+        ec,
+        st.proximity,
+        st.relation,
+        m["diversion"],
+        m["relation_sharpness"][..., None],
+        S.targets,
+        S.flows,
+    )
+    rec_target = potential * rec_share
+    unrec_target = potential * (pass_share - rec_share) + diverted
+
+    # military cooperation: the bargain and arms transfers (rates at t)
+    war = np.where(np.isfinite(st.war_override), st.war_override, st.war_series[..., t, :])
+    capacity = d["export_capacity"] * st.capability
+    kappa = m["relation_sharpness"][..., None, None]
+    mun = bargain.munitions(war, capacity, st.relation, st.multiplier, kappa)
+    tech = bargain.technology(
+        mun,
+        war,
+        st.multiplier,
+        d["transfer_willingness"],
+        m["technology_ratio"],
+        m["technology_leverage"],
+    )
+    # goods paid for munitions, p -> c (shared over categories as S.payment)
+    paid = m["payment_ratio"][..., None, None] * mun
+    payments = paid * S.payment.sum()
+    transfers = bargain.arms_transfers(
+        d["transfer_willingness"],
+        d["transfer_capacity"],
+        milex,
+        st.relation,
+        st.alliance,
+        st.multiplier,
+        ins,
+        st.tolerance,
+        milex,
+        kappa,
+    )
+    # trade seen by actors, by dyad: flows plus the bargain (payments p -> c, munitions
+    # c -> p in the supply category); summed over categories without building the
+    # per-category bargain flows
+    flows = st.recorded + st.unrecorded
+    supplied = np.swapaxes(mun, -1, -2)
+    energy_food = S.energy_food.astype(float)  # (C,) 0/1
+    exports = S.flows.by_dyad(flows) + payments + supplied
+    dependence = relations.trade_dependence(exports)
+
+    # provocations: hazard with allied cover and patron leverage
+    supply = (  # energy and food, [k, i]
+        S.flows.by_dyad(flows, S.energy_food)
+        + paid * (S.payment @ energy_food)
+        + supplied * energy_food[S.supply_category]
+    )
+    lev = provocations.leverage(supply)
+    restr = provocations.restraint(d["stability_preference"], lev)
+    cover_share = cov / np.where(cov + rp > 0, cov + rp, 1.0)
+    haz = provocations.hazard(d["provocation_rate"], d["boldness"], cover_share, ins, restr)
+
+    return {
+        "t": t,
+        "milex": milex,
+        "power": pw,
+        "regional_power": rp,
+        "offence": off,
+        "hostility": host,
+        "threat": T,
+        "threat_total": t_total,
+        "credibility": cred,
+        "cover": cov,
+        "insecurity": ins,
+        "tau": tau,
+        "compliance": ec,
+        "potential": potential,
+        "blocked": blocked,
+        "diverted": diverted,
+        "recorded_target": rec_target,
+        "unrecorded_target": unrec_target,
+        "war_demand": war,
+        "munitions": mun,
+        "technology_flow": tech,
+        "payments": payments,
+        "transfers": transfers,
+        "exports": exports,
+        "dependence": dependence,
+        "restraint": restr,
+        "hazard": haz,
+        "misperception_factor": mis,
+        "seed": seed,
+        "deterministic": deterministic,
+    }
+
+
+STEP_VIEW = frozenset(
+    {
+        "t",
+        "seed",
+        "deterministic",
+        "dependence",
+        "hazard",
+        "hostility",
+        "insecurity",
+        "tau",
+        "blocked",
+        "diverted",
+        "milex",
+        "munitions",
+        "payments",
+        "recorded_target",
+        "unrecorded_target",
+        "technology_flow",
+        "transfers",
+    }
+)
+"""The parts of the view that :func:`decide` and :func:`world` read."""
+
+
+def refresh(
+    view: dict[str, Any],
+    st: State,
+    S: Structure,
+    t: int,
+    seed,
+    det: bool,
+    changed: np.ndarray,
+    inplace: bool = False,
+    needed: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """The view after ``begin``: perceive again, for the changed runs only.
+
+    Runs do not interact, so perceiving a subset of a block gives exactly the rows that
+    perceiving the whole block would.  ``inplace`` overwrites the rows of ``view``'s
+    arrays instead of copying them (for a caller that owns them: perceive's arrays
+    never alias the state).  ``needed`` (e.g. :data:`STEP_VIEW`) keeps only those parts
+    of the view, the others being left out rather than stale.
+    """
+    changed = np.asarray(changed)
+    if changed.ndim == 0 or changed.all():
+        return perceive(st, S, t, seed, det)
+    if not changed.any():
+        return view
+    idx = np.flatnonzero(changed)
+    part = perceive(RowsView(st, idx), S, t, np.asarray(seed)[idx], det)
+    out = dict(view) if needed is None else {k: view[k] for k in needed}
+    for key in out:
+        value = part[key]
+        if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == len(idx):
+            full = view[key] if inplace else view[key].copy(order="K")
+            full[idx] = value
+            out[key] = full
+    return out

@@ -1,0 +1,223 @@
+"""The arrays of a run: its structure (fixed by the scenario) and its state.
+
+:class:`Structure` holds what the scenario fixes for every run: the cast, the
+categories, the step length, the schedules (war demand, events, renewals), the
+poles and key dyads.  :class:`State` holds the numbers that change: one array per
+quantity, whose leading dimensions are free (``()`` for one run in the mesa model,
+``(R,)`` for a block of runs in the batch engine), then ``(N,)`` per actor,
+``(N, N)`` per ordered dyad, ``(K,)`` per possible trade flow
+(:class:`~sim.rules.trade.Flows`).  Doctrine and model parameters live in the state
+too, because events and reactions change them.
+
+:func:`stack`, :func:`take` and :class:`RowsView` move between single runs and
+blocks of runs, keeping the runs fastest in memory.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..rules.common import runs_fastest
+from ..rules.trade import Flows
+from ..scenario import PathRef
+
+
+@dataclass
+class CompiledEvent:
+    """A scheduled event, ready to apply: operations plus what to log."""
+
+    index: int
+    step: int
+    kind: str
+    ops: list[tuple[str, PathRef, Any]]
+    actor: str | None
+    partner: str | None
+    probability: float
+    goldstein: float
+    note: str
+    key: int = 0  # stable key of its random draw (a hash of the event's content)
+    provocation: int | None = None  # actor index forced to provoke
+    summit: tuple[int, int] | None = None
+    vote_target: int | None = None
+
+
+@dataclass
+class CompiledReaction:
+    """A reaction with its measure resolved to indices."""
+
+    index: int
+    actor: str
+    measure: str
+    measure_actors: tuple[int, ...]
+    above: float | None
+    below: float | None
+    for_steps: int
+    every: int
+    once: bool
+    ops: list[tuple[str, PathRef, Any]]
+    goldstein: float
+    note: str
+
+
+@dataclass
+class Structure:
+    """What the scenario fixes for all runs of a block."""
+
+    codes: list[str]
+    categories: list[str]
+    dt: float
+    steps: int
+    dates: list[str]
+    keys: np.ndarray
+    sponsors: np.ndarray  # (T, K) bool: K sanctions T
+    veto_holders: np.ndarray  # (T, V) bool
+    has_regime: np.ndarray  # (N,) bool
+    years_since0: np.ndarray  # (N,)
+    renewal: np.ndarray  # (steps + 1, N) bool: vote on monitoring of T at step t
+    endogenous: np.ndarray  # (N,) bool
+    in_a: np.ndarray
+    in_b: np.ndarray
+    key_pairs: list[tuple[int, int]]
+    payment: np.ndarray  # (C,) shares
+    supply_category: int
+    energy_food: np.ndarray  # (C,) bool
+    events: list[list[CompiledEvent]]
+    reactions: list[CompiledReaction]
+    flows: Flows  # the trade flows the scenario can have; trade arrays are (..., K)
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    @property
+    def targets(self) -> np.ndarray:
+        """Indices of the actors under a multilateral regime."""
+        return np.flatnonzero(self.has_regime)
+
+    def index(self, code: str) -> int:
+        return self.codes.index(code)
+
+
+@dataclass
+class State:
+    """The changing arrays of one run or a block of runs (see module docstring)."""
+
+    # per actor
+    gdp: np.ndarray
+    population: np.ndarray
+    warheads: np.ndarray
+    presence: np.ndarray
+    base_growth: np.ndarray
+    ppp_factor: np.ndarray
+    burden_logit: np.ndarray
+    burden: np.ndarray
+    burden0: np.ndarray
+    tolerance: np.ndarray
+    capability: np.ndarray
+    technology: np.ndarray
+    pipeline: np.ndarray
+    provocation_memory: np.ndarray
+    war_override: np.ndarray
+    growth: np.ndarray
+    lost_share0: np.ndarray
+    evasion_share0: np.ndarray
+    burden_schedule: np.ndarray  # (..., steps + 1, N) reference burden
+    war_series: np.ndarray  # (..., steps + 1, N) war demand, USD bn per year
+    # per dyad
+    relation: np.ndarray
+    alliance: np.ndarray
+    proximity: np.ndarray
+    sanction: np.ndarray
+    multiplier: np.ndarray
+    summit_rate: np.ndarray
+    summit_memory: np.ndarray
+    baseline_relation: np.ndarray
+    base_mutual: np.ndarray
+    relation_offset_up: np.ndarray
+    relation_offset_down: np.ndarray
+    sanction_offset_up: np.ndarray
+    sanction_offset_down: np.ndarray
+    misperception: np.ndarray  # AR(1) log error x_ij
+    # trade
+    potential0: np.ndarray  # (..., K): one entry per flow of Structure.flows
+    recorded: np.ndarray
+    unrecorded: np.ndarray
+    coverage: np.ndarray  # (..., N, C) by target
+    monitoring: np.ndarray  # (..., N) by target
+    # parameters
+    doctrine: dict[str, np.ndarray]
+    model: dict[str, np.ndarray]
+    reference: dict[str, np.ndarray]
+    # reactions: counters (..., n_reactions)
+    reaction_streak: np.ndarray
+    reaction_since: np.ndarray
+    reaction_count: np.ndarray
+    events_last: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def copy(self) -> State:
+        return copy.deepcopy(self)
+
+
+def stack(states: list[State]) -> State:
+    """Stack single-run states into a block with a leading run dimension (runs fastest)."""
+    first = states[0]
+    out = {}
+    for name in first.__dataclass_fields__:
+        value = getattr(first, name)
+        if isinstance(value, dict):
+            out[name] = {
+                k: runs_fastest(np.stack([getattr(s, name)[k] for s in states])) for k in value
+            }
+        else:
+            out[name] = runs_fastest(np.stack([getattr(s, name) for s in states]))
+    return State(**out)
+
+
+def _rows(value: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """value[idx] along the run axis, runs fastest in memory."""
+    return runs_fastest(value[idx])
+
+
+class _LazyRows(dict):
+    """A dict of per-run arrays whose rows ``idx`` are taken when first read."""
+
+    def __init__(self, source: dict, idx: np.ndarray):
+        super().__init__()
+        self._source, self._idx = source, idx
+
+    def __missing__(self, key):
+        value = self[key] = _rows(self._source[key], self._idx)
+        return value
+
+
+class RowsView:
+    """The runs ``idx`` of a block, read only, each array taken when first read.
+
+    :func:`sim.step.refresh` perceives the few runs an event changed through this
+    view: perception reads about half of the state's arrays.
+    """
+
+    def __init__(self, state: State, idx: np.ndarray):
+        self._state, self._idx = state, idx
+
+    def __getattr__(self, name: str):
+        value = getattr(self._state, name)
+        value = _LazyRows(value, self._idx) if isinstance(value, dict) else _rows(value, self._idx)
+        setattr(self, name, value)
+        return value
+
+
+def take(state: State, idx: np.ndarray) -> State:
+    """The runs ``idx`` of a block (leading dimension), as a new State (runs fastest)."""
+    out = {}
+    for name in state.__dataclass_fields__:
+        value = getattr(state, name)
+        if isinstance(value, dict):
+            out[name] = {k: _rows(v, idx) for k, v in value.items()}
+        else:
+            out[name] = _rows(value, idx)
+    return State(**out)

@@ -1,0 +1,160 @@
+"""The world's move from t to t+1: trade, growth, capability, memories, votes.
+
+:func:`world` applies the actors' decisions and advances everything else: trade
+flows toward their targets, GDP with its growth effects and shocks, capability and
+absorbed technology, provocation and summit memories, misperception, and the
+multilateral votes (scheduled renewals of monitoring, proposals after
+provocations).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..random import normals, seed_for_pairs, seed_for_runs, uniforms
+from ..rules import arms, bargain, engagement, provocations, trade
+from ..rules.common import sum_last, sum_second_last
+from .events import vote
+from .log import GOLDSTEIN, Log
+from .state import State, Structure
+
+# --------------------------------------------------------------------------- world
+
+
+def world(
+    st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarray], log: Log
+) -> State:
+    """Apply the decisions and advance everything else from t to t+1 (in place)."""
+    m, d = st.model, st.doctrine
+    t, dt, seed, det = view["t"], S.dt, view["seed"], view["deterministic"]
+    lead = st.gdp.shape[:-1]
+
+    # trade flows relax toward their targets
+    rate = m["trade_adjustment"]
+    st.recorded = trade.relax_flows(st.recorded, view["recorded_target"], rate, dt)
+    st.unrecorded = trade.relax_flows(st.unrecorded, view["unrecorded_target"], rate, dt)
+
+    # economy
+    lost_share, evasion_share = trade_shares(st, S, view)
+    growth = trade.growth_rate(
+        st.base_growth,
+        lost_share,
+        st.lost_share0,
+        evasion_share,
+        st.evasion_share0,
+        st.burden,
+        st.burden0,
+        S.endogenous,
+        m["trade_loss_elasticity"],
+        m["evasion_premium"],
+        m["guns_butter"],
+    )
+    if det:
+        shock = 0.0
+    else:
+        eps = normals(seed, "growth", S.keys, 0, t)
+        shock = m["growth_shock_sd"][..., None] * np.sqrt(dt) * eps
+    st.growth = growth
+    st.gdp = st.gdp * np.exp(growth * dt + shock)
+
+    # capability, technology
+    mun = view["munitions"]
+    transfers = view["transfers"]
+    st.pipeline, absorbed = bargain.pipeline_step(
+        st.pipeline, sum_second_last(view["technology_flow"]), m["technology_lag"][..., None], dt
+    )
+    eta = d["absorptive_capacity"]
+    inflow = (
+        st.ppp_factor * view["milex"]
+        - sum_second_last(mun)
+        - sum_last(transfers)
+        + eta * (sum_second_last(transfers) + absorbed)
+    )
+    delta = m["depreciation"][..., None]
+    st.capability = arms.capability_step(st.capability, inflow, delta, dt)
+    st.technology = arms.capability_step(st.technology, eta * absorbed, delta, dt)
+
+    # decisions of the actors
+    st.burden_logit = dec["burden_logit"]
+    st.burden = arms.burden_from_logit(
+        dec["burden_logit"], m["burden_floor"][..., None], m["burden_ceiling"][..., None]
+    )
+    st.relation = dec["relation"]
+    st.sanction = dec["sanction"]
+
+    # memories: provocations and summits
+    tau_mem = m["memory_time"][..., None]
+    if det:
+        st.provocation_memory = provocations.expected_memory_step(
+            st.provocation_memory, view["hazard"], tau_mem, dt
+        )
+        summits = engagement.expected_summits(st.summit_rate, dt)
+    else:
+        st.provocation_memory = provocations.memory_step(
+            st.provocation_memory, dec["events"], tau_mem, dt
+        )
+        i, j = engagement.upper_pairs(S.n)
+        u = uniforms(seed, "summit", S.keys[i], S.keys[j], t)  # (..., P) for i < j
+        summits = engagement.summits(st.summit_rate, dt, u)
+    st.summit_memory = engagement.memory_step(st.summit_memory, summits, tau_mem[..., None], dt)
+    if not det:
+        codes = np.array(S.codes, dtype=object)
+        log.add(
+            dec["events"].astype(int),
+            t,
+            S.dates[t],
+            "provocation",
+            codes,
+            None,
+            GOLDSTEIN["provocation"],
+            "endogenous",
+        )
+        upper = np.triu(np.ones((S.n, S.n), dtype=bool), 1)
+        log.add(
+            summits.astype(int) * upper,
+            t,
+            S.dates[t],
+            "summit",
+            codes[:, None],
+            codes[None, :],
+            GOLDSTEIN["summit"],
+            "endogenous",
+        )
+
+    # misperception: AR(1) in logs, stationary sd = misperception_i
+    if not det:
+        keep = np.exp(-dt / m["misperception_persistence"])[..., None, None]
+        sd = d["misperception"][..., :, None]
+        eps = normals(
+            seed_for_pairs(seed), "misperception", S.keys[:, None], S.keys[None, :], t + 1
+        )
+        st.misperception = keep * st.misperception + sd * np.sqrt(1.0 - keep**2) * eps
+
+    # multilateral measures: scheduled renewals of monitoring, proposals after provocations
+    for target in np.flatnonzero(S.has_regime):
+        proposal_hazard = m["measure_rate"] * st.provocation_memory[..., target]
+        if det:
+            proposed = np.zeros(lead, dtype=bool)
+        else:
+            u = uniforms(seed_for_runs(seed), "measure", S.keys[target], 0, t)
+            proposed = u < -np.expm1(-proposal_hazard * dt)
+        renewal = np.broadcast_to(S.renewal[t, target], lead)
+        vote(st, S, target, renewal, proposed, t, log)
+    st.events_last = dec["events"]
+    return st
+
+
+def trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
+    """Trade lost after diversion and unrecorded trade, as shares of GDP, (..., N)."""
+    # potential - recorded - unrecorded targets = blocked - diverted
+    lost = S.flows.by_dyad(view["blocked"] - view["diverted"])  # (..., i, j)
+    lost_i = sum_last(lost) + sum_second_last(lost)  # exports and imports
+    mun = view["munitions"]
+    pay = view["payments"]
+    bargain_i = sum_second_last(mun) + sum_last(mun) + sum_last(pay) + sum_second_last(pay)
+    lost_i = lost_i - bargain_i
+    unrec = S.flows.by_dyad(view["unrecorded_target"])
+    evasion_i = sum_last(unrec) + sum_second_last(unrec) + bargain_i
+    return lost_i / st.gdp, evasion_i / st.gdp

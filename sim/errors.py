@@ -1,0 +1,37 @@
+"""Errors in a user's input: located problems, all reported at once.
+
+Every layer that reads user input (scenario and sweep files, ``--set`` overrides,
+command-line values) raises :class:`InputError` carrying every :class:`Problem` it
+found; the command line prints them one per line and exits with status 2.  This
+module imports nothing from geosim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input, located as precisely as possible."""
+
+    file: str
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """``file:line: path: message (hint: ...)`` on one line."""
+        where = self.file + (f":{self.line}" if self.line else "")
+        at = f" {self.path}:" if self.path else ""
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{where}:{at} {self.message}{hint}"
+
+
+class InputError(Exception):
+    """Raised with every problem found in a user's input at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))

@@ -1,0 +1,170 @@
+"""Figures of a paired comparison: differences with bands, overlays, the ranking.
+
+Functions take a :class:`~sim.analysis.compare.Comparison` and ``ax=None`` or
+``fig=None``; :func:`write_comparison_plots` writes all of them with their data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..analysis.compare import Comparison
+from .style import (
+    BAND_NOTE,
+    band_legend_handles,
+    date_axis,
+    draw_band,
+    legend_outside,
+    new_axes,
+    new_figure,
+    other_colours,
+    plot_style,
+    save_figure,
+    to_dates,
+)
+
+# --------------------------------------------------------------------------- comparison
+
+
+def unit_text(unit: str) -> str:
+    """A unit for an axis label: ``1 (-1 pole a .. +1 pole b)`` becomes its explanation."""
+    if unit.startswith("1 (") and unit.endswith(")"):
+        return unit[3:-1].replace("..", "…").replace("-", "−")
+    return unit
+
+
+def _scenario_colours(comparison: Comparison) -> dict[str, str]:
+    names = list(comparison.names)
+    colours = {names[0]: "0.15"}
+    colours.update(other_colours(names[1:]))
+    return colours
+
+
+def comparison_difference(comparison: Comparison, ax: Axes | None = None) -> Axes:
+    """Paired difference of each scenario from the first, median with seed bands."""
+    with plot_style():
+        ax = new_axes(ax, (8.5, 4.2))
+        bands = comparison.difference_bands()
+        colours = _scenario_colours(comparison)
+        for name in comparison.names[1:]:
+            draw_band(ax, bands[bands["scenario"] == name], colours[name], name)
+        ax.axhline(0.0, color="0.2", linewidth=0.9, zorder=0)
+        ax.set_ylabel(
+            f"Δ {comparison.measure} vs {comparison.names[0]}\n({unit_text(comparison.unit)})"
+        )
+        ax.set_title(f"paired difference from {comparison.names[0]} (common random numbers)")
+        ax.set_xlabel(f"date ({BAND_NOTE} of the paired difference)")
+        date_axis(ax)
+        handles, _ = ax.get_legend_handles_labels()
+        legend_outside(ax, handles + band_legend_handles())
+    return ax
+
+
+def comparison_overlay(comparison: Comparison, ax: Axes | None = None) -> Axes:
+    """Each scenario's median of the measure with its 90 % seed band."""
+    with plot_style():
+        ax = new_axes(ax, (8.5, 4.2))
+        bands = comparison.value_bands()
+        colours = _scenario_colours(comparison)
+        for k, name in enumerate(comparison.names):
+            sub = bands[bands["scenario"] == name]
+            x = to_dates(sub["date"])
+            ax.fill_between(x, sub["p05"], sub["p95"], color=colours[name], alpha=0.12, linewidth=0)
+            reference = k == 0  # drawn on top, dashed, so that equal scenarios show through
+            ax.plot(
+                x,
+                sub["median"],
+                color=colours[name],
+                label=name,
+                linewidth=1.4 if reference else 1.8,
+                linestyle="--" if reference else "-",
+                zorder=4 if reference else 3,
+            )
+        ax.set_ylabel(f"{comparison.measure}\n({unit_text(comparison.unit)})")
+        ax.set_title(f"{comparison.measure} per scenario")
+        ax.set_xlabel("date (median; shaded: 90 % seed band)")
+        date_axis(ax)
+        handles, _ = ax.get_legend_handles_labels()
+        handles.append(Patch(facecolor="0.4", alpha=0.12, label="90 % seed band"))
+        legend_outside(ax, handles)
+    return ax
+
+
+def comparison_ranking(comparison: Comparison, ax: Axes | None = None) -> Axes:
+    """End-state mean paired difference per scenario with its 90 % interval (dot-and-whisker)."""
+    with plot_style():
+        table = comparison.ranking()
+        ax = new_axes(ax, (7.5, 0.45 * len(table) + 1.6))
+        colours = _scenario_colours(comparison)
+        y = np.arange(len(table))[::-1]
+        for yy, row in zip(y, table.itertuples(index=False), strict=True):
+            c = colours[row.scenario]
+            ax.plot([row.ci90_low, row.ci90_high], [yy, yy], color=c, linewidth=2.0)
+            ax.plot([row.p05, row.p95], [yy, yy], color=c, linewidth=0.8, alpha=0.6)
+            ax.plot([row.mean_difference], [yy], "o", color=c, markersize=6)
+            ax.annotate(
+                f"{row.mean_difference:+.3g}, same sign {row.same_sign_share:.0%}",
+                (1.0, yy),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color="0.3",
+            )
+        ax.axvline(0.0, color="0.2", linewidth=0.9)
+        ax.set_yticks(y, table["scenario"])
+        ax.set_xlabel(
+            f"Δ {comparison.measure} at {comparison.end_label} vs "
+            f"{comparison.names[0]} ({unit_text(comparison.unit)})"
+        )
+        ax.set_title(
+            "end-state paired difference: mean, 90 % interval of the mean (thick), "
+            "5–95 % of replications (thin)",
+            fontsize=8.5,
+        )
+        ax.grid(axis="y", visible=False)
+    return ax
+
+
+def comparison_figure(comparison: Comparison, fig: Figure | None = None) -> Figure:
+    """Overlay (top) and paired difference (bottom) on a shared time axis."""
+    with plot_style():
+        fig = new_figure(fig, (8.8, 6.6))
+        top, bottom = fig.subplots(2, 1, sharex=True)
+        comparison_overlay(comparison, ax=top)
+        comparison_difference(comparison, ax=bottom)
+        top.set_xlabel("")
+        top.tick_params(labelbottom=False)
+        fig.suptitle(
+            f"{comparison.measure}: {len(comparison.names)} scenarios, "
+            f"{comparison.replications} paired replications"
+        )
+    return fig
+
+
+def write_comparison_plots(
+    comparison: Comparison, folder: str | Path, fmt: str = "png", dpi: int = 150
+) -> list[Path]:
+    """Write the comparison figures with their data to ``folder/plots``."""
+    out = Path(folder) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "comparison": (comparison_figure, comparison.value_bands),
+        "difference": (comparison_difference, comparison.difference_bands),
+        "overlay": (comparison_overlay, comparison.value_bands),
+        "ranking": (comparison_ranking, comparison.ranking),
+    }
+    written = []
+    for name, (draw, data) in figures.items():
+        data().to_csv(out / f"{name}.csv", index=False)
+        drawn = draw(comparison)
+        fig = drawn if hasattr(drawn, "savefig") else drawn.figure
+        written.append(save_figure(fig, out / f"{name}.{fmt}", fmt, dpi))
+        written.append(out / f"{name}.csv")
+    return written

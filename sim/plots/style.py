@@ -1,0 +1,242 @@
+"""The house style of every figure: palettes, actor styles, axes helpers, saving.
+
+Actor colours come from :func:`actor_styles` in every figure: the scenario's
+``colour:`` else the Okabe-Ito palette in actor order, with a new line style for
+each further eight actors; things that are not actors (categories, dyads,
+scenarios) take Paul Tol's muted palette.  :func:`save_figure` writes PNG, SVG or
+PDF with fixed metadata, so that the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..results import RunResult
+from ..scenario import Scenario
+from .formats import FORMATS, METADATA
+
+#: Okabe & Ito (2008) colour-blind-safe palette, ordered for lines on white (yellow late).
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+#: Line styles for actors beyond each block of eight.
+LINESTYLES = ("-", "--", ":", "-.")
+#: Paul Tol's "muted" qualitative palette, for things that are not actors
+#: (trade categories, dyads, scenarios), so that they are never mistaken for one.
+TOL_MUTED = (
+    "#332288",
+    "#CC6677",
+    "#117733",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#DDCC77",
+    "#88CCEE",
+)
+#: Diverging colormap of relations, centred on 0 (red hostile, blue friendly).
+RELATION_CMAP = "RdBu"
+#: Percentiles of the seed bands.
+BAND_NOTE = "median; shaded: 50 % and 90 % seed bands (spread over replications)"
+STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "figure.titlesize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "svg.hashsalt": "geosim",
+    "svg.fonttype": "path",
+    "savefig.facecolor": "white",
+}
+
+
+@contextmanager
+def plot_style():
+    """Temporary house style (font sizes, grid, fixed SVG salt); restores rcParams on exit."""
+    with mpl.rc_context(STYLE):
+        yield
+
+
+# --------------------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True)
+class ActorStyle:
+    """How an actor is drawn: a colour and a line style."""
+
+    colour: str
+    linestyle: str = "-"
+
+    def line(self) -> dict[str, Any]:
+        """Keyword arguments for ``Axes.plot``."""
+        return {"color": self.colour, "linestyle": self.linestyle}
+
+
+def actor_styles(source: Scenario | RunResult | Iterable[str]) -> dict[str, ActorStyle]:
+    """Colour and line style of every actor, the same in every figure.
+
+    Parameters
+    ----------
+    source : a Scenario, a RunResult, or actor codes in order.  The scenario's
+        ``colour:`` wins; otherwise Okabe-Ito by the actor's position in the order,
+        and from the ninth actor on the palette repeats with a new line style.
+
+    Returns
+    -------
+    dict mapping actor code to :class:`ActorStyle`, in actor order.
+    """
+    if isinstance(source, RunResult):
+        source = source.scenario
+    given: dict[str, str | None] = {}
+    if isinstance(source, Scenario):
+        codes = list(source.codes)
+        given = {c: source.actors[c].colour for c in codes}
+    else:
+        codes = list(dict.fromkeys(source))
+    out = {}
+    for k, code in enumerate(codes):
+        colour = given.get(code) or OKABE_ITO[k % len(OKABE_ITO)]
+        out[code] = ActorStyle(colour, LINESTYLES[(k // len(OKABE_ITO)) % len(LINESTYLES)])
+    return out
+
+
+def other_colours(names: Sequence[str]) -> dict[str, str]:
+    """Colours for non-actor series (categories, dyads, scenarios), by order."""
+    return {n: TOL_MUTED[k % len(TOL_MUTED)] for k, n in enumerate(names)}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def to_dates(values: Iterable[str]) -> pd.DatetimeIndex:
+    """Dates from ``'YYYY-MM'`` strings (first of the month)."""
+    return pd.DatetimeIndex(pd.to_datetime([f"{v}-01" for v in values], format="%Y-%m-%d"))
+
+
+def new_axes(ax: Axes | None, size: tuple[float, float] = (7.5, 4.0)) -> Axes:
+    if ax is not None:
+        return ax
+    fig = Figure(figsize=size, layout="constrained")
+    return fig.add_subplot()
+
+
+def new_figure(fig: Figure | None, size: tuple[float, float]) -> Figure:
+    return fig if fig is not None else Figure(figsize=size, layout="constrained")
+
+
+def date_axis(ax: Axes) -> None:
+    """Readable real dates on the x axis (concise year / month labels)."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+
+
+def draw_band(
+    ax: Axes,
+    bands: pd.DataFrame,
+    colour: str,
+    label: str | None,
+    linestyle: str = "-",
+    scale: float = 1.0,
+    shade: bool = True,
+    linewidth: float = 1.8,
+) -> Line2D:
+    """Median line with the 90 % and 50 % seed bands (two filled collections)."""
+    x = to_dates(bands["date"])
+    if shade:
+        ax.fill_between(
+            x, bands["p05"] * scale, bands["p95"] * scale, color=colour, alpha=0.13, linewidth=0
+        )
+        ax.fill_between(
+            x, bands["p25"] * scale, bands["p75"] * scale, color=colour, alpha=0.30, linewidth=0
+        )
+    (line,) = ax.plot(
+        x,
+        bands["median"] * scale,
+        color=colour,
+        linestyle=linestyle,
+        linewidth=linewidth,
+        label=label,
+    )
+    return line
+
+
+def band_legend_handles(colour: str = "0.4") -> list[Patch]:
+    """Legend patches naming the two seed bands."""
+    return [
+        Patch(facecolor=colour, alpha=0.30, label="50 % seed band"),
+        Patch(facecolor=colour, alpha=0.13, label="90 % seed band"),
+    ]
+
+
+def legend_outside(ax: Axes, handles: list | None = None, ncol: int = 1, **kw) -> None:
+    """A legend right of the axes, where it can cover no data."""
+    if handles is None:
+        handles, _ = ax.get_legend_handles_labels()
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        ncol=ncol,
+        borderaxespad=0.0,
+        **kw,
+    )
+
+
+def legend_below(target: Figure | Axes, handles: list, ncol: int) -> None:
+    """A legend under a figure or axes, in its own row."""
+    if isinstance(target, Figure):
+        target.legend(handles=handles, loc="outside lower center", ncol=ncol)
+    else:
+        target.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=ncol)
+
+
+def min_span(ax: Axes, bands: pd.DataFrame, span: float, scale: float = 1.0) -> None:
+    """Widen the y range to at least ``span`` so that a flat series looks flat."""
+    lo, hi = bands["p05"].min() * scale, bands["p95"].max() * scale
+    if hi - lo < span:
+        mid = 0.5 * (lo + hi)
+        ax.set_ylim(mid - span / 2, mid + span / 2)
+
+
+def check_result(result: RunResult) -> RunResult:
+    if not isinstance(result, RunResult):
+        raise TypeError(f"expected a RunResult, got {type(result).__name__}")
+    return result
+
+
+def short_label(text: str, width: int = 26) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def dyad_label(a: str, b: str) -> str:
+    return f"{a}–{b}"
+
+
+def save_figure(fig: Figure, path: str | Path, fmt: str = "png", dpi: int = 150) -> Path:
+    """Save with fixed metadata (no dates, no software version): same data, same bytes."""
+    if fmt not in METADATA:
+        raise ValueError(f"unknown figure format {fmt!r}; use one of {', '.join(FORMATS)}")
+    path = Path(path)
+    with plot_style():
+        fig.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
+    return path

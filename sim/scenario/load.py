@@ -1,0 +1,101 @@
+"""Loading a scenario: read, merge ``extends:``, apply overrides, validate.
+
+:func:`load_scenario` is the public entry point; :func:`load_tree` and
+:func:`resolve` split it for callers that resolve many variants of one file
+(sweeps), and :func:`scenario_from_yaml` validates text without a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, Problem
+from .merge import resolve_extends
+from .overrides import apply_override, parse_override
+from .paths import PathError
+from .schema import Scenario
+from .validate import validate_tree
+from .yamlio import Y, parse_text
+
+
+def load_tree(path: str | Path) -> Y:
+    """Load a scenario file with its ``extends:`` chain merged (not yet validated)."""
+    problems: list[Problem] = []
+    tree = resolve_extends(Path(path), (), problems)
+    if problems:
+        raise InputError(problems)
+    assert tree is not None
+    tree.value.pop("extends", None)
+    return tree
+
+
+def load_scenario(
+    path: str | Path, overrides: dict[str, Any] | list[str] | None = None
+) -> Scenario:
+    """Load, merge, override and validate a scenario file.
+
+    Parameters
+    ----------
+    path : the scenario file.
+    overrides : ``{path: value}`` or a list of ``"PATH=VALUE"`` strings (as ``--set``).
+
+    Raises
+    ------
+    InputError : every problem found, each with file, line, path and hint.
+    """
+    tree = load_tree(path)
+    return resolve(tree, overrides)
+
+
+def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Scenario:
+    """Apply overrides to a (copied) tree and validate it."""
+    tree = tree.copy()
+    if overrides:
+        problems: list[Problem] = []
+        items: list[tuple[str, Any]] = []
+        if isinstance(overrides, dict):
+            items = list(overrides.items())
+        else:
+            for text in overrides:
+                try:
+                    items.append(parse_override(text))
+                except InputError as exc:
+                    problems.extend(exc.problems)
+        seen: set[str] = set()
+        for p, v in items:
+            if p in seen:
+                problems.append(
+                    Problem("--set", p, None, "this path is set twice", "keep one of the two")
+                )
+                continue
+            seen.add(p)
+            try:
+                apply_override(tree, p, v)
+            except PathError as exc:
+                problems.append(Problem("--set", p, None, str(exc), exc.hint))
+            except (KeyError, TypeError, AttributeError) as exc:
+                problems.append(
+                    Problem(
+                        "--set",
+                        p,
+                        None,
+                        f"cannot apply the override: {exc}",
+                        "the scenario section it changes may be malformed",
+                    )
+                )
+        if problems:
+            try:  # also report what is wrong with the overrides that did apply
+                validate_tree(tree)
+            except InputError as exc:
+                problems.extend(exc.problems)
+            raise InputError(problems)
+    return validate_tree(tree)
+
+
+def scenario_from_yaml(text: str, file: str = "<text>") -> Scenario:
+    """Validate a scenario given as YAML text (no ``extends:``)."""
+    tree = parse_text(text, file)
+    if tree is None or not isinstance(tree.value, dict):
+        raise InputError([Problem(file, "", None, "the top level must be a mapping")])
+    return validate_tree(tree)

@@ -1,0 +1,199 @@
+"""Overrides (``--set PATH=VALUE`` and sweep points) applied to a scenario tree.
+
+An override is applied to the annotated YAML tree *before* validation, so that its
+value is checked like any value of the file and an error names ``--set`` as its
+origin.  :func:`parse_override` reads ``PATH=VALUE`` with the value as a YAML 1.2
+scalar or list; :func:`apply_override` writes it at the place the path addresses
+(creating a dyad, trade or doctrine entry when the file has none).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import registry
+from ..errors import InputError, Problem
+from .paths import PathError, parse_path
+from .schema import DEFAULT_CATEGORIES
+from .yamlio import Y, parse_text
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split ``PATH=VALUE`` and read the value as a YAML 1.2 scalar or list."""
+    if "=" not in text:
+        raise InputError(
+            [
+                Problem(
+                    "--set",
+                    text,
+                    None,
+                    "an override is written PATH=VALUE",
+                    "e.g. --set actors.CHN.doctrine.compliance=0.3",
+                )
+            ]
+        )
+    path, _, raw = text.partition("=")
+    path = path.strip()
+    if not raw.strip():
+        raise InputError(
+            [
+                Problem(
+                    "--set",
+                    path,
+                    None,
+                    "an override needs a value after '='",
+                    "write null for no value, or '' for empty text",
+                )
+            ]
+        )
+    try:
+        tree = parse_text(raw, "--set")
+    except InputError as exc:
+        for problem in exc.problems:
+            problem.path = path
+            problem.line = None
+            problem.hint = problem.hint or "the value is read as YAML: quote text"
+            if "syntax error" in problem.message:
+                problem.hint = "the value is read as YAML: quote text, write lists as [a, b]"
+        raise
+    return path, None if tree is None else tree.plain()
+
+
+def wrap(value: Any, origin: str) -> Y:
+    """An annotated tree for a plain value given outside a file (``--set``)."""
+    if isinstance(value, Y):
+        return value
+    if isinstance(value, dict):
+        return Y({k: wrap(v, origin) for k, v in value.items()}, origin, None)
+    if isinstance(value, (list, tuple)):
+        return Y([wrap(v, origin) for v in value], origin, None)
+    return Y(value, origin, None)
+
+
+def _ensure_dict(node: Y, key: str, origin: str) -> Y:
+    if key not in node.value or not isinstance(node.value[key].value, dict):
+        node.value[key] = Y({}, origin, None)
+    return node.value[key]
+
+
+def _ensure_list(node: Y, key: str, origin: str) -> Y:
+    if key not in node.value or not isinstance(node.value[key].value, list):
+        node.value[key] = Y([], origin, None)
+    return node.value[key]
+
+
+def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> None:
+    """Set ``path`` to ``value`` in an annotated scenario tree (before validation)."""
+    data = tree.value
+    codes = (
+        list(data["actors"].value)
+        if isinstance(data.get("actors"), Y) and isinstance(data["actors"].value, dict)
+        else None
+    )
+    cats = data.get("categories")
+    categories = (
+        cats.plain()
+        if isinstance(cats, Y) and isinstance(cats.value, list)
+        else list(DEFAULT_CATEGORIES)
+    )
+    ref = parse_path(path, codes, categories)
+    new = wrap(value, origin)
+    if ref.kind == "run":
+        data[ref.field] = new
+    elif ref.kind in ("model", "reference"):
+        _ensure_dict(tree, ref.kind, origin).value[ref.field] = new
+    elif ref.kind == "actor":
+        actor = data["actors"].value[ref.a]
+        if ref.field == "war_demand" and isinstance(value, (int, float)):
+            new = Y(
+                [Y({"from": Y("0001-01", origin, None), "value": new}, origin, None)], origin, None
+            )
+        actor.value[ref.field] = new
+    elif ref.kind == "doctrine":
+        actor = data["actors"].value[ref.a]
+        _ensure_dict(actor, "doctrine", origin).value[ref.field] = new
+    elif ref.kind == "dyad":
+        dyads = _ensure_list(tree, "dyads", origin)
+        entries = [
+            it
+            for it in dyads.value
+            if isinstance(it.value, dict)
+            and "pair" in it.value
+            and set(it.value["pair"].plain()) == {ref.a, ref.b}
+        ]
+
+        def symmetric(it: Y) -> bool:
+            return it.value.get("symmetric", Y(True, origin, None)).value is not False
+
+        shared = next((it for it in entries if symmetric(it)), None)
+        if shared is not None:
+            if not ref.directed:
+                shared.value[ref.field] = new
+            else:
+                old = shared.value.get(ref.field)
+                old_value = old.plain() if old is not None else None
+                if old_value is None:
+                    old_value = registry.DYAD_BY_NAME[ref.field].default
+                both = list(old_value) if isinstance(old_value, list) else [old_value] * 2
+                both[0 if tuple(shared.value["pair"].plain()) == (ref.a, ref.b) else 1] = value
+                shared.value[ref.field] = wrap(both, origin)
+        else:
+            directions = [(ref.a, ref.b)] if ref.directed else [(ref.a, ref.b), (ref.b, ref.a)]
+            for x, y in directions:
+                entry = next(
+                    (it for it in entries if tuple(it.value["pair"].plain()) == (x, y)), None
+                )
+                if entry is None:
+                    entry = Y(
+                        {"pair": wrap([x, y], origin), "symmetric": Y(False, origin, None)},
+                        origin,
+                        None,
+                    )
+                    dyads.value.append(entry)
+                entry.value[ref.field] = new
+    elif ref.kind == "trade":
+        flows = _ensure_list(tree, "trade", origin)
+        for item in flows.value:
+            v = item.value
+            if isinstance(v, dict) and (
+                (
+                    v.get("from") and v["from"].value,
+                    v.get("to") and v["to"].value,
+                    v.get("category") and v["category"].value,
+                )
+                == (ref.a, ref.b, ref.category)
+            ):
+                v[ref.field] = new
+                break
+        else:
+            flows.value.append(
+                Y(
+                    {
+                        "from": Y(ref.a, origin, None),
+                        "to": Y(ref.b, origin, None),
+                        "category": Y(ref.category, origin, None),
+                        ref.field: new,
+                    },
+                    origin,
+                    None,
+                )
+            )
+    elif ref.kind == "regime":
+        sanctions = _ensure_dict(tree, "sanctions", origin)
+        regimes = _ensure_list(sanctions, "regimes", origin)
+        for item in regimes.value:
+            if (
+                isinstance(item.value, dict)
+                and item.value.get("target")
+                and item.value["target"].value == ref.a
+            ):
+                break
+        else:
+            raise PathError(
+                f"no sanctions regime on {ref.a} to change (path {path!r})",
+                "add one under sanctions.regimes first",
+            )
+        if ref.field == "monitoring":
+            item.value["monitoring"] = new
+        else:
+            _ensure_dict(item, "coverage", origin).value[ref.category] = new

@@ -1,0 +1,416 @@
+"""The scenario schema: typed, frozen pydantic models of every section of a file.
+
+A scenario file (``docs/scenarios.md``) validates into a :class:`Scenario`.  Every
+model forbids unknown keys and is frozen.  The ``doctrine`` and ``model`` sections
+are generated from the parameter registry (:mod:`sim.registry`), so that a
+parameter exists in exactly one place; the actor figures take their ranges from
+the registry too.  Dates are ``YYYY-MM`` strings; :func:`month_index` and
+:func:`month_name` convert them to and from a month count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Annotated, Any, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+
+from .. import registry
+
+CODE_RE = re.compile(r"^[A-Z]{3}$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+DEFAULT_CATEGORIES = ("energy", "food", "minerals", "arms", "other")
+
+
+# --------------------------------------------------------------------------- types
+
+
+def check_month(value: Any) -> str:
+    if not isinstance(value, str) or not MONTH_RE.match(value):
+        raise ValueError(f"a date must be written YYYY-MM (e.g. 2024-07), not {value!r}")
+    year, month = (int(x) for x in value.split("-"))
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not between 01 and 12")
+    return value
+
+
+def _check_code(value: Any) -> str:
+    if not isinstance(value, str) or not CODE_RE.match(value):
+        raise ValueError(f"an actor is named by its ISO alpha-3 code (e.g. PRK), not {value!r}")
+    return value
+
+
+def _check_colour(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^#[0-9A-Fa-f]{6}$", value):
+        raise ValueError(f"a colour is written '#RRGGBB' in quotes, not {value!r}")
+    return value
+
+
+Month = Annotated[str, Field(description="YYYY-MM"), "month"]
+Code = Annotated[str, Field(description="ISO alpha-3 actor code"), "code"]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Relation = Annotated[float, Field(gt=-1.0, lt=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+
+
+def month_index(month: str) -> int:
+    """Months since year 0 of a ``YYYY-MM`` date."""
+    year, mon = (int(x) for x in month.split("-"))
+    return year * 12 + mon - 1
+
+
+def month_name(index: int) -> str:
+    """The ``YYYY-MM`` date of a month index."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+class Frozen(BaseModel):
+    """Base of every scenario section: unknown keys are errors, objects are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _registry_model(name: str, entries: tuple[registry.Param, ...], doc: str) -> type[Frozen]:
+    fields: dict[str, Any] = {}
+    for p in entries:
+        fields[p.name] = (
+            float,
+            Field(
+                default=p.default,
+                ge=p.low,
+                le=p.high,
+                description=f"{p.doc} Unit: {p.unit}. Range {p.low}..{p.high}. "
+                f"Tier: {p.tier}. Source: {p.source}.",
+            ),
+        )
+    model = create_model(name, __base__=Frozen, __doc__=doc, **fields)
+    return model
+
+
+Doctrine = _registry_model(
+    "Doctrine", registry.DOCTRINE, "An actor's tunable rule parameters (see sim.registry.DOCTRINE)."
+)
+ModelParams = _registry_model(
+    "ModelParams", registry.MODEL, "Model-wide parameters (see sim.registry.MODEL)."
+)
+
+
+class SeriesPoint(Frozen):
+    """A step of an exogenous series: ``value`` holds from ``from`` on."""
+
+    start: str = Field(alias="from", description="First month the value holds (YYYY-MM).")
+    value: NonNeg = Field(description="Value (USD bn per year for war demand).")
+
+    _m = field_validator("start")(classmethod(lambda cls, v: check_month(v)))
+
+
+class BurdenTarget(Frozen):
+    """A documented trend of the defence burden (e.g. Japan to 2 % by FY2027)."""
+
+    value: Annotated[float, Field(gt=0.0, lt=0.6)] = Field(
+        description="Target burden, share of GDP."
+    )
+    by: str = Field(description="Month by which the target is reached (YYYY-MM).")
+    source: str | None = None
+
+    _m = field_validator("by")(classmethod(lambda cls, v: check_month(v)))
+
+
+class Actor(Frozen):
+    """A state: starting figures (cited in the file), presence, doctrine."""
+
+    name: str = Field(description="Display name.")
+    gdp: Annotated[float, Field(gt=0)] = Field(description="GDP, USD bn (constant 2024).")
+    growth: Annotated[float, Field(ge=-0.1, le=0.1)] = Field(
+        0.0, description="Base real growth per year."
+    )
+    milex: Annotated[float, Field(gt=0)] = Field(
+        description="Military expenditure, USD bn per year (SIPRI)."
+    )
+    milex_growth: Annotated[float, Field(ge=-0.1, le=0.3)] = Field(
+        0.03, description="Trailing real growth of milex per year (initialises capability)."
+    )
+    ppp_factor: Annotated[float, Field(ge=0.5, le=4.0)] = Field(
+        1.0, description="Military purchasing-power multiplier of milex (estimate)."
+    )
+    warheads: NonNeg = Field(0.0, description="Nuclear warheads (SIPRI Yearbook).")
+    presence: Share = Field(1.0, description="Share of power brought to bear in the region.")
+    population: Annotated[float, Field(gt=0)] = Field(description="Population, millions.")
+    colour: str | None = Field(None, description="Plot colour '#RRGGBB'; else Okabe-Ito by order.")
+    war_demand: list[SeriesPoint] = Field(
+        default_factory=list,
+        description="Demand for munitions from a war elsewhere, USD bn per year, as steps.",
+    )
+    burden_target: BurdenTarget | None = Field(None, description="Documented burden trend.")
+    endogenous_growth: bool | None = Field(
+        None, description="Growth reacts to trade lost and evasion; default: sanctions targets."
+    )
+    doctrine: Doctrine = Field(default_factory=Doctrine)  # type: ignore[valid-type]
+    note: str | None = None
+
+    _c = field_validator("colour")(classmethod(lambda cls, v: v if v is None else _check_colour(v)))
+
+    @field_validator("war_demand", mode="before")
+    @classmethod
+    def _number_is_constant(cls, v: Any) -> Any:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return [{"from": "0001-01", "value": v}]
+        return v
+
+
+DyadValue = Relation | tuple[Relation, Relation]
+DyadShare = Share | tuple[Share, Share]
+
+
+class Dyad(Frozen):
+    """Ties between two actors; a value applies both ways unless ``symmetric: false``.
+
+    A field may also be a pair ``[a_to_b, b_to_a]``.
+    """
+
+    pair: tuple[str, str] = Field(description="The two actor codes.")
+    symmetric: bool = Field(True, description="Scalar values apply in both directions.")
+    relation: DyadValue | None = Field(None, description="Attitude in (-1, 1); default 0.")
+    alliance: DyadShare | None = Field(None, description="Treaty commitment 0..1; default 0.")
+    proximity: DyadShare | None = Field(None, description="Reach 0..1; default 0.")
+    sanction: DyadShare | None = Field(None, description="Unilateral sanctions 0..1; default 0.")
+    transfer_multiplier: (
+        Annotated[float, Field(ge=0, le=10)]
+        | tuple[Annotated[float, Field(ge=0, le=10)], Annotated[float, Field(ge=0, le=10)]]
+        | None
+    ) = Field(None, description="Multiplier on transfers; default 1.")
+    summit_rate: (
+        Annotated[float, Field(ge=0, le=4)]
+        | tuple[Annotated[float, Field(ge=0, le=4)], Annotated[float, Field(ge=0, le=4)]]
+        | None
+    ) = Field(None, description="Summits per year; default 0.")
+    note: str | None = None
+    source: str | None = None
+
+
+DYAD_FIELD_NAMES = (
+    "relation",
+    "alliance",
+    "proximity",
+    "sanction",
+    "transfer_multiplier",
+    "summit_rate",
+)
+
+
+class Trade(Frozen):
+    """A trade flow of one category from one actor to another, USD bn per year."""
+
+    source_code: str = Field(alias="from", description="Exporter.")
+    to: str = Field(description="Importer.")
+    category: str = Field(description="A category named in `categories`.")
+    value: NonNeg = Field(0.0, description="Recorded flow, USD bn per year.")
+    unrecorded: NonNeg = Field(0.0, description="Unrecorded flow, USD bn per year (estimate).")
+    note: str | None = None
+    source: str | None = None
+
+
+class Regime(Frozen):
+    """A multilateral sanctions regime on one target (e.g. the UN 1718 regime)."""
+
+    target: str
+    coverage: dict[str, Share] = Field(
+        default_factory=dict, description="Share of each category prohibited."
+    )
+    monitoring: Share = Field(1.0, description="Monitoring strength (1: a full UN panel).")
+    veto_holders: list[str] = Field(default_factory=list, description="Who can veto measures.")
+    sponsors: list[str] | None = Field(
+        None, description="The sanctioning coalition; default: every actor but the target."
+    )
+    since: str | None = Field(None, description="Month the regime was imposed (YYYY-MM).")
+    renewal: str | None = Field(
+        None, description="Month of the next vote on monitoring; then yearly (YYYY-MM)."
+    )
+    note: str | None = None
+
+    _m = field_validator("since", "renewal")(
+        classmethod(lambda cls, v: v if v is None else check_month(v))
+    )
+
+
+class Sanctions(Frozen):
+    """Multilateral regimes (unilateral sanctions are the dyad field ``sanction``)."""
+
+    regimes: list[Regime] = Field(default_factory=list)
+
+
+EventKind = Literal[
+    "transfer_surge",
+    "ceasefire",
+    "war",
+    "treaty",
+    "turnover",
+    "provocation",
+    "summit",
+    "sanctions_vote",
+]
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
+
+
+class Event(Frozen):
+    """A scheduled change: generic ``set``/``add``/``scale`` on paths, or a named kind.
+
+    Named kinds: ``transfer_surge`` (from, to, scale), ``ceasefire`` (actor),
+    ``war`` (actor, value), ``treaty`` (pair, value = alliance, default 1),
+    ``turnover`` (actor, doctrine), ``provocation`` (actor), ``summit`` (pair),
+    ``sanctions_vote`` (target).
+    """
+
+    at: str = Field(description="Month of the event (YYYY-MM).")
+    kind: EventKind | None = None
+    set: dict[str, Any] | None = None
+    add: dict[str, float] | None = None
+    scale: dict[str, float] | float | None = None
+    source_code: str | None = Field(None, alias="from")
+    to: str | None = None
+    actor: str | None = None
+    target: str | None = None
+    pair: tuple[str, str] | None = None
+    value: float | None = None
+    doctrine: dict[str, float] | None = None
+    probability: Share = Field(1.0, description="Chance the event happens (keyed draw).")
+    goldstein: Annotated[float, Field(ge=-10, le=10)] | None = Field(
+        None, description="Cooperation-conflict weight for the event log."
+    )
+    note: str | None = None
+    source: str | None = None
+
+    _m = field_validator("at")(classmethod(lambda cls, v: check_month(v)))
+
+
+class Condition(Frozen):
+    """When a reaction fires: a measure above or below a level for some steps."""
+
+    measure: str
+    above: float | None = None
+    below: float | None = None
+    for_steps: Annotated[int, Field(ge=1)] = 1
+
+
+class Ops(Frozen):
+    """Path operations applied by a reaction."""
+
+    set: dict[str, Any] | None = None
+    add: dict[str, float] | None = None
+    scale: dict[str, float] | None = None
+
+
+class Reaction(Frozen):
+    """A declarative if-then rule, evaluated at t and applied at t+1."""
+
+    actor: str
+    when: Condition
+    then: Ops
+    every: Annotated[int, Field(ge=1)] = Field(1, description="Minimum steps between two firings.")
+    once: bool = False
+    goldstein: Annotated[float, Field(ge=-10, le=10)] = 0.0
+    note: str | None = None
+
+
+class Blocs(Frozen):
+    """The two poles of the balance."""
+
+    a: list[str]
+    b: list[str]
+
+
+class Analysis(Frozen):
+    """What the measures look at."""
+
+    blocs: Blocs
+    key_dyads: list[tuple[str, str]] = Field(default_factory=list)
+
+
+class Reference(Frozen):
+    """Fixed world totals (so adding an actor does not rescale the others)."""
+
+    world_gdp: Annotated[float, Field(gt=0)] = Field(description="USD bn.")
+    world_milex: Annotated[float, Field(gt=0)] = Field(description="USD bn per year.")
+    world_population: Annotated[float, Field(gt=0)] = Field(description="Millions.")
+    milex_growth: Annotated[float, Field(ge=-0.05, le=0.2)] = Field(
+        0.03, description="Trailing growth of world milex per year."
+    )
+
+
+class Bargain(Frozen):
+    """Categories of the munitions-for-technology bargain."""
+
+    supply_category: str = "arms"
+    payment: dict[str, Share] = Field(
+        default_factory=lambda: {"energy": 0.5, "food": 0.2, "other": 0.3},
+        description="Split of the patron's payment across categories.",
+    )
+
+
+class Scenario(Frozen):
+    """A resolved scenario (``extends:`` merged, overrides applied, validated)."""
+
+    schema_version: Literal[1]
+    name: str
+    description: str | None = None
+    extends: str | None = None
+    start: str = Field(description="First month (YYYY-MM).")
+    step: Literal["month", "quarter", "year"] = "quarter"
+    steps: Annotated[int, Field(ge=1, le=2400)] = 40
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
+    replications: Annotated[int, Field(ge=1, le=1_000_000)] = 50
+    reference: Reference
+    categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+    actors: dict[str, Actor]
+    dyads: list[Dyad] = Field(default_factory=list)
+    trade: list[Trade] = Field(default_factory=list)
+    sanctions: Sanctions = Field(default_factory=Sanctions)
+    events: list[Event] = Field(default_factory=list)
+    reactions: list[Reaction] = Field(default_factory=list)
+    analysis: Analysis
+    bargain: Bargain = Field(default_factory=Bargain)
+    model: ModelParams = Field(default_factory=ModelParams)  # type: ignore[valid-type]
+
+    _m = field_validator("start")(classmethod(lambda cls, v: check_month(v)))
+
+    # ---- conveniences used by the engines
+    @property
+    def codes(self) -> list[str]:
+        """Actor codes in file order."""
+        return list(self.actors)
+
+    @property
+    def dt(self) -> float:
+        """Step length in years."""
+        return STEP_MONTHS[self.step] / 12.0
+
+    @property
+    def step_months(self) -> int:
+        return STEP_MONTHS[self.step]
+
+    def step_of(self, month: str) -> int:
+        """Index of the step containing a month (may be outside 0..steps-1)."""
+        return (month_index(month) - month_index(self.start)) // self.step_months
+
+    def date_of(self, step: int) -> str:
+        """Start month of step ``step`` (step ``steps`` is the end of the run)."""
+        return month_name(month_index(self.start) + step * self.step_months)
+
+    @property
+    def span(self) -> str:
+        return f"{self.start} to {self.date_of(self.steps)} (exclusive)"
+
+    def to_yaml(self) -> str:
+        """The resolved scenario as YAML (reloads to an equal object)."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+    def digest(self) -> str:
+        """A stable hash of the resolved scenario."""
+        data = self.model_dump(mode="json", by_alias=True)
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
