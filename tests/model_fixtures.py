@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.engine import phases as dynamics
-from sim.scenario import Scenario, load_scenario
 from sim.engine.state import State, Structure
+from sim.scenario import Scenario, load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = REPO / "scenarios" / "baseline.yaml"

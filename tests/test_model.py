@@ -19,10 +19,10 @@ from model_fixtures import baseline, edited, one_step, tables, variant
 from sim import registry
 from sim.engine import phases as dynamics
 from sim.engine.model import GeoModel
-from sim.rules import arms
-from sim.scenario import scenario_from_yaml
 from sim.engine.state import stack
 from sim.errors import InputError
+from sim.rules import arms
+from sim.scenario import scenario_from_yaml
 
 # ------------------------------------------------------------------ spectral radius
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import registry
+from sim.errors import InputError
 from sim.scenario import (
     Scenario,
     load_scenario,
@@ -19,7 +20,6 @@ from sim.scenario import (
     resolve,
     scenario_from_yaml,
 )
-from sim.errors import InputError
 
 
 def dyad(scenario: Scenario, a: str, b: str):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, SMALL, Outcome, run_module, variant
 
-from sim.scenario import load_scenario
 from sim.errors import InputError
+from sim.scenario import load_scenario
 
 
 def assert_rejected(

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from sim import sweep as sw
 from sim.analysis import sensitivity as sa
 from sim.analysis.sample import salib_problem, salib_sample
-from sim import sweep as sw
 from sim.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
