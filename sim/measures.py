@@ -22,7 +22,15 @@ from __future__ import annotations
 import numpy as np
 
 from .registry import REDUCERS
-from .rules.common import prod_last, sigmoid, softplus, sum_last, sum_last_two, sum_second_last
+from .rules.common import (
+    off_diagonal,
+    prod_last,
+    sigmoid,
+    softplus,
+    sum_last,
+    sum_last_two,
+    sum_second_last,
+)
 
 
 def alignment(relation, alliance, power, in_a, in_b, sharpness):
@@ -31,7 +39,7 @@ def alignment(relation, alliance, power, in_a, in_b, sharpness):
     mutual = 0.5 * (relation + np.swapaxes(relation, -1, -2))
     tie = np.maximum(alliance, np.swapaxes(alliance, -1, -2))
     score = mutual + tie  # (..., i, k)
-    others = ~np.eye(n, dtype=bool)
+    others = off_diagonal(n)
     out = []
     affinity = {}
     for pole in (in_a, in_b):
@@ -70,7 +78,7 @@ def true_hostility(relation, sharpness):
 def tension(power, proximity, hostility_matrix):
     """Power- and proximity-weighted mean hostility over ordered pairs."""
     n = proximity.shape[-1]
-    w = np.sqrt(power[..., :, None] * power[..., None, :]) * proximity * ~np.eye(n, dtype=bool)
+    w = np.sqrt(power[..., :, None] * power[..., None, :]) * proximity * off_diagonal(n)
     total = sum_last_two(w)
     return sum_last_two(w * hostility_matrix) / np.where(total > 0, total, 1.0)
 
@@ -114,7 +122,7 @@ def conflict_risk(
         - w_interdependence[..., None, None] * interdep
     )
     n = relation.shape[-1]
-    return sigmoid(logit) * ~np.eye(n, dtype=bool)
+    return sigmoid(logit) * off_diagonal(n)
 
 
 def any_dispute(risk, pairs):
@@ -133,7 +141,7 @@ def influence(relation, dependence, power, weight, proximity):
     with no ties does not change anyone's influence.
     """
     n = relation.shape[-1]
-    others = ~np.eye(n, dtype=bool)
+    others = off_diagonal(n)
     goodwill = np.maximum(0.0, relation)  # [j, i] read as j's attitude to i below
     term = weight[..., None, None] * goodwill + (1.0 - weight[..., None, None]) * dependence
     w = power[..., :, None] * proximity * others  # weight of j (rows) for each i (columns)

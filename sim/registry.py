@@ -32,8 +32,9 @@ class Param:
     section : ``doctrine`` (per actor), ``model`` (global) or a scenario section.
     unit : the unit, in words (``per year``, ``USD bn``, ``1`` for a pure number).
     default : the value used when a scenario does not give one (None: required).
-    low, high : the plausible range; sweeps default to it, validation enforces it
-        for doctrine and model parameters.
+    low, high : the plausible range; sweeps default to it and validation enforces it
+        (for scenario figures it is the domain a file may give).
+    open_low : the value must lie strictly above ``low`` (a GDP, a population).
     tier : data, literature or free.
     source : a citation, or ``assumption``.
     doc : one sentence saying what it does.
@@ -48,6 +49,7 @@ class Param:
     tier: Tier
     source: str
     doc: str
+    open_low: bool = False
 
     @property
     def path(self) -> str:
@@ -66,8 +68,8 @@ class Param:
         return prefix + self.name
 
 
-def _p(name, section, unit, default, low, high, tier, source, doc) -> Param:
-    return Param(name, section, unit, default, low, high, tier, source, doc)
+def _p(name, section, unit, default, low, high, tier, source, doc, open_low=False) -> Param:
+    return Param(name, section, unit, default, low, high, tier, source, doc, open_low)
 
 
 DOCTRINE: tuple[Param, ...] = (
@@ -894,6 +896,7 @@ ACTOR_FIELDS: tuple[Param, ...] = (
         "data",
         "IMF WEO",
         "Gross domestic product at the start.",
+        open_low=True,
     ),
     _p("growth", "actor", "per year", 0.0, -0.1, 0.1, "data", "IMF WEO", "Base real GDP growth."),
     _p(
@@ -906,6 +909,7 @@ ACTOR_FIELDS: tuple[Param, ...] = (
         "data",
         "SIPRI",
         "Military expenditure at the start; the burden is milex / gdp.",
+        open_low=True,
     ),
     _p(
         "milex_growth",
@@ -951,7 +955,18 @@ ACTOR_FIELDS: tuple[Param, ...] = (
         "assumption",
         "Share of national power the actor can bring to bear in the region.",
     ),
-    _p("population", "actor", "millions", None, 0.0, 1e4, "data", "UN WPP", "Population."),
+    _p(
+        "population",
+        "actor",
+        "millions",
+        None,
+        0.0,
+        1e4,
+        "data",
+        "UN WPP",
+        "Population.",
+        open_low=True,
+    ),
 )
 
 DYAD_FIELDS: tuple[Param, ...] = (
@@ -1084,6 +1099,7 @@ REFERENCE_FIELDS: tuple[Param, ...] = (
         "data",
         "IMF WEO",
         "World GDP, the fixed denominator of GDP shares.",
+        open_low=True,
     ),
     _p(
         "world_milex",
@@ -1095,6 +1111,7 @@ REFERENCE_FIELDS: tuple[Param, ...] = (
         "data",
         "SIPRI",
         "World military expenditure, the denominator of capability shares.",
+        open_low=True,
     ),
     _p(
         "world_population",
@@ -1106,6 +1123,7 @@ REFERENCE_FIELDS: tuple[Param, ...] = (
         "data",
         "UN WPP",
         "World population, the denominator of population shares.",
+        open_low=True,
     ),
     _p(
         "milex_growth",

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .engine import ENGINES
 from .engine.batch import run_batch
+from .engine.state import finite_runs
 from .random import replication_seed
 from .results import RunResult, environment
 from .scenario import Scenario, load_scenario
@@ -94,7 +95,7 @@ def run(
     if engine == "mesa":
         for k in range(n):
             model = model_class(scenario, replication=k, deterministic=deterministic).run()
-            if not model_finite(model):
+            if not finite_runs(model.state):
                 failed.append(k)
             for name, frame in model.tables().items():
                 parts.setdefault(name, []).append(frame)
@@ -129,21 +130,6 @@ def run(
         **environment(),
     }
     return RunResult(scenario=scenario, tables=tables, manifest=manifest)
-
-
-def model_finite(model: GeoModel) -> bool:
-    """Whether every state array of a finished model is finite."""
-    st = model.state
-    arrays = [
-        st.gdp,
-        st.burden,
-        st.capability,
-        st.relation,
-        st.sanction,
-        st.recorded,
-        st.unrecorded,
-    ]
-    return all(bool(np.isfinite(a).all()) for a in arrays)
 
 
 def run_hash(scenario: Scenario) -> str:

@@ -65,16 +65,5 @@ def one_step(st: State, structure: Structure, t: int, seed: Any, deterministic: 
 
 
 def tables(model) -> dict:
-    """``model.tables()``; on mesa 3.5 the agent records are first re-keyed by int step.
-
-    mesa 3.5 keys agent records by ``model.time`` (a float) and GeoModel.tables()
-    then fails; that bug is tracked once, by
-    test_batch_run.test_tables_work_on_this_mesa, so that the other model tests
-    still test what they are about on mesa 3.5.
-    """
-    records = model.datacollector._agent_records
-    if any(isinstance(k, float) for k in records):
-        model.datacollector._agent_records = {
-            int(k): [(int(row[0]), *row[1:]) for row in rows] for k, rows in records.items()
-        }
+    """``model.tables()`` (kept as a helper so the model tests read alike)."""
     return model.tables()

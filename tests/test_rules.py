@@ -34,7 +34,9 @@ from sim.rules import (
     bargain,
     common,
     credibility,
+    economy,
     engagement,
+    misperception,
     power,
     provocations,
     reactions,
@@ -362,7 +364,28 @@ CASES: dict[str, Case] = {
             {"dt": 0.25},
         ),
     ),
+    "arms.capability_inflow": Case(
+        arms.capability_inflow,
+        lambda b: (
+            {
+                "milex": b.actor(1, 1000),
+                "ppp_factor": b.actor(0.5, 4),
+                "munitions": b.dyad(0, 3, 0.6, diagonal=0.0),
+                "transfers": b.dyad(0, 3, 0.6, diagonal=0.0),
+                "absorbed": b.actor(0, 2, 0.5),
+                "absorptive_capacity": b.actor(0, 1),
+            },
+            {},
+        ),
+    ),
     # bargain
+    "bargain.payments": Case(
+        bargain.payments,
+        lambda b: (
+            {"munitions": b.dyad(0, 3, 0.5, diagonal=0.0), "ratio": b.run(0, 2)},
+            {"shares": np.array([0.5, 0.2, 0.3])},
+        ),
+    ),
     "bargain.munitions": Case(
         bargain.munitions,
         lambda b: (
@@ -441,6 +464,13 @@ CASES: dict[str, Case] = {
             {"dt": 0.25},
         ),
     ),
+    "engagement.stationary_memory": Case(
+        engagement.stationary_memory,
+        lambda b: (
+            {"summit_rate": b.dyad(0, 4, 0.5, diagonal=0.0), "time_constant": b.run(0.25, 3, 2)},
+            {},
+        ),
+    ),
     "engagement.expected_summits": Case(
         engagement.expected_summits,
         lambda b: ({"summit_rate": b.dyad(0, 4, 0.5, diagonal=0.0)}, {"dt": 0.25}),
@@ -449,6 +479,25 @@ CASES: dict[str, Case] = {
     "provocations.leverage": Case(
         provocations.leverage,
         lambda b: ({"imports_by_supplier": b.dyad(0, 50, 0.4, diagonal=0.0)}, {}),
+    ),
+    "provocations.essential_supply": Case(
+        provocations.essential_supply,
+        lambda b: (
+            {
+                "energy_food_flows": b.dyad(0, 50, 0.4, diagonal=0.0),
+                "paid": b.dyad(0, 3, 0.6, diagonal=0.0),
+                "supplied": b.dyad(0, 3, 0.6, diagonal=0.0),
+            },
+            {"paid_share": 0.7, "supplied_share": 0.0},
+        ),
+    ),
+    "provocations.cover_share": Case(
+        provocations.cover_share,
+        lambda b: ({"cover": b.actor(0, 0.3, 0.4), "own_power": b.actor(0, 0.3, 0.2)}, {}),
+    ),
+    "provocations.stationary_memory": Case(
+        provocations.stationary_memory,
+        lambda b: ({"hazard_i": b.actor(0, 12, 0.3), "time_constant": b.run(0.25, 3, 1)}, {}),
     ),
     "provocations.restraint": Case(
         provocations.restraint,
@@ -597,6 +646,38 @@ CASES: dict[str, Case] = {
             {"holders": b.mask(b.n)},
         ),
     ),
+    "sanctions.floor": Case(
+        sanctions.floor, lambda b: ({"sanction": b.dyad(0, 1, 0.6, diagonal=0.0)}, {})
+    ),
+    "sanctions.proposal_hazard": Case(
+        sanctions.proposal_hazard,
+        lambda b: ({"rate": b.run(0, 2, 1), "memory_t": b.actor(0, 5, 0.3)}, {}),
+    ),
+    "sanctions.tighten": Case(sanctions.tighten, lambda b: ({"coverage": b.cat()}, {})),
+    # misperception
+    "misperception.stationary": Case(
+        misperception.stationary,
+        lambda b: ({"sd": b.actor(0, 0.5)[..., None], "normals": b.dyad(-3, 3)}, {}),
+    ),
+    "misperception.step": Case(
+        misperception.step,
+        lambda b: (
+            {
+                "log_error": b.dyad(-1, 1, diagonal=0.0),
+                "sd": b.actor(0, 0.5)[..., None],
+                "normals": b.dyad(-3, 3),
+                "persistence": b.run(0.25, 5, 2),
+            },
+            {"dt": 0.25},
+        ),
+    ),
+    "misperception.factor": Case(
+        misperception.factor,
+        lambda b: (
+            {"log_error": b.dyad(-1, 1, diagonal=0.0), "sd": b.actor(0, 0.5)[..., None]},
+            {},
+        ),
+    ),
     "sanctions.relation_to_sponsors": Case(
         sanctions.relation_to_sponsors,
         lambda b: ({"relation": _signed(b)}, {"sponsors_mask": b.mask(b.n)}),
@@ -661,8 +742,46 @@ CASES: dict[str, Case] = {
         trade.relax_flows,
         lambda b: ({"flows": b.flow(), "target": b.flow(), "rate": b.run(0.2, 4)}, {"dt": 0.25}),
     ),
-    "trade.growth_rate": Case(
-        trade.growth_rate,
+    "trade.base_potential": Case(
+        trade.base_potential,
+        lambda b: (
+            {
+                "recorded": b.flow(),
+                "unrecorded": b.flow(0, 1, 0.7),
+                "pass_share": b.flow(0, 1, 0.1),
+                "bite": b.dyad(0, 1, 0.5),
+            },
+            {"flows": b.flows},
+        ),
+    ),
+    # economy
+    "economy.trade_shares": Case(
+        economy.trade_shares,
+        lambda b: (
+            {
+                "blocked": b.flow(0, 5, 0.5),
+                "diverted": b.flow(0, 1, 0.7),
+                "unrecorded_target": b.flow(0, 2, 0.6),
+                "munitions": b.dyad(0, 3, 0.6, diagonal=0.0),
+                "payments": b.dyad(0, 3, 0.6, diagonal=0.0),
+                "gdp": b.actor(10, 3e4),
+            },
+            {"flows": b.flows},
+        ),
+    ),
+    "economy.growth_shock": Case(
+        economy.growth_shock,
+        lambda b: ({"sd": b.run(0, 0.05, 1), "normals": b.actor(-3, 3)}, {"dt": 0.25}),
+    ),
+    "economy.gdp_step": Case(
+        economy.gdp_step,
+        lambda b: (
+            {"gdp": b.actor(10, 3e4), "growth": b.actor(-0.1, 0.1), "shock": b.actor(-0.05, 0.05)},
+            {"dt": 0.25},
+        ),
+    ),
+    "economy.growth_rate": Case(
+        economy.growth_rate,
         lambda b: (
             {
                 "base_growth": b.actor(-0.1, 0.1),

@@ -224,17 +224,17 @@ def test_a_subclassed_model_runs_on_the_mesa_path_and_says_so():
 
 
 def test_a_run_that_becomes_non_finite_is_flagged_by_itself():
-    from sim.engine.batch import _finite, run_batch
+    from sim.engine.batch import run_batch
     from sim.engine.compile import compile_structure
     from sim.engine.initial import initial_state
-    from sim.engine.state import stack
+    from sim.engine.state import finite_runs, stack
 
     spec = sim.load_scenario(BASELINE, overrides=["steps=4"])
     assert not run_batch([spec, spec], [0, 1]).failed.any()
     structure = compile_structure(spec)
     block = stack([initial_state(spec, structure), initial_state(spec, structure)])
     block.gdp[1, 0] = np.nan  # one run of the block goes bad: only it is flagged
-    assert list(_finite(block)) == [True, False]
+    assert list(finite_runs(block)) == [True, False]
 
 
 def test_a_reaction_that_duplicates_an_endogenous_rule_is_warned_about(tmp_path):

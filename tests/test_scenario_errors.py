@@ -231,7 +231,13 @@ FIELD_ERRORS = [
         "geosim params",
         "greater than 0",
     ),
-    ("relation: 0.7", "relation: 1.5", "dyads[0].relation", "geosim params", "less than 1"),
+    (
+        "relation: 0.7",
+        "relation: 1.5",
+        "dyads[0].relation",
+        "geosim params",
+        "less than or equal to 0.98",
+    ),
     (
         "monitoring: 0.5",
         "monitoring: 2",

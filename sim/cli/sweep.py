@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,6 +22,69 @@ from .common import (
     use_agg,
 )
 
+if TYPE_CHECKING:  # the analysis (pandas, the engines) is imported when a command runs
+    from ..analysis.sweep import Sweep
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------- shared
+
+ANALYSES = ("sobol", "morris")
+
+WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")]
+ExecutorOption = Annotated[str, typer.Option("--executor", help="local or dask.")]
+SchedulerOption = Annotated[
+    str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address.")
+]
+ResumeOption = Annotated[bool, typer.Option("--resume", help="Skip runs already finished.")]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print points x replications and size; write nothing.")
+]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Output root (default: the file's).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+def _load(file: Path, executor: str, analysis: bool) -> Sweep:
+    """Load a sweep file for ``geosim sweep`` (``analysis`` False) or ``sensitivity``."""
+    from ..analysis.sweep import load_sweep
+
+    check_choice(executor, EXECUTORS, "--executor")
+    spec = load_sweep(file)
+    method = spec.spec.method
+    if analysis and method not in ANALYSES:
+        raise InputError(
+            [
+                Problem(
+                    str(file),
+                    "method",
+                    None,
+                    f"method {method} is a sweep, not an analysis",
+                    "use method: morris or method: sobol, or geosim sweep",
+                )
+            ]
+        )
+    if not analysis and method in ANALYSES:
+        raise InputError(
+            [
+                Problem(
+                    str(file),
+                    "method",
+                    None,
+                    f"a {method} file is run by geosim sensitivity",
+                    f"geosim sensitivity {file}",
+                )
+            ]
+        )
+    return spec
+
+
+def _execute(run: Callable[..., T], spec: Sweep, runs: int, **options: Any) -> T:
+    """Run a sweep or an analysis with a progress bar of its runs (``quiet`` hides it)."""
+    quiet = options.pop("quiet")
+    with progress_bar("runs", runs, quiet) as update, input_errors():
+        return run(spec, progress=update, **options)
+
+
 # --------------------------------------------------------------------------- sweep
 
 
@@ -29,20 +93,14 @@ def sweep(
     file: Annotated[
         Path, typer.Argument(metavar="SWEEP_FILE", help="Sweep file.", show_default=False)
     ],
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
-    executor: Annotated[str, typer.Option("--executor", help="local or dask.")] = "local",
-    scheduler: Annotated[
-        str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address.")
-    ] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Skip runs already finished.")] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print points x replications and size; write nothing.")
-    ] = False,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output root (default: the file's).")
-    ] = None,
+    workers: WorkersOption = 1,
+    executor: ExecutorOption = "local",
+    scheduler: SchedulerOption = None,
+    resume: ResumeOption = False,
+    dry_run: DryRunOption = False,
+    out: OutOption = None,
     plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write sweep figures.")] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run a parameter sweep: points x replications with common random numbers.
 
@@ -50,25 +108,12 @@ def sweep(
     interrupted sweep. Replication k of every point uses the seed of replication k
     of geosim run.
     """
-
-    from ..analysis.sweep import estimate, load_sweep, run_sweep
+    from ..analysis.store import load
+    from ..analysis.sweep import estimate, run_sweep
 
     con = Console(width=WIDTH)
     with input_errors():
-        check_choice(executor, EXECUTORS, "--executor")
-        spec = load_sweep(file)
-        if spec.spec.method in ("sobol", "morris"):
-            raise InputError(
-                [
-                    Problem(
-                        str(file),
-                        "method",
-                        None,
-                        f"a {spec.spec.method} file is run by geosim sensitivity",
-                        f"geosim sensitivity {file}",
-                    )
-                ]
-            )
+        spec = _load(file, executor, analysis=False)
     est = estimate(spec)
     con.print(
         f"Sweep [bold]{spec.spec.name}[/]: {est['points']} points x {est['replications']} "
@@ -79,18 +124,17 @@ def sweep(
     if dry_run:
         con.print(f"Would write to {spec.folder(out)} (dry run: nothing written)", highlight=False)
         return
-    with progress_bar("runs", est["runs"], quiet) as update, input_errors():
-        folder = run_sweep(
-            spec,
-            workers=workers,
-            executor=executor,
-            scheduler=scheduler,
-            resume=resume,
-            out=out,
-            progress=update,
-        )
-    from ..analysis.store import load
-
+    folder = _execute(
+        run_sweep,
+        spec,
+        est["runs"],
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        resume=resume,
+        out=out,
+        quiet=quiet,
+    )
     result = load(folder)
     failed = int((result.runs["status"] != "ok").sum()) if len(result.runs) else 0
     con.print(
@@ -117,18 +161,15 @@ def sensitivity(
             metavar="FILE", help="Sweep file with method: morris or sobol.", show_default=False
         ),
     ],
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
-    executor: Annotated[str, typer.Option("--executor", help="local or dask.")] = "local",
-    scheduler: Annotated[
-        str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address.")
-    ] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Skip runs already finished.")] = False,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output root (default: the file's).")
-    ] = None,
+    workers: WorkersOption = 1,
+    executor: ExecutorOption = "local",
+    scheduler: SchedulerOption = None,
+    resume: ResumeOption = False,
+    dry_run: DryRunOption = False,
+    out: OutOption = None,
     fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
     top: Annotated[int, typer.Option("--top", min=1, help="Parameters shown per measure.")] = 10,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Morris screening or Sobol indices (SALib) of the measures in a sweep file.
 
@@ -136,27 +177,13 @@ def sensitivity(
     indices are computed on the replicate means, with the seed share of variance
     and a convergence check. Resumable like geosim sweep.
     """
-
     from ..analysis.sensitivity import run_sensitivity
-    from ..analysis.sweep import estimate, load_sweep
+    from ..analysis.sweep import estimate
 
     con = Console(width=WIDTH)
     with input_errors():
-        check_choice(executor, EXECUTORS, "--executor")
         check_choice(fmt, FORMATS, "--format")
-        spec = load_sweep(file)
-        if spec.spec.method not in ("sobol", "morris"):
-            raise InputError(
-                [
-                    Problem(
-                        str(file),
-                        "method",
-                        None,
-                        f"method {spec.spec.method} is a sweep, not an analysis",
-                        "use method: morris or method: sobol, or geosim sweep",
-                    )
-                ]
-            )
+        spec = _load(file, executor, analysis=True)
     est = estimate(spec)
     con.print(
         f"{spec.spec.method.title()} analysis [bold]{spec.spec.name}[/]: "
@@ -164,16 +191,20 @@ def sensitivity(
         f"{est['replications']} replications = {est['runs']:,} runs of {spec.base.name}",
         highlight=False,
     )
-    with progress_bar("runs", est["runs"], quiet) as update, input_errors():
-        result = run_sensitivity(
-            spec,
-            workers=workers,
-            executor=executor,
-            scheduler=scheduler,
-            resume=resume,
-            out=out,
-            progress=update,
-        )
+    if dry_run:
+        con.print(f"Would write to {spec.folder(out)} (dry run: nothing written)", highlight=False)
+        return
+    result = _execute(
+        run_sensitivity,
+        spec,
+        est["runs"],
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        resume=resume,
+        out=out,
+        quiet=quiet,
+    )
     use_agg()
     from ..plots.sweep import write_sensitivity_plots
 

@@ -8,10 +8,8 @@ offsets of existing sanctions, trade potentials, starting memories);
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..random import normals, seed_for_pairs
-from ..rules import trade
+from ..rules import engagement, misperception, provocations, sanctions, trade
 from ..rules.common import signed_offsets, unit_offsets
 from .decide import relation_forcings, sanction_forcings
 from .perceive import perceive
@@ -20,9 +18,6 @@ from .world import trade_shares
 
 MEMORY_ITERATIONS = 8
 """Fixed-point iterations for the starting provocation memory (it feeds its hazard)."""
-
-SANCTION_FLOOR = 1e-3
-"""Unilateral sanctions start at least here, so that 'none' is an equilibrium too."""
 
 # --------------------------------------------------------------------------- calibration
 
@@ -39,23 +34,20 @@ def calibrate(st: State, S: Structure) -> None:
     unilateral sanctions; lost and unrecorded trade shares at the start are the zero
     of the growth effects.
     """
-    off_diag = ~np.eye(S.n, dtype=bool)
-    st.sanction = np.where(off_diag, np.maximum(st.sanction, SANCTION_FLOOR), 0.0)
+    st.sanction = sanctions.floor(st.sanction)
     tau = st.model["memory_time"]
-    rate = 0.5 * (st.summit_rate + np.swapaxes(st.summit_rate, -1, -2))
-    st.summit_memory = rate * tau[..., None, None]
+    st.summit_memory = engagement.stationary_memory(st.summit_rate, tau[..., None, None])
     # trade: potential = starting flows / passing share; flows at their targets
     view = perceive(st, S, 0, 0, deterministic=True)
     _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.flows)
     bite = trade.unilateral_bite(st.sanction)
-    passing = pass_share * S.flows.of_dyads(1.0 - bite)
-    st.potential0 = (st.recorded + st.unrecorded) / np.maximum(passing, 1e-3)
+    st.potential0 = trade.base_potential(st.recorded, st.unrecorded, pass_share, bite, S.flows)
     view = perceive(st, S, 0, 0, deterministic=True)
     st.recorded = view["recorded_target"].copy(order="K")
     st.unrecorded = view["unrecorded_target"].copy(order="K")
     for _ in range(MEMORY_ITERATIONS):  # memories start at their expected level
         view = perceive(st, S, 0, 0, deterministic=True)
-        st.provocation_memory = view["hazard"] * tau[..., None]
+        st.provocation_memory = provocations.stationary_memory(view["hazard"], tau[..., None])
     view = perceive(st, S, 0, 0, deterministic=True)
     st.tolerance = view["insecurity"].copy(order="K")
     rows = slice(None)
@@ -72,4 +64,4 @@ def seed_run(st: State, S: Structure, seed) -> None:
     """Draw a run's starting misperceptions from their stationary distribution (in place)."""
     sd = st.doctrine["misperception"][..., :, None]
     eps = normals(seed_for_pairs(seed), "misperception", S.keys[:, None], S.keys[None, :], 0)
-    st.misperception = sd * eps * ~np.eye(S.n, dtype=bool)
+    st.misperception = misperception.stationary(sd, eps)

@@ -16,9 +16,6 @@ from ..rules import arms, sanctions
 from .log import GOLDSTEIN, Log
 from .state import State, Structure
 
-PROPOSAL_STEP = 0.25
-"""Share of the uncovered remainder that a passed multilateral measure covers."""
-
 
 def vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: Log) -> None:
     """A multilateral vote on the regime against ``target``: vetoes block it."""
@@ -55,7 +52,7 @@ def vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: L
             event = "monitoring_restored"
         else:
             cov = st.coverage[..., target, :]
-            covered = cov + PROPOSAL_STEP * (1.0 - cov)
+            covered = sanctions.tighten(cov)
             st.coverage[..., target, :] = np.where(passed[..., None], covered, cov)
             event = "sanctions_measure"
         log.add(passed, t, S.dates[t], event, None, name, GOLDSTEIN[event], "endogenous")

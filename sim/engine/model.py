@@ -19,7 +19,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import mesa
-import numpy as np
 import pandas as pd
 
 from ..random import replication_seed
@@ -29,6 +28,7 @@ from .agents import Nation
 from .calibrate import seed_run
 from .compile import compile_structure
 from .initial import initial_state
+from .tables import Recorder
 
 
 class GeoModel(mesa.Model):
@@ -70,8 +70,7 @@ class GeoModel(mesa.Model):
         self.view = dynamics.perceive(self.state, self.structure, 0, run_seed, deterministic)
         self.values = dynamics.measures(self.state, self.structure, self.view)
         self.decisions = dynamics.empty_decisions(self.state)
-        self._dyad_rows: list[dict] = []
-        self._trade_rows: list[dict] = []
+        self.recorder = Recorder(self.structure, 1, batched=False)
         s = self.structure
         model_reporters = {"step": lambda m: m.t, "date": lambda m: s.dates[m.t]}
         for name in self.values["model"]:
@@ -119,70 +118,21 @@ class GeoModel(mesa.Model):
 
     # -- collection
     def _collect(self) -> None:
+        """Collect step t: mesa's DataCollector, and the recorder of the tidy tables."""
         self.datacollector.collect(self)
-        s = self.structure
-        v = self.values["dyad"]
-        n = s.n
-        for i in range(n):
-            for j in range(n):
-                if i == j:
-                    continue
-                row = {
-                    "step": self.t,
-                    "date": s.dates[self.t],
-                    "actor": s.codes[i],
-                    "partner": s.codes[j],
-                }
-                for name, array in v.items():
-                    row[name] = float(array[i, j])
-                self._dyad_rows.append(row)
-        rec, unrec = self.state.recorded, self.state.unrecorded
-        fl = s.flows
-        for k in np.flatnonzero((rec + unrec) > 0):
-            i, j, c = fl.source[k], fl.target[k], fl.category[k]
-            self._trade_rows.append(
-                {
-                    "step": self.t,
-                    "date": s.dates[self.t],
-                    "from": s.codes[i],
-                    "to": s.codes[j],
-                    "category": s.categories[c],
-                    "recorded": float(rec[k]),
-                    "unrecorded": float(unrec[k]),
-                }
-            )
-        mun = self.view["munitions"]
-        for p, c in zip(*np.nonzero(mun > 0), strict=True):
-            self._trade_rows.append(
-                {
-                    "step": self.t,
-                    "date": s.dates[self.t],
-                    "from": s.codes[c],
-                    "to": s.codes[p],
-                    "category": "bargain_munitions",
-                    "recorded": 0.0,
-                    "unrecorded": float(mun[p, c]),
-                }
-            )
+        self.recorder.add(self.t, self.state, self.view, self.values)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Tidy tables of this run: measures, actors, dyads, trade, events."""
-        measures = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        actors = self.datacollector.get_agent_vars_dataframe().reset_index()
-        actors = actors.rename(columns={"Step": "_mesa_step"}).drop(columns=["AgentID"])
-        actors.insert(0, "step", actors.pop("_mesa_step").astype(int))
-        actors.insert(1, "date", [self.structure.dates[k] for k in actors["step"]])
-        events = self.log.frame()
-        out = {
-            "measures": measures,
-            "actors": actors,
-            "dyads": pd.DataFrame(self._dyad_rows),
-            "trade": pd.DataFrame(self._trade_rows),
-            "events": events,
-        }
-        for frame in out.values():
-            frame.insert(0, "replication", self.replication)
-            frame.insert(1, "seed", self.run_seed)
+        """Tidy tables of this run: measures, actors, dyads, trade, events.
+
+        The layout is the batch engine's (:mod:`.tables`), with the run column named
+        ``replication``.
+        """
+        out = {}
+        for name, frame in self.recorder.tables([self.run_seed], self.log).items():
+            frame = frame.rename(columns={"run": "replication"})
+            frame["replication"] = self.replication
+            out[name] = frame
         return out
 
 

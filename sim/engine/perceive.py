@@ -14,7 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from ..rules import bargain, credibility, power, provocations, relations, threat, trade
+from ..rules import (
+    bargain,
+    credibility,
+    misperception,
+    power,
+    provocations,
+    relations,
+    threat,
+    trade,
+)
 from ..rules.common import sum_last
 from .state import RowsView, State, Structure
 
@@ -51,8 +60,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     if deterministic:
         mis = np.ones_like(st.relation)
     else:
-        sd = d["misperception"][..., :, None]
-        mis = np.exp(st.misperception - sd**2 / 2.0)
+        mis = misperception.factor(st.misperception, d["misperception"][..., :, None])
     host = threat.hostility(
         st.relation, d["hostility_bias"], m["hostility_sharpness"][..., None, None]
     )
@@ -121,8 +129,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         m["technology_leverage"],
     )
     # goods paid for munitions, p -> c (shared over categories as S.payment)
-    paid = m["payment_ratio"][..., None, None] * mun
-    payments = paid * S.payment.sum()
+    paid, payments = bargain.payments(mun, m["payment_ratio"], S.payment)
     transfers = bargain.arms_transfers(
         d["transfer_willingness"],
         d["transfer_capacity"],
@@ -145,14 +152,16 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     dependence = relations.trade_dependence(exports)
 
     # provocations: hazard with allied cover and patron leverage
-    supply = (  # energy and food, [k, i]
-        S.flows.by_dyad(flows, S.energy_food)
-        + paid * (S.payment @ energy_food)
-        + supplied * energy_food[S.supply_category]
+    supply = provocations.essential_supply(  # energy and food, [k, i]
+        S.flows.by_dyad(flows, S.energy_food),
+        paid,
+        S.payment @ energy_food,
+        supplied,
+        energy_food[S.supply_category],
     )
     lev = provocations.leverage(supply)
     restr = provocations.restraint(d["stability_preference"], lev)
-    cover_share = cov / np.where(cov + rp > 0, cov + rp, 1.0)
+    cover_share = provocations.cover_share(cov, rp)
     haz = provocations.hazard(d["provocation_rate"], d["boldness"], cover_share, ins, restr)
 
     return {

@@ -221,3 +221,20 @@ def take(state: State, idx: np.ndarray) -> State:
         else:
             out[name] = _rows(value, idx)
     return State(**out)
+
+
+FINITE_ARRAYS = ("gdp", "burden", "capability", "relation", "sanction", "recorded", "unrecorded")
+"""The state arrays that must stay finite for a run to count as a success."""
+
+
+def finite_runs(st: State) -> np.ndarray:
+    """Which runs of a state have every array of :data:`FINITE_ARRAYS` finite.
+
+    Returns a bool array of the state's leading shape (``()`` for one run).
+    """
+    lead = st.gdp.ndim - 1
+    ok = np.ones(st.gdp.shape[:lead], dtype=bool)
+    for name in FINITE_ARRAYS:
+        a = getattr(st, name)
+        ok &= np.isfinite(a).all(axis=tuple(range(lead, a.ndim)))
+    return ok

@@ -14,8 +14,17 @@ from typing import Any
 import numpy as np
 
 from ..random import normals, seed_for_pairs, seed_for_runs, uniforms
-from ..rules import arms, bargain, engagement, provocations, trade
-from ..rules.common import sum_last, sum_second_last
+from ..rules import (
+    arms,
+    bargain,
+    economy,
+    engagement,
+    misperception,
+    provocations,
+    sanctions,
+    trade,
+)
+from ..rules.common import event_probability, sum_second_last
 from .events import vote
 from .log import GOLDSTEIN, Log
 from .state import State, Structure
@@ -38,7 +47,7 @@ def world(
 
     # economy
     lost_share, evasion_share = trade_shares(st, S, view)
-    growth = trade.growth_rate(
+    growth = economy.growth_rate(
         st.base_growth,
         lost_share,
         st.lost_share0,
@@ -55,9 +64,9 @@ def world(
         shock = 0.0
     else:
         eps = normals(seed, "growth", S.keys, 0, t)
-        shock = m["growth_shock_sd"][..., None] * np.sqrt(dt) * eps
+        shock = economy.growth_shock(m["growth_shock_sd"][..., None], eps, dt)
     st.growth = growth
-    st.gdp = st.gdp * np.exp(growth * dt + shock)
+    st.gdp = economy.gdp_step(st.gdp, growth, shock, dt)
 
     # capability, technology
     mun = view["munitions"]
@@ -66,12 +75,7 @@ def world(
         st.pipeline, sum_second_last(view["technology_flow"]), m["technology_lag"][..., None], dt
     )
     eta = d["absorptive_capacity"]
-    inflow = (
-        st.ppp_factor * view["milex"]
-        - sum_second_last(mun)
-        - sum_last(transfers)
-        + eta * (sum_second_last(transfers) + absorbed)
-    )
+    inflow = arms.capability_inflow(view["milex"], st.ppp_factor, mun, transfers, absorbed, eta)
     delta = m["depreciation"][..., None]
     st.capability = arms.capability_step(st.capability, inflow, delta, dt)
     st.technology = arms.capability_step(st.technology, eta * absorbed, delta, dt)
@@ -125,21 +129,25 @@ def world(
 
     # misperception: AR(1) in logs, stationary sd = misperception_i
     if not det:
-        keep = np.exp(-dt / m["misperception_persistence"])[..., None, None]
-        sd = d["misperception"][..., :, None]
         eps = normals(
             seed_for_pairs(seed), "misperception", S.keys[:, None], S.keys[None, :], t + 1
         )
-        st.misperception = keep * st.misperception + sd * np.sqrt(1.0 - keep**2) * eps
+        st.misperception = misperception.step(
+            st.misperception,
+            d["misperception"][..., :, None],
+            eps,
+            m["misperception_persistence"][..., None, None],
+            dt,
+        )
 
     # multilateral measures: scheduled renewals of monitoring, proposals after provocations
     for target in np.flatnonzero(S.has_regime):
-        proposal_hazard = m["measure_rate"] * st.provocation_memory[..., target]
+        hazard = sanctions.proposal_hazard(m["measure_rate"], st.provocation_memory[..., target])
         if det:
             proposed = np.zeros(lead, dtype=bool)
         else:
             u = uniforms(seed_for_runs(seed), "measure", S.keys[target], 0, t)
-            proposed = u < -np.expm1(-proposal_hazard * dt)
+            proposed = u < event_probability(hazard, dt)
         renewal = np.broadcast_to(S.renewal[t, target], lead)
         vote(st, S, target, renewal, proposed, t, log)
     st.events_last = dec["events"]
@@ -148,13 +156,12 @@ def world(
 
 def trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
     """Trade lost after diversion and unrecorded trade, as shares of GDP, (..., N)."""
-    # potential - recorded - unrecorded targets = blocked - diverted
-    lost = S.flows.by_dyad(view["blocked"] - view["diverted"])  # (..., i, j)
-    lost_i = sum_last(lost) + sum_second_last(lost)  # exports and imports
-    mun = view["munitions"]
-    pay = view["payments"]
-    bargain_i = sum_second_last(mun) + sum_last(mun) + sum_last(pay) + sum_second_last(pay)
-    lost_i = lost_i - bargain_i
-    unrec = S.flows.by_dyad(view["unrecorded_target"])
-    evasion_i = sum_last(unrec) + sum_second_last(unrec) + bargain_i
-    return lost_i / st.gdp, evasion_i / st.gdp
+    return economy.trade_shares(
+        view["blocked"],
+        view["diverted"],
+        view["unrecorded_target"],
+        view["munitions"],
+        view["payments"],
+        st.gdp,
+        S.flows,
+    )

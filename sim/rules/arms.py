@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import sigmoid
+from .common import sigmoid, sum_last, sum_second_last
 
 
 def burden_from_logit(z, floor, ceiling):
@@ -38,6 +38,22 @@ def burden_logit_step(
         + grievance
     )
     return z + dt * drive
+
+
+def capability_inflow(milex, ppp_factor, munitions, transfers, absorbed, absorptive_capacity):
+    """Inputs to each capability stock, USD bn per year, (..., N).
+
+    Own spending at military purchasing power, less munitions supplied to patrons
+    (munitions[..., p, c], by client c) and arms given away (transfers[..., i, j], by
+    donor i), plus what the actor absorbs (its absorptive capacity eta) of arms
+    received and of transferred technology leaving the pipeline (``absorbed``).
+    """
+    return (
+        ppp_factor * milex
+        - sum_second_last(munitions)
+        - sum_last(transfers)
+        + absorptive_capacity * (sum_second_last(transfers) + absorbed)
+    )
 
 
 def capability_step(capability, inflow, depreciation, dt):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import sigmoid, smooth_min, sum_last
+from .common import off_diagonal, sigmoid, smooth_min, sum_last
 
 
 def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
@@ -32,13 +32,24 @@ def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
     """
     rbar = 0.5 * (relation + np.swapaxes(relation, -1, -2))
     n = relation.shape[-1]
-    mask = ~np.eye(n, dtype=bool)
+    mask = off_diagonal(n)
     willing = sigmoid(sharpness * rbar) * mask * np.swapaxes(multiplier, -1, -2)
     weight = capacity_c[..., None, :] * willing
     total = sum_last(weight)
     share = weight / np.where(total > 0, total, 1.0)[..., None]
     asked = war_demand_p[..., :, None] * share
     return smooth_min(asked, np.broadcast_to(capacity_c[..., None, :], asked.shape)) * willing
+
+
+def payments(munitions, ratio, shares):
+    """What patrons pay for munitions, USD bn per year, (..., p, c).
+
+    Returns (paid, total): paid = ratio x munitions (energy, food and cash), and the
+    part of it the scenario's payment categories carry (``shares`` (C,), summing to 1,
+    or all zero when the scenario has no payment categories).
+    """
+    paid = ratio[..., None, None] * munitions
+    return paid, paid * shares.sum()
 
 
 def technology(munitions_pc, war_demand_p, multiplier, willingness_p, ratio, leverage):

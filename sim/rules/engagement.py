@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import event_counts, memory_update
+from .common import event_counts, memory_update, off_diagonal
 
 
 def summits(summit_rate, dt, uniforms_upper):
@@ -40,8 +40,14 @@ def memory_step(memory, events, time_constant, dt):
     return memory_update(memory, events, time_constant, dt)
 
 
+def stationary_memory(summit_rate, time_constant):
+    """Expected summit memory under constant rates: the mean rate of the pair x tau."""
+    rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
+    return rate * time_constant
+
+
 def expected_summits(summit_rate, dt):
     """Deterministic counterpart of summits: the expected count rate x dt in the step."""
     rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
     n = summit_rate.shape[-1]
-    return rate * dt * ~np.eye(n, dtype=bool)
+    return rate * dt * off_diagonal(n)

@@ -28,6 +28,22 @@ def leverage(imports_by_supplier):
     return imports_by_supplier / np.where(total > 0, total, 1.0)[..., None, :]
 
 
+def essential_supply(energy_food_flows, paid, paid_share, supplied, supplied_share):
+    """Energy and food supplied by k to i, USD bn per year, [supplier k, importer i].
+
+    Trade flows in energy and food, plus the part of the bargain's payments (paid
+    [patron, client]) and of its munitions (supplied [client, patron]) that falls in
+    those categories (``paid_share``, ``supplied_share``).
+    """
+    return energy_food_flows + paid * paid_share + supplied * supplied_share
+
+
+def cover_share(cover, own_power):
+    """Share of the actor's strength that is allied cover, C / (C + P), in [0, 1)."""
+    total = cover + own_power
+    return cover / np.where(total > 0, total, 1.0)
+
+
 def restraint(stability_k, leverage_ki):
     """1 - prod_k (1 - stability_k leverage_ki), (..., N) per client i."""
     return 1.0 - prod_second_last(1.0 - stability_k[..., :, None] * leverage_ki)
@@ -46,6 +62,11 @@ def occurs(hazard_i, dt, uniforms):
 def memory_step(memory, events, time_constant, dt):
     """Provocation memory after the step's events (see common.memory_update)."""
     return memory_update(memory, events, time_constant, dt)
+
+
+def stationary_memory(hazard_i, time_constant):
+    """Expected memory under a constant hazard: h tau (the starting level)."""
+    return hazard_i * time_constant
 
 
 def expected_memory_step(memory, hazard_i, time_constant, dt):

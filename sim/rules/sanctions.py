@@ -16,9 +16,31 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import relax_unit, sigmoid, sum_last
+from .common import off_diagonal, relax_unit, sigmoid, sum_last
 
 GATE_SHARPNESS = 8.0
+
+MEASURE_STEP = 0.25
+"""Share of the uncovered remainder that a passed multilateral measure covers."""
+
+SANCTION_FLOOR = 1e-3
+"""Unilateral sanctions start at least here, so that 'none' is an equilibrium too."""
+
+
+def floor(sanction, level=SANCTION_FLOOR):
+    """Unilateral sanctions raised to ``level``, zero on the diagonal, (..., N, N)."""
+    n = sanction.shape[-1]
+    return np.where(off_diagonal(n), np.maximum(sanction, level), 0.0)
+
+
+def proposal_hazard(rate, memory_t):
+    """Hazard (per year) that a new measure on target T is proposed: rate x M_T."""
+    return rate * memory_t
+
+
+def tighten(coverage, step=MEASURE_STEP):
+    """Coverage after a passed measure: c + step (1 - c), by category, (..., C)."""
+    return coverage + step * (1.0 - coverage)
 
 
 def gate(hostility_ij, memory_j, hostility_threshold, memory_threshold):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import perceived_attitude, softplus, sum_last, sum_second_last
+from .common import off_diagonal, perceived_attitude, softplus, sum_last, sum_second_last
 
 
 def offence(
@@ -54,7 +54,7 @@ def hostility(relation, bias, sharpness):
 def threat_matrix(hostility_matrix, proximity, offence_j, regional_power_j, misperception):
     """T[..., i, j]: threat to i from j, in power-share units (diagonal zero)."""
     n = proximity.shape[-1]
-    mask = ~np.eye(n, dtype=bool)
+    mask = off_diagonal(n)
     t = misperception * hostility_matrix * proximity * (offence_j * regional_power_j)[..., None, :]
     return np.where(mask, t, 0.0)
 

@@ -11,10 +11,8 @@ potential, the uncovered part is recorded, the covered part that is not enforced
 passes unrecorded (sanctions busting), and the enforced part is blocked.  A share
 of blocked trade is diverted to low-compliance partners (black knights), also
 unrecorded, in proportion to their laxity, proximity and goodwill toward the
-target.  Flows relax toward their targets at a finite rate.  Growth falls with
-trade actually lost after diversion and payments (no double count), with the cost
-of evasion and with the guns-versus-butter drag of a higher defence burden, all
-relative to the start.
+target.  Flows relax toward their targets at a finite rate.  What lost trade does
+to growth is in :mod:`.economy`.
 """
 
 from __future__ import annotations
@@ -247,26 +245,11 @@ def relax_flows(flows, target, rate, dt):
     return target + (flows - target) * keep
 
 
-def growth_rate(
-    base_growth,
-    lost_share,
-    lost_share0,
-    evasion_share,
-    evasion_share0,
-    burden,
-    burden0,
-    endogenous,
-    trade_loss_elasticity,
-    evasion_premium,
-    guns_butter,
-):
-    """Effective real growth per year (before shocks), (..., N).
+def base_potential(recorded, unrecorded, pass_share, bite, flows: Flows, floor=1e-3):
+    """Potential V0 of each flow that reproduces the starting flows, (..., K).
 
-    lost_share and evasion_share are trade lost and trade unrecorded as shares of
-    GDP; the effects count relative to the start and apply where ``endogenous``.
+    V0 = (recorded + unrecorded) / (passing share x (1 - unilateral bite)), the
+    passing share floored at ``floor`` so that a fully blocked flow stays finite.
     """
-    effect = -trade_loss_elasticity[..., None] * (lost_share - lost_share0) - evasion_premium[
-        ..., None
-    ] * (evasion_share - evasion_share0)
-    drag = -guns_butter[..., None] * (burden - burden0)
-    return base_growth + np.where(endogenous, effect, 0.0) + drag
+    passing = pass_share * flows.of_dyads(1.0 - bite)
+    return (recorded + unrecorded) / np.maximum(passing, floor)

@@ -29,6 +29,17 @@ DEFAULT_CATEGORIES = ("energy", "food", "minerals", "arms", "other")
 # --------------------------------------------------------------------------- types
 
 
+def limits(p: registry.Param) -> dict[str, Any]:
+    """Pydantic constraints of a registered number: its range, finite."""
+    low = {"gt": p.low} if p.open_low else {"ge": p.low}
+    return {**low, "le": p.high, "allow_inf_nan": False}
+
+
+def _limit(section: tuple[registry.Param, ...], name: str) -> Any:
+    """The constraints of a registered scenario figure, for ``Annotated[float, ...]``."""
+    return Field(**limits({q.name: q for q in section}[name]))
+
+
 def check_month(value: Any) -> str:
     if not isinstance(value, str) or not MONTH_RE.match(value):
         raise ValueError(f"a date must be written YYYY-MM (e.g. 2024-07), not {value!r}")
@@ -52,9 +63,8 @@ def _check_colour(value: Any) -> str:
 
 Month = Annotated[str, Field(description="YYYY-MM"), "month"]
 Code = Annotated[str, Field(description="ISO alpha-3 actor code"), "code"]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Relation = Annotated[float, Field(gt=-1.0, lt=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
+Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
 
 def month_index(month: str) -> int:
@@ -81,8 +91,7 @@ def _registry_model(name: str, entries: tuple[registry.Param, ...], doc: str) ->
             float,
             Field(
                 default=p.default,
-                ge=p.low,
-                le=p.high,
+                **limits(p),
                 description=f"{p.doc} Unit: {p.unit}. Range {p.low}..{p.high}. "
                 f"Tier: {p.tier}. Source: {p.source}.",
             ),
@@ -120,26 +129,38 @@ class BurdenTarget(Frozen):
     _m = field_validator("by")(classmethod(lambda cls, v: check_month(v)))
 
 
+_ACTOR = registry.ACTOR_FIELDS
+_ACTOR_DEFAULT = {p.name: p.default for p in _ACTOR}
+
+
 class Actor(Frozen):
     """A state: starting figures (cited in the file), presence, doctrine."""
 
     name: str = Field(description="Display name.")
-    gdp: Annotated[float, Field(gt=0)] = Field(description="GDP, USD bn (constant 2024).")
-    growth: Annotated[float, Field(ge=-0.1, le=0.1)] = Field(
-        0.0, description="Base real growth per year."
+    gdp: Annotated[float, _limit(_ACTOR, "gdp")] = Field(description="GDP, USD bn (constant 2024).")
+    growth: Annotated[float, _limit(_ACTOR, "growth")] = Field(
+        _ACTOR_DEFAULT["growth"], description="Base real growth per year."
     )
-    milex: Annotated[float, Field(gt=0)] = Field(
+    milex: Annotated[float, _limit(_ACTOR, "milex")] = Field(
         description="Military expenditure, USD bn per year (SIPRI)."
     )
-    milex_growth: Annotated[float, Field(ge=-0.1, le=0.3)] = Field(
-        0.03, description="Trailing real growth of milex per year (initialises capability)."
+    milex_growth: Annotated[float, _limit(_ACTOR, "milex_growth")] = Field(
+        _ACTOR_DEFAULT["milex_growth"],
+        description="Trailing real growth of milex per year (initialises capability).",
     )
-    ppp_factor: Annotated[float, Field(ge=0.5, le=4.0)] = Field(
-        1.0, description="Military purchasing-power multiplier of milex (estimate)."
+    ppp_factor: Annotated[float, _limit(_ACTOR, "ppp_factor")] = Field(
+        _ACTOR_DEFAULT["ppp_factor"],
+        description="Military purchasing-power multiplier of milex (estimate).",
     )
-    warheads: NonNeg = Field(0.0, description="Nuclear warheads (SIPRI Yearbook).")
-    presence: Share = Field(1.0, description="Share of power brought to bear in the region.")
-    population: Annotated[float, Field(gt=0)] = Field(description="Population, millions.")
+    warheads: Annotated[float, _limit(_ACTOR, "warheads")] = Field(
+        _ACTOR_DEFAULT["warheads"], description="Nuclear warheads (SIPRI Yearbook)."
+    )
+    presence: Annotated[float, _limit(_ACTOR, "presence")] = Field(
+        _ACTOR_DEFAULT["presence"], description="Share of power brought to bear in the region."
+    )
+    population: Annotated[float, _limit(_ACTOR, "population")] = Field(
+        description="Population, millions."
+    )
     colour: str | None = Field(None, description="Plot colour '#RRGGBB'; else Okabe-Ito by order.")
     war_demand: list[SeriesPoint] = Field(
         default_factory=list,
@@ -162,8 +183,13 @@ class Actor(Frozen):
         return v
 
 
-DyadValue = Relation | tuple[Relation, Relation]
-DyadShare = Share | tuple[Share, Share]
+_DYAD = registry.DYAD_FIELDS
+DyadRelation = Annotated[float, _limit(_DYAD, "relation")]
+DyadAlliance = Annotated[float, _limit(_DYAD, "alliance")]
+DyadProximity = Annotated[float, _limit(_DYAD, "proximity")]
+DyadSanction = Annotated[float, _limit(_DYAD, "sanction")]
+DyadMultiplier = Annotated[float, _limit(_DYAD, "transfer_multiplier")]
+DyadSummits = Annotated[float, _limit(_DYAD, "summit_rate")]
 
 
 class Dyad(Frozen):
@@ -174,32 +200,30 @@ class Dyad(Frozen):
 
     pair: tuple[str, str] = Field(description="The two actor codes.")
     symmetric: bool = Field(True, description="Scalar values apply in both directions.")
-    relation: DyadValue | None = Field(None, description="Attitude in (-1, 1); default 0.")
-    alliance: DyadShare | None = Field(None, description="Treaty commitment 0..1; default 0.")
-    proximity: DyadShare | None = Field(None, description="Reach 0..1; default 0.")
-    sanction: DyadShare | None = Field(None, description="Unilateral sanctions 0..1; default 0.")
-    transfer_multiplier: (
-        Annotated[float, Field(ge=0, le=10)]
-        | tuple[Annotated[float, Field(ge=0, le=10)], Annotated[float, Field(ge=0, le=10)]]
-        | None
-    ) = Field(None, description="Multiplier on transfers; default 1.")
-    summit_rate: (
-        Annotated[float, Field(ge=0, le=4)]
-        | tuple[Annotated[float, Field(ge=0, le=4)], Annotated[float, Field(ge=0, le=4)]]
-        | None
-    ) = Field(None, description="Summits per year; default 0.")
+    relation: DyadRelation | tuple[DyadRelation, DyadRelation] | None = Field(
+        None, description="Attitude of A toward B, -0.98..0.98; default 0."
+    )
+    alliance: DyadAlliance | tuple[DyadAlliance, DyadAlliance] | None = Field(
+        None, description="Treaty commitment 0..1; default 0."
+    )
+    proximity: DyadProximity | tuple[DyadProximity, DyadProximity] | None = Field(
+        None, description="Reach 0..1; default 0."
+    )
+    sanction: DyadSanction | tuple[DyadSanction, DyadSanction] | None = Field(
+        None, description="Unilateral sanctions 0..1; default 0."
+    )
+    transfer_multiplier: DyadMultiplier | tuple[DyadMultiplier, DyadMultiplier] | None = Field(
+        None, description="Multiplier on transfers; default 1."
+    )
+    summit_rate: DyadSummits | tuple[DyadSummits, DyadSummits] | None = Field(
+        None, description="Summits per year; default 0."
+    )
     note: str | None = None
     source: str | None = None
 
 
-DYAD_FIELD_NAMES = (
-    "relation",
-    "alliance",
-    "proximity",
-    "sanction",
-    "transfer_multiplier",
-    "summit_rate",
-)
+DYAD_FIELD_NAMES: tuple[str, ...] = tuple(p.name for p in registry.DYAD_FIELDS)
+"""The dyad fields, in the registry's order."""
 
 
 class Trade(Frozen):
@@ -208,8 +232,12 @@ class Trade(Frozen):
     source_code: str = Field(alias="from", description="Exporter.")
     to: str = Field(description="Importer.")
     category: str = Field(description="A category named in `categories`.")
-    value: NonNeg = Field(0.0, description="Recorded flow, USD bn per year.")
-    unrecorded: NonNeg = Field(0.0, description="Unrecorded flow, USD bn per year (estimate).")
+    value: Annotated[float, _limit(registry.TRADE_FIELDS, "value")] = Field(
+        0.0, description="Recorded flow, USD bn per year."
+    )
+    unrecorded: Annotated[float, _limit(registry.TRADE_FIELDS, "unrecorded")] = Field(
+        0.0, description="Unrecorded flow, USD bn per year (estimate)."
+    )
     note: str | None = None
     source: str | None = None
 
@@ -218,10 +246,12 @@ class Regime(Frozen):
     """A multilateral sanctions regime on one target (e.g. the UN 1718 regime)."""
 
     target: str
-    coverage: dict[str, Share] = Field(
+    coverage: dict[str, Annotated[float, _limit(registry.REGIME_FIELDS, "coverage")]] = Field(
         default_factory=dict, description="Share of each category prohibited."
     )
-    monitoring: Share = Field(1.0, description="Monitoring strength (1: a full UN panel).")
+    monitoring: Annotated[float, _limit(registry.REGIME_FIELDS, "monitoring")] = Field(
+        1.0, description="Monitoring strength (1: a full UN panel)."
+    )
     veto_holders: list[str] = Field(default_factory=list, description="Who can veto measures.")
     sponsors: list[str] | None = Field(
         None, description="The sanctioning coalition; default: every actor but the target."
@@ -330,14 +360,22 @@ class Analysis(Frozen):
     key_dyads: list[tuple[str, str]] = Field(default_factory=list)
 
 
+_REF = registry.REFERENCE_FIELDS
+_REF_DEFAULT = {p.name: p.default for p in _REF}
+
+
 class Reference(Frozen):
     """Fixed world totals (so adding an actor does not rescale the others)."""
 
-    world_gdp: Annotated[float, Field(gt=0)] = Field(description="USD bn.")
-    world_milex: Annotated[float, Field(gt=0)] = Field(description="USD bn per year.")
-    world_population: Annotated[float, Field(gt=0)] = Field(description="Millions.")
-    milex_growth: Annotated[float, Field(ge=-0.05, le=0.2)] = Field(
-        0.03, description="Trailing growth of world milex per year."
+    world_gdp: Annotated[float, _limit(_REF, "world_gdp")] = Field(description="USD bn.")
+    world_milex: Annotated[float, _limit(_REF, "world_milex")] = Field(
+        description="USD bn per year."
+    )
+    world_population: Annotated[float, _limit(_REF, "world_population")] = Field(
+        description="Millions."
+    )
+    milex_growth: Annotated[float, _limit(_REF, "milex_growth")] = Field(
+        _REF_DEFAULT["milex_growth"], description="Trailing growth of world milex per year."
     )
 
 
