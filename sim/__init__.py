@@ -12,6 +12,7 @@ geosim is a tool for exploring scenarios, not a forecast.
 
 from typing import TYPE_CHECKING
 
+from .engine.decide import Decision
 from .errors import InputError
 from .results import RunResult, load_results
 from .runner import run
@@ -37,6 +38,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "Decision",
     "GeoModel",
     "InputError",
     "Nation",

@@ -3,9 +3,11 @@
 ``run(scenario, replications=50)`` runs replications 0..R-1 of the scenario, each
 seeded by (root seed, replication index) only, and returns a
 :class:`~sim.results.RunResult` with tidy tables.  The batch engine
-(:mod:`sim.batch`) runs the replications in chunks of :data:`CHUNK` by default;
-``engine="mesa"`` runs each replication as a :class:`~sim.model.GeoModel`.  Both
-give the same tables.  Nothing here prints: progress goes to an optional callback.
+(:mod:`sim.engine.batch`) runs the replications in chunks of :data:`CHUNK` by default;
+``engine="mesa"`` runs each replication as a :class:`~sim.engine.model.GeoModel`, in
+this process or in a pool of workers (:mod:`sim.parallel`).  Both give the same
+tables.  A user's GeoModel subclass (``docs/extending.md``) runs on the mesa path.
+Nothing here prints: progress goes to an optional callback.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     command: str | None = None,
     engine: str = "batch",
-    model_class: type[GeoModel] | None = None,
+    model_class: type[GeoModel] | str | None = None,
+    workers: int = 1,
 ) -> RunResult:
     """Run replications of a scenario.
 
@@ -56,27 +59,37 @@ def run(
     deterministic : run without random draws (one replication is enough).
     progress : called as ``progress(done, total)`` as replications finish.
     engine : ``batch`` (vectorised, default) or ``mesa`` (one GeoModel per replication).
-    model_class : a GeoModel subclass (e.g. with subclassed agents; default GeoModel,
-        imported with mesa only when used).  The batch engine
-        runs only the rules of sim/step.py, so a subclass runs on the mesa path, with a
-        warning and a note in the manifest: results never change silently.
+    model_class : a GeoModel subclass, or its reference ``module:Class`` or
+        ``file.py:Class`` (:mod:`sim.engine.custom`); default GeoModel, imported with
+        mesa only when used.  The batch engine runs only the built-in rules, so a
+        subclass runs on the mesa path, with one warning and a note in the manifest:
+        results never change silently.
+    workers : processes for the mesa path (1: this process).  With more than one, a
+        model class must be importable (a module or a file, not ``__main__``).
 
     Runs whose state becomes non-finite are listed in ``manifest["failed_replications"]``.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     note = None
+    ref = None
     if model_class is not None or engine == "mesa":
+        from .engine.custom import load_model_class, reference
         from .engine.model import GeoModel  # imports mesa
 
+        if isinstance(model_class, str):
+            ref, model_class = model_class, load_model_class(model_class)
         model_class = model_class or GeoModel
-        if engine == "batch" and model_class is not GeoModel:
-            note = (
-                f"{model_class.__name__} is not GeoModel: the batch engine cannot run it, "
-                "so the mesa path was used"
-            )
-            warnings.warn(note, stacklevel=2)
-            engine = "mesa"
+        if model_class is not GeoModel:
+            if workers > 1 and ref is None:
+                ref = reference(model_class)
+            if engine == "batch":
+                note = (
+                    f"{model_class.__name__} is not GeoModel: the batch engine cannot run it, "
+                    "so the mesa path was used"
+                )
+                warnings.warn(note, stacklevel=2)
+                engine = "mesa"
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides)
     elif overrides:
@@ -93,14 +106,13 @@ def run(
     parts: dict[str, list[pd.DataFrame]] = {}
     failed: list[int] = []
     if engine == "mesa":
-        for k in range(n):
-            model = model_class(scenario, replication=k, deterministic=deterministic).run()
-            if not finite_runs(model.state):
+        assert model_class is not None
+        done = _mesa_runs(scenario, n, deterministic, model_class, ref, workers, progress)
+        for k, tables_k, finite in done:
+            if not finite:
                 failed.append(k)
-            for name, frame in model.tables().items():
+            for name, frame in tables_k.items():
                 parts.setdefault(name, []).append(frame)
-            if progress is not None:
-                progress(k + 1, n)
     else:
         for first in range(0, n, CHUNK):
             ks = list(range(first, min(n, first + CHUNK)))
@@ -124,12 +136,65 @@ def run(
         "deterministic": deterministic,
         "engine": engine,
         "engine_note": note,
+        "model_class": None if model_class is None else _class_name(model_class, ref),
+        "workers": workers if engine == "mesa" else 1,
         "failed_replications": failed,
         "command": command,
         "wall_time_s": round(wall, 3),
         **environment(),
     }
     return RunResult(scenario=scenario, tables=tables, manifest=manifest)
+
+
+def _mesa_replication(
+    scenario: Scenario, k: int, deterministic: bool, model: type[GeoModel] | str
+) -> tuple[int, dict[str, pd.DataFrame], bool]:
+    """Run replication k on the mesa path; (k, its tables, whether it stayed finite)."""
+    if isinstance(model, str):
+        from .engine.custom import load_model_class
+
+        model = load_model_class(model)
+    run_k = model(scenario, replication=k, deterministic=deterministic).run()
+    return k, run_k.tables(), bool(finite_runs(run_k.state))
+
+
+def _mesa_runs(
+    scenario: Scenario,
+    n: int,
+    deterministic: bool,
+    model_class: type[GeoModel],
+    ref: str | None,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[tuple[int, dict[str, pd.DataFrame], bool]]:
+    """Replications 0..n-1 on the mesa path, in order; in a worker pool if ``workers`` > 1."""
+    if workers <= 1 or n <= 1:
+        out = []
+        for k in range(n):
+            out.append(_mesa_replication(scenario, k, deterministic, model_class))
+            if progress is not None:
+                progress(k + 1, n)
+        return out
+    from concurrent.futures import as_completed
+
+    from .parallel import pool
+
+    target: type[GeoModel] | str = ref if ref is not None else model_class
+    results: dict[int, tuple[int, dict[str, pd.DataFrame], bool]] = {}
+    with pool(min(workers, n)) as executor:
+        futures = [
+            executor.submit(_mesa_replication, scenario, k, deterministic, target) for k in range(n)
+        ]
+        for future in as_completed(futures):
+            k, tables_k, finite = future.result()
+            results[k] = (k, tables_k, finite)
+            if progress is not None:
+                progress(len(results), n)
+    return [results[k] for k in range(n)]
+
+
+def _class_name(model_class: type, ref: str | None) -> str:
+    return ref if ref is not None else f"{model_class.__module__}:{model_class.__qualname__}"
 
 
 def run_hash(scenario: Scenario) -> str:

@@ -58,9 +58,7 @@ def one_step(st: State, structure: Structure, t: int, seed: Any, deterministic: 
     """
     st = st.copy()
     view = dynamics.perceive(st, structure, t, seed, deterministic)
-    decisions = dynamics.empty_decisions(st)
-    rows = slice(None)
-    dynamics.write_rows(decisions, dynamics.decide(st, structure, view, rows), rows)
+    decisions = dynamics.decide(st, structure, view, slice(None))
     return dynamics.world(st, structure, view, decisions, dynamics.Log([]))
 
 

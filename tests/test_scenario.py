@@ -383,3 +383,9 @@ def test_docs_name_every_field():
     assert not missing, f"docs/scenarios.md does not mention {missing}"
     for kind in sc.EVENT_KINDS:
         assert f"`{kind}`" in text
+
+
+def test_the_type_stub_of_the_generated_sections_matches_the_registry():
+    from sim.scenario.generated import STUB, stub_text
+
+    assert STUB.read_text(encoding="utf-8") == stub_text(), "run python tests/make_type_stub.py"

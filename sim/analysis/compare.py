@@ -232,6 +232,8 @@ def compare(
     measure: str = "balance",
     overrides: list[str] | None = None,
     progress=None,
+    model_class: type | str | None = None,
+    workers: int = 1,
 ) -> Comparison:
     """Run (or load) scenarios with common random numbers and compare them on a measure.
 
@@ -246,6 +248,8 @@ def compare(
         the ranking's per-replication value.
     overrides : ``PATH=VALUE`` strings applied to every scenario file (e.g. ``steps=8``).
     progress : called as ``progress(name)`` before each scenario is run.
+    model_class, workers : a user's GeoModel subclass and mesa-path processes, as in
+        :func:`sim.run` (every scenario runs with them).
 
     Raises
     ------
@@ -278,7 +282,9 @@ def compare(
             continue
         if progress is not None:
             progress(item.name)
-        results.append(run(item, replications=n, seed=root))
+        results.append(
+            run(item, replications=n, seed=root, model_class=model_class, workers=workers)
+        )
     _check_paired(results)
     spec = parse_measure(measure)
     for r in results:  # every scenario has the actors the measure names

@@ -11,19 +11,22 @@ its error; the sweep goes on.
 from __future__ import annotations
 
 import hashlib
-import os
 import socket
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..engine.batch import run_batch, structure_key
 from ..engine.compile import compile_structure
+from ..engine.custom import load_model_class
+from ..engine.state import finite_runs
 from ..errors import InputError, Problem
 from ..measures import reduce
+from ..parallel import pool
 from .store import atomic_parquet
 
 if TYPE_CHECKING:
@@ -33,56 +36,9 @@ _WORKER: dict[str, Sweep] = {}
 """The sweep a pool worker runs, installed once by :func:`_install` (never read from files)."""
 
 
-PARENT_POLL_S = 0.5
-"""How often a pool worker checks that the sweep's parent process is still alive (s)."""
-
-
-def _install(sweep: Sweep, parent: int, token: str | None) -> None:
-    """Pool initializer: keep the parent's resolved sweep, and exit when the parent dies.
-
-    The workers of a ``forkserver`` pool are children of the fork server, not of the
-    sweep's process, so a parent killed by SIGKILL leaves them (and the server) alive;
-    a daemon thread therefore watches the parent and ends the worker within
-    :data:`PARENT_POLL_S` of its death.  The fork server exits by itself once no
-    process holds its end of the pipe.
-    """
+def _install(sweep: Sweep) -> None:
+    """Pool initializer: keep the parent's resolved sweep for every chunk of this worker."""
     _WORKER["sweep"] = sweep
-    watcher = threading.Thread(
-        target=_exit_with_parent, args=(parent, token), name="geosim-parent-watch", daemon=True
-    )
-    watcher.start()
-
-
-def process_token(pid: int) -> str | None:
-    """What tells a live process apart from a later one with the same pid: its start time.
-
-    From ``/proc/PID/stat`` where there is one (Linux); None elsewhere, or if the process
-    is gone or a zombie.
-    """
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return None if fields[0] in ("Z", "X") else fields[19]
-
-
-def parent_alive(pid: int, token: str | None) -> bool:
-    """Whether process ``pid``, recorded with ``token`` (:func:`process_token`), still runs."""
-    if token is not None:
-        return process_token(pid) == token
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _exit_with_parent(pid: int, token: str | None) -> None:
-    while parent_alive(pid, token):
-        time.sleep(PARENT_POLL_S)
-    os._exit(1)  # no cleanup: the parent that would collect the results is gone
 
 
 def execute_chunk(job: dict[str, Any], sweep: Sweep | None = None) -> list[dict[str, Any]]:
@@ -139,31 +95,56 @@ def _record(sweep: Sweep, t: RunTask, status: str, wall: float, error: str, host
     return row
 
 
+Series = Callable[[str, tuple[int, ...]], np.ndarray]
+"""A group's trajectories of a measure ``name[.A[.B]]`` (actor indices), (runs, steps + 1)."""
+
+
+def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, np.ndarray]:
+    """Run a group of runs; return its trajectories and which runs failed.
+
+    The batch engine runs the group as one block keeping only the sweep's measures; a
+    sweep of a user's model class (``sweep.model_class``) runs each on the mesa path.
+    """
+    if sweep.model_class is None:
+        names = {m.name for m in (*sweep.measures, *sweep.trajectories)}
+        block = run_batch(
+            specs,
+            [t.replication for t in group],
+            seeds=[t.seed for t in group],
+            keep_log=False,
+            keep=names,
+        )
+        return block.series, block.failed
+    model_class = load_model_class(sweep.model_class)
+    models = [
+        model_class(spec, replication=t.replication, seed=t.seed).run()
+        for spec, t in zip(specs, group, strict=True)
+    ]
+
+    def series(name: str, actors: tuple[int, ...]) -> np.ndarray:
+        return np.concatenate([m.series(name, actors) for m in models])
+
+    return series, np.array([not finite_runs(m.state) for m in models])
+
+
 def _run_group(sweep, scenarios, group, records, values, trajs, host, started) -> None:
     t0 = time.perf_counter()
     specs = [scenarios[t.point] for t in group]
-    names = {m.name for m in (*sweep.measures, *sweep.trajectories)}
-    block = run_batch(
-        specs,
-        [t.replication for t in group],
-        seeds=[t.seed for t in group],
-        keep_log=False,
-        keep=names,
-    )
+    trajectory, failed_runs = _simulate(sweep, specs, group)
     codes = specs[0].codes
     dt = specs[0].dt
     reduced = {}
     for m in sweep.measures:
         idx = tuple(codes.index(c) for c in m.actors)
-        reduced[m.text] = reduce(block.series(m.name, idx), m.reducer, dt)
+        reduced[m.text] = reduce(trajectory(m.name, idx), m.reducer, dt)
     series = {}
     for m in sweep.trajectories:
         idx = tuple(codes.index(c) for c in m.actors)
-        series[m.text] = block.series(m.name, idx)
+        series[m.text] = trajectory(m.name, idx)
     wall = (time.perf_counter() - t0) / len(group)
     new_values, new_trajs, new_records = [], [], []
     for r, t in enumerate(group):
-        failed = bool(block.failed[r])
+        failed = bool(failed_runs[r])
         new_records.append(
             _record(
                 sweep,
@@ -209,17 +190,10 @@ def run_local(jobs, workers: int, sweep: Sweep, on_done) -> None:
         for job in jobs:
             on_done(execute_chunk(job, sweep))
         return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    ctx = mp.get_context("forkserver")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=ctx,
-        initializer=_install,
-        initargs=(sweep, os.getpid(), process_token(os.getpid())),
-    ) as pool:
-        futures = [pool.submit(execute_chunk, job) for job in jobs]
+    with pool(workers, _install, (sweep,)) as executor:
+        futures = [executor.submit(execute_chunk, job) for job in jobs]
         for fut in as_completed(futures):
             on_done(fut.result())
 

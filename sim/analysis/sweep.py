@@ -73,6 +73,9 @@ class Sweep:
     measures: list[MeasureSpec]
     trajectories: list[MeasureSpec]
     problem: Any = None  # SALib problem dict for sobol / morris
+    model_class: str | None = None
+    """A user's GeoModel subclass as ``module:Class`` or ``file.py:Class``: every run of the
+    sweep then takes the mesa path (:mod:`sim.engine.custom`); None: the batch engine."""
 
     @property
     def root_seed(self) -> int:
@@ -83,10 +86,14 @@ class Sweep:
         return len(self.points) * self.spec.replications
 
     def digest(self) -> str:
-        text = json.dumps(
-            {"spec": self.spec.model_dump(mode="json"), "base": self.base.digest()},
-            sort_keys=True,
-        )
+        """Hash of the resolved sweep: its spec, base scenario and model class if any."""
+        parts: dict[str, Any] = {
+            "spec": self.spec.model_dump(mode="json"),
+            "base": self.base.digest(),
+        }
+        if self.model_class is not None:
+            parts["model_class"] = self.model_class
+        text = json.dumps(parts, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def folder(self, out: str | Path | None = None) -> Path:
@@ -127,8 +134,12 @@ def is_sweep_file(path: str | Path) -> bool:
     return (kind is not None and kind.value == "sweep") or "base" in data
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read and validate a sweep file, its base scenario, parameters, points and measures."""
+def load_sweep(path: str | Path, model_class: str | None = None) -> Sweep:
+    """Read and validate a sweep file, its base scenario, parameters, points and measures.
+
+    ``model_class`` (``module:Class`` or ``file.py:Class``) runs every point on the mesa
+    path with a user's GeoModel subclass; it must load (:mod:`sim.engine.custom`).
+    """
     path = Path(path)
     tree = load_file(path)
     problems: list[Problem] = []
@@ -198,8 +209,15 @@ def load_sweep(path: str | Path) -> Sweep:
                 problems.append(Problem(file, f"{key}[{i}]", line, str(exc), exc.hint))
     if problems:
         raise InputError(problems)
+    if model_class is not None:
+        from ..engine.custom import ModelClassError, load_model_class
+
+        try:
+            load_model_class(model_class)
+        except ModelClassError as exc:
+            raise InputError([Problem("--model", model_class, None, str(exc), exc.hint)]) from None
     points, problem = sample_points(spec)
-    sweep = Sweep(spec, path, base_tree, base, points, measures, trajectories, problem)
+    sweep = Sweep(spec, path, base_tree, base, points, measures, trajectories, problem, model_class)
     _validate_points(sweep, where)
     return sweep
 
@@ -330,6 +348,8 @@ def run_sweep(
         "runs": total,
         "executor": executor,
         "workers": workers,
+        "engine": "batch" if sweep.model_class is None else "mesa",
+        "model_class": sweep.model_class,
         "wall_time_s": round(time.perf_counter() - started, 3),
         **environment(),
     }

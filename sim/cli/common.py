@@ -148,3 +148,36 @@ def use_agg() -> None:
 
 
 EXECUTORS = ("local", "dask")
+
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        metavar="MODULE:CLASS",
+        help="A GeoModel subclass with your own decision rules (module:Class or "
+        "file.py:Class; docs/extending.md); it runs on the mesa path.",
+    ),
+]
+
+
+def check_model(ref: str | None) -> str | None:
+    """Check that a ``--model`` reference loads a GeoModel subclass; return it."""
+    if ref is None:
+        return None
+    from ..engine.custom import ModelClassError, load_model_class
+
+    try:
+        load_model_class(ref)
+    except ModelClassError as exc:
+        raise InputError([Problem("--model", ref, None, str(exc), exc.hint)]) from None
+    return ref
+
+
+def mesa_path_note(ref: str) -> str:
+    """The one line that says a user's model runs on the mesa path."""
+    name = ref.rpartition(":")[2]
+    return (
+        f"{name} is not GeoModel: the batch engine runs only the built-in rules, so every "
+        "run takes the mesa path (slower; recorded in the manifest)"
+    )

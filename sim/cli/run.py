@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -15,11 +16,14 @@ from ..plots.formats import FORMATS
 from ..scenario import Scenario, lint, load_scenario
 from .common import (
     WIDTH,
+    ModelOption,
     SetOption,
     app,
     check_choice,
+    check_model,
     count_text,
     input_errors,
+    mesa_path_note,
     plain_table,
     progress_bar,
     use_agg,
@@ -60,6 +64,10 @@ def run(
     engine: Annotated[
         str, typer.Option("--engine", help="batch (vectorised) or mesa (one model per run).")
     ] = "batch",
+    model: ModelOption = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Processes for the mesa path.")
+    ] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run replications of a scenario and write a results folder.
@@ -74,6 +82,7 @@ def run(
     with input_errors():
         check_choice(fmt, FORMATS, "--format")
         check_choice(engine, ENGINES, "--engine")
+        model = check_model(model)
         spec = load_scenario(scenario, overrides=list(overrides or []))
         if replications is not None or seed is not None:
             data = spec.model_dump(by_alias=True)
@@ -84,6 +93,9 @@ def run(
     con = Console(width=WIDTH)
     for warning in lint(spec):
         typer.echo(f"{scenario}: warning: {warning}", err=True)
+    if model is not None:
+        engine = "mesa"
+        typer.echo(f"note: {mesa_path_note(model)}", err=True)
     con.print(
         f"[bold]{spec.name}[/]: {count_text(spec.replications, 'replication')} x {spec.steps} "
         f"{spec.step}s, {spec.start} to {spec.date_of(spec.steps)}, seed {spec.seed} "
@@ -91,8 +103,19 @@ def run(
         highlight=False,
     )
     command = "geosim " + " ".join(sys.argv[1:])
-    with progress_bar("replications", spec.replications, quiet) as update:
-        result = run_scenario(spec, progress=update, command=command, engine=engine)
+    with (
+        progress_bar("replications", spec.replications, quiet) as update,
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore", UserWarning)  # the note above said it once
+        result = run_scenario(
+            spec,
+            progress=update,
+            command=command,
+            engine=engine,
+            model_class=model,
+            workers=workers,
+        )
 
     def extra(folder: Path) -> None:
         if plots:
@@ -301,6 +324,10 @@ def compare(
     out: Annotated[Path, typer.Option("--out", help="Results root folder.")] = Path("results"),
     fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
     dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
+    model: ModelOption = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Processes for the mesa path.")
+    ] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
 ) -> None:
     """Run scenarios with common random numbers and rank their paired differences.
@@ -317,6 +344,7 @@ def compare(
     err = Console(stderr=True, width=WIDTH)
     with input_errors():
         check_choice(fmt, FORMATS, "--format")
+        model = check_model(model)
         if len(inputs) < 2:
             raise InputError(
                 [
@@ -353,17 +381,23 @@ def compare(
                 raise InputError(
                     [Problem("--measure", measure, None, str(exc), exc.hint)]
                 ) from None
+        if model is not None:
+            typer.echo(f"note: {mesa_path_note(model)}", err=True)
         try:
-            result = run_compare(
-                [str(p) for p in inputs],
-                replications=replications,
-                seed=seed,
-                measure=measure,
-                overrides=list(overrides or []),
-                progress=None
-                if quiet
-                else (lambda name: err.print(f"running {name}", highlight=False)),
-            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # the note above said it once
+                result = run_compare(
+                    [str(p) for p in inputs],
+                    replications=replications,
+                    seed=seed,
+                    measure=measure,
+                    overrides=list(overrides or []),
+                    progress=None
+                    if quiet
+                    else (lambda name: err.print(f"running {name}", highlight=False)),
+                    model_class=model,
+                    workers=workers,
+                )
         except PathError as exc:
             raise InputError([Problem("--measure", measure, None, str(exc), exc.hint)]) from None
         except ValueError as exc:

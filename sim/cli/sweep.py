@@ -14,9 +14,12 @@ from ..plots.formats import FORMATS
 from .common import (
     EXECUTORS,
     WIDTH,
+    ModelOption,
     app,
     check_choice,
+    check_model,
     input_errors,
+    mesa_path_note,
     plain_table,
     progress_bar,
     use_agg,
@@ -44,12 +47,14 @@ OutOption = Annotated[Path | None, typer.Option("--out", help="Output root (defa
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
-def _load(file: Path, executor: str, analysis: bool) -> Sweep:
+def _load(file: Path, executor: str, analysis: bool, model: str | None) -> Sweep:
     """Load a sweep file for ``geosim sweep`` (``analysis`` False) or ``sensitivity``."""
     from ..analysis.sweep import load_sweep
 
     check_choice(executor, EXECUTORS, "--executor")
-    spec = load_sweep(file)
+    spec = load_sweep(file, model_class=check_model(model))
+    if model is not None:
+        typer.echo(f"note: {mesa_path_note(model)}", err=True)
     method = spec.spec.method
     if analysis and method not in ANALYSES:
         raise InputError(
@@ -100,6 +105,7 @@ def sweep(
     dry_run: DryRunOption = False,
     out: OutOption = None,
     plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write sweep figures.")] = True,
+    model: ModelOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Run a parameter sweep: points x replications with common random numbers.
@@ -113,7 +119,7 @@ def sweep(
 
     con = Console(width=WIDTH)
     with input_errors():
-        spec = _load(file, executor, analysis=False)
+        spec = _load(file, executor, analysis=False, model=model)
     est = estimate(spec)
     con.print(
         f"Sweep [bold]{spec.spec.name}[/]: {est['points']} points x {est['replications']} "
@@ -169,6 +175,7 @@ def sensitivity(
     out: OutOption = None,
     fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
     top: Annotated[int, typer.Option("--top", min=1, help="Parameters shown per measure.")] = 10,
+    model: ModelOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Morris screening or Sobol indices (SALib) of the measures in a sweep file.
@@ -183,7 +190,7 @@ def sensitivity(
     con = Console(width=WIDTH)
     with input_errors():
         check_choice(fmt, FORMATS, "--format")
-        spec = _load(file, executor, analysis=True)
+        spec = _load(file, executor, analysis=True, model=model)
     est = estimate(spec)
     con.print(
         f"{spec.spec.method.title()} analysis [bold]{spec.spec.name}[/]: "

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from . import phases as dynamics
+from .decide import Decision
 
 if TYPE_CHECKING:
     from .model import GeoModel
@@ -28,7 +29,7 @@ class Nation(mesa.Agent):
         self.code = code
         self.index = index
         self.rows = slice(index, index + 1)
-        self.decision: dict | None = None
+        self.decision: Decision | None = None
 
     @property
     def doctrine(self) -> dict[str, float]:
@@ -42,7 +43,9 @@ class Nation(mesa.Agent):
 
     def apply(self) -> None:
         """Write this actor's decisions into the arrays of t+1."""
-        dynamics.write_rows(self.model.decisions, self.decision, self.rows)
+        if self.decision is None:
+            raise RuntimeError(f"{self!r}.apply() before decide()")
+        self.model.decisions.write(self.decision, self.rows)
         self.decision = None
 
     def __repr__(self) -> str:

@@ -7,6 +7,7 @@ state and the view at t and returns the decisions for t+1; nothing is written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -18,14 +19,71 @@ from .state import State, Structure
 # --------------------------------------------------------------------------- decisions
 
 
+@dataclass
+class Decision:
+    """What actors decide in a step, for rows ``I`` of the actors (one agent, or all).
+
+    Leading dimensions are free, as everywhere in the engine: ``()`` in the mesa model,
+    ``(R,)`` in the batch engine.  A user-written decision rule (``docs/extending.md``)
+    changes these arrays in place between :func:`decide` and ``apply``.
+
+    Attributes
+    ----------
+    burden_logit : (..., I) the logit z of the defence burden at t+1; the burden is
+        s = s_min + (s_max - s_min) logistic(z) (:mod:`sim.rules.arms`).
+    relation : (..., I, N) attitudes of the rows toward every actor at t+1, in (-1, 1),
+        zero toward themselves.
+    sanction : (..., I, N) unilateral sanctions of the rows on every actor at t+1,
+        in [0, 1), zero on themselves.
+    events : (..., I) provocations of the rows in the step (counts, >= 0).
+    """
+
+    burden_logit: np.ndarray
+    relation: np.ndarray
+    sanction: np.ndarray
+    events: np.ndarray
+
+    ACTOR_FIELDS = ("burden_logit", "events")
+    """Fields with one value per actor row; the others have a row of partners."""
+
+    @classmethod
+    def empty(cls, st: State) -> Decision:
+        """Uninitialised decisions of every actor, shaped like the state ``st``."""
+        return cls(
+            burden_logit=np.empty_like(st.burden_logit),
+            relation=np.empty_like(st.relation),
+            sanction=np.empty_like(st.sanction),
+            events=np.empty_like(st.burden),
+        )
+
+    def write(self, decision: Decision, rows: slice) -> None:
+        """Write the decisions of actor ``rows`` (a decision of those rows) into this one."""
+        for f in fields(self):
+            dims = 1 if f.name in self.ACTOR_FIELDS else 2
+            index = (Ellipsis, rows) + (slice(None),) * (dims - 1)
+            getattr(self, f.name)[index] = getattr(decision, f.name)
+
+
 def _rows(a: np.ndarray, rows: slice, dims: int) -> np.ndarray:
     """Select actor rows along the axis that is ``dims`` from the end."""
     index = (Ellipsis, rows) + (slice(None),) * (dims - 1)
     return a[index]
 
 
-def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> dict[str, np.ndarray]:
-    """Decisions of the actors in ``rows`` (a slice) from the state and view at t."""
+def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> Decision:
+    """Decisions of the actors in ``rows`` (a slice) from the state and view at t.
+
+    Parameters
+    ----------
+    st : the state at t (one run or a block).
+    S : the structure of the run(s).
+    view : what :func:`sim.engine.perceive.perceive` derived from ``st``.
+    rows : the actor rows to decide for (one agent's ``slice(i, i + 1)``, or all).
+
+    Returns
+    -------
+    The :class:`Decision` of those rows; nothing is written.
+    """
     d = st.doctrine
     t, dt = view["t"], S.dt
 
@@ -71,7 +129,7 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> dict[s
     np.fill_diagonal(diag, True)
     rel = np.where(diag[rows], 0.0, rel)
     sanc = np.where(diag[rows], 0.0, sanc)
-    return {"burden_logit": z, "relation": rel, "sanction": sanc, "events": events}
+    return Decision(burden_logit=z, relation=rel, sanction=sanc, events=events)
 
 
 def relation_forcings(st: State, S: Structure, view, rows: slice):
@@ -123,19 +181,3 @@ def sanction_forcings(st: State, view, rows: slice):
     return sanctions.unilateral_forcings(
         g, _rows(d["sanction_propensity"], rows, 1), _rows(d["sanction_decay"], rows, 1)
     )
-
-
-def write_rows(target: dict[str, np.ndarray], decision: dict[str, np.ndarray], rows: slice):
-    """Write one actor's (or all actors') decisions into full decision arrays."""
-    for name, value in decision.items():
-        dims = 1 if name in ("burden_logit", "events") else 2
-        target[name][(Ellipsis, rows) + (slice(None),) * (dims - 1)] = value
-
-
-def empty_decisions(st: State) -> dict[str, np.ndarray]:
-    return {
-        "burden_logit": np.empty_like(st.burden_logit),
-        "relation": np.empty_like(st.relation),
-        "sanction": np.empty_like(st.sanction),
-        "events": np.empty_like(st.burden),
-    }

@@ -1,12 +1,18 @@
 """GeoModel: the reference model of geosim on mesa.
 
 ``GeoModel(spec, replication=k)`` builds one run of a scenario: one
-:class:`~sim.agents.Nation` per actor, the arrays of :mod:`sim.state`, keyed random
-numbers seeded by (root seed, k), and a ``DataCollector`` that records model,
-actor and dyad measures at the start and after every step, plus an event table
-whose rows carry Goldstein (1992) weights.  Each step applies scheduled events and
+:class:`~.agents.Nation` per actor (of :attr:`GeoModel.agent_class`, or of a class
+named for that actor in :attr:`GeoModel.agent_classes`), the arrays of
+:mod:`.state`, keyed random numbers seeded by (root seed, k), a ``DataCollector``
+that records model and actor measures at the start and after every step for mesa's
+tools, and a :class:`~.tables.Recorder` of the tidy tables, whose event table
+carries Goldstein (1992) weights.  Each step applies scheduled events and
 pending reactions, lets every agent decide and then apply (simultaneous
 activation, never ``shuffle_do``), advances the rest of the world, and collects.
+
+To give one state a rule of its own, subclass :class:`~.agents.Nation` and name it
+in a subclass of GeoModel (``docs/extending.md``); such a model runs on the mesa
+path under ``geosim run``, ``compare`` and ``sweep`` (``--model``).
 
 The scenario is kept as ``self.spec`` (mesa 3.5 reserves ``Model.scenario``).
 The model also runs under ``mesa.batch_run``: it collects at initialisation and
@@ -17,8 +23,10 @@ reports the collection at the horizon).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import mesa
+import numpy as np
 import pandas as pd
 
 from ..random import replication_seed
@@ -27,12 +35,19 @@ from . import phases as dynamics
 from .agents import Nation
 from .calibrate import seed_run
 from .compile import compile_structure
+from .decide import Decision
 from .initial import initial_state
 from .tables import Recorder
 
 
 class GeoModel(mesa.Model):
     """One run of a scenario.
+
+    Class attributes
+    ----------------
+    agent_class : the agent class of every actor (default :class:`~.agents.Nation`).
+    agent_classes : agent classes for particular actors, by ISO code, over
+        ``agent_class`` (e.g. ``{"JPN": Hawk}``).
 
     Parameters
     ----------
@@ -43,6 +58,9 @@ class GeoModel(mesa.Model):
     deterministic : no random draws: misperception off, no shocks, expected
         provocation memories instead of events.
     """
+
+    agent_class: ClassVar[type[Nation]] = Nation
+    agent_classes: ClassVar[dict[str, type[Nation]]] = {}
 
     def __init__(
         self,
@@ -66,10 +84,13 @@ class GeoModel(mesa.Model):
         self.t = 0
         self.log = dynamics.Log()
         self.pending: list = []
-        self.nations = [Nation(self, code, i) for i, code in enumerate(self.structure.codes)]
+        self.nations = [
+            self.agent_classes.get(code, self.agent_class)(self, code, i)
+            for i, code in enumerate(self.structure.codes)
+        ]
         self.view = dynamics.perceive(self.state, self.structure, 0, run_seed, deterministic)
         self.values = dynamics.measures(self.state, self.structure, self.view)
-        self.decisions = dynamics.empty_decisions(self.state)
+        self.decisions = Decision.empty(self.state)
         self.recorder = Recorder(self.structure, 1, batched=False)
         s = self.structure
         model_reporters = {"step": lambda m: m.t, "date": lambda m: s.dates[m.t]}
@@ -121,6 +142,10 @@ class GeoModel(mesa.Model):
         """Collect step t: mesa's DataCollector, and the recorder of the tidy tables."""
         self.datacollector.collect(self)
         self.recorder.add(self.t, self.state, self.view, self.values)
+
+    def series(self, name: str, actors: tuple[int, ...] = ()) -> np.ndarray:
+        """(1, steps so far + 1) trajectory of a measure ``name[.A[.B]]`` (actor indices)."""
+        return self.recorder.series(name, actors, self.log)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tidy tables of this run: measures, actors, dyads, trade, events.

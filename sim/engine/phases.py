@@ -24,7 +24,7 @@ Order of one step t -> t+1 (every rule reads the state at t and writes t+1):
 This module only gathers the phases under one name, in that order.
 """
 
-from .decide import decide, empty_decisions, write_rows
+from .decide import Decision, decide
 from .events import apply_op, begin
 from .log import Log
 from .observe import measure_value, measures, react
@@ -33,16 +33,15 @@ from .world import world
 
 __all__ = [
     "STEP_VIEW",
+    "Decision",
     "Log",
     "apply_op",
     "begin",
     "decide",
-    "empty_decisions",
     "measure_value",
     "measures",
     "perceive",
     "react",
     "refresh",
     "world",
-    "write_rows",
 ]

@@ -25,6 +25,7 @@ from ..rules import (
     trade,
 )
 from ..rules.common import event_probability, sum_second_last
+from .decide import Decision
 from .events import vote
 from .log import GOLDSTEIN, Log
 from .state import State, Structure
@@ -32,9 +33,7 @@ from .state import State, Structure
 # --------------------------------------------------------------------------- world
 
 
-def world(
-    st: State, S: Structure, view: dict[str, Any], dec: dict[str, np.ndarray], log: Log
-) -> State:
+def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log) -> State:
     """Apply the decisions and advance everything else from t to t+1 (in place)."""
     m, d = st.model, st.doctrine
     t, dt, seed, det = view["t"], S.dt, view["seed"], view["deterministic"]
@@ -81,12 +80,12 @@ def world(
     st.technology = arms.capability_step(st.technology, eta * absorbed, delta, dt)
 
     # decisions of the actors
-    st.burden_logit = dec["burden_logit"]
+    st.burden_logit = dec.burden_logit
     st.burden = arms.burden_from_logit(
-        dec["burden_logit"], m["burden_floor"][..., None], m["burden_ceiling"][..., None]
+        dec.burden_logit, m["burden_floor"][..., None], m["burden_ceiling"][..., None]
     )
-    st.relation = dec["relation"]
-    st.sanction = dec["sanction"]
+    st.relation = dec.relation
+    st.sanction = dec.sanction
 
     # memories: provocations and summits
     tau_mem = m["memory_time"][..., None]
@@ -97,7 +96,7 @@ def world(
         summits = engagement.expected_summits(st.summit_rate, dt)
     else:
         st.provocation_memory = provocations.memory_step(
-            st.provocation_memory, dec["events"], tau_mem, dt
+            st.provocation_memory, dec.events, tau_mem, dt
         )
         i, j = engagement.upper_pairs(S.n)
         u = uniforms(seed, "summit", S.keys[i], S.keys[j], t)  # (..., P) for i < j
@@ -106,7 +105,7 @@ def world(
     if not det:
         codes = np.array(S.codes, dtype=object)
         log.add(
-            dec["events"].astype(int),
+            dec.events.astype(int),
             t,
             S.dates[t],
             "provocation",
@@ -150,7 +149,7 @@ def world(
             proposed = u < event_probability(hazard, dt)
         renewal = np.broadcast_to(S.renewal[t, target], lead)
         vote(st, S, target, renewal, proposed, t, log)
-    st.events_last = dec["events"]
+    st.events_last = dec.events
     return st
 
 

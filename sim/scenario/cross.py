@@ -2,7 +2,9 @@
 
 They run on the raw annotated tree, after and independently of the field checks
 (pydantic's after-validators do not run when a field already failed), so that one
-pass reports every problem of a file at once, each with its line.
+pass reports every problem of a file at once, each with its line.  Each section of a
+file has its own small check (:class:`Checks`); a value the field pass rejects (a
+malformed date, a list where a mapping belongs) is skipped here, not reported twice.
 """
 
 from __future__ import annotations
@@ -23,13 +25,73 @@ from .schema import (
 )
 from .yamlio import Y
 
+EVENT_NEEDS: dict[str, tuple[str, ...]] = {
+    "transfer_surge": ("from", "to", "scale"),
+    "ceasefire": ("actor",),
+    "war": ("actor", "value"),
+    "treaty": ("pair",),
+    "turnover": ("actor", "doctrine"),
+    "provocation": ("actor",),
+    "summit": ("pair",),
+    "sanctions_vote": ("target",),
+}
+"""The keys each named event kind needs."""
+
+DEFAULT_BARGAIN = ("arms", "energy", "food", "other")
+"""The categories the default bargain section names."""
+
 
 def cross_problems(tree: Y) -> list[Problem]:
     """Cross-reference checks on the raw tree (they run even when fields failed)."""
-    problems: list[Problem] = []
+    return Checks(tree).run()
 
-    def node(*keys: Any) -> Y | None:
-        cur: Y | None = tree
+
+def _items(node: Y | None) -> list[Y]:
+    """The elements of a list node; none if the node is missing or not a list."""
+    return list(node.value) if node is not None and isinstance(node.value, list) else []
+
+
+def _entries(node: Y | None) -> dict[str, Y]:
+    """The entries of a mapping node; none if the node is missing or not a mapping."""
+    return dict(node.value) if node is not None and isinstance(node.value, dict) else {}
+
+
+class Checks:
+    """The cross-reference checks of one tree; :meth:`run` returns every problem."""
+
+    def __init__(self, tree: Y):
+        self.tree = tree
+        self.problems: list[Problem] = []
+        actors = _entries(self.node("actors"))
+        self.codes = list(actors)
+        self.actors = actors
+        cats = self.node("categories")
+        self.categories_node = cats
+        self.categories = (
+            list(cats.plain())
+            if cats and isinstance(cats.value, list)
+            else list(DEFAULT_CATEGORIES)
+        )
+        self.span = self._span()
+
+    def run(self) -> list[Problem]:
+        """Every check, section by section, in file order."""
+        self.actor_codes()
+        self.dyads()
+        self.trade()
+        self.regimes()
+        self.actor_series()
+        self.bargain()
+        self.events()
+        self.reactions()
+        self.analysis()
+        return self.problems
+
+    # -- helpers
+
+    def node(self, *keys: Any) -> Y | None:
+        """The node at a path of keys and list indices, or None."""
+        cur: Y | None = self.tree
         for k in keys:
             if cur is None:
                 return None
@@ -42,266 +104,257 @@ def cross_problems(tree: Y) -> list[Problem]:
                 return None
         return cur
 
-    def add(n: Y | None, path: str, msg: str, hint: str = "") -> None:
-        problems.append(Problem(n.file if n else tree.file, path, n.line if n else None, msg, hint))
+    def add(self, n: Y | None, path: str, msg: str, hint: str = "") -> None:
+        """Report a problem at node ``n`` (or at the file when there is none)."""
+        file = n.file if n else self.tree.file
+        self.problems.append(Problem(file, path, n.line if n else None, msg, hint))
 
-    actors = node("actors")
-    codes = list(actors.value) if actors and isinstance(actors.value, dict) else []
-    for c in codes:
-        if not CODE_RE.match(str(c)):
-            add(
-                actors.value[c],
-                f"actors.{c}",
-                f"{c!r} is not an ISO alpha-3 code",
-                "use three capital letters, e.g. PRK",
-            )
-    cats_node = node("categories")
-    categories = (
-        [c for c in cats_node.plain()]
-        if cats_node and isinstance(cats_node.value, list)
-        else list(DEFAULT_CATEGORIES)
-    )
-
-    def check_code(n: Y | None, path: str) -> None:
-        if n is None or not codes:
+    def code(self, n: Y | None, path: str) -> None:
+        """An actor code must name an actor of the cast."""
+        if n is None or not self.codes:
             return
         c = n.value
-        if not isinstance(c, str) or c not in codes:
-            add(n, path, f"unknown actor {c!r}", closest(str(c), codes))
+        if not isinstance(c, str) or c not in self.codes:
+            self.add(n, path, f"unknown actor {c!r}", closest(str(c), self.codes))
 
-    def check_cat(n: Y | None, path: str) -> None:
-        if n is None:
-            return
-        if n.value not in categories:
-            add(n, path, f"unknown trade category {n.value!r}", closest(str(n.value), categories))
+    def category(self, n: Y | None, path: str) -> None:
+        """A category must be one of the scenario's categories."""
+        if n is not None and n.value not in self.categories:
+            self.add(
+                n,
+                path,
+                f"unknown trade category {n.value!r}",
+                closest(str(n.value), self.categories),
+            )
 
-    # run span
-    start = node("start")
-    span_ok = False
-    try:
-        start_i = month_index(check_month(start.value)) if start else None
-        step_m = STEP_MONTHS[node("step").value] if node("step") else 3
-        steps = node("steps").value if node("steps") else 40
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError("steps is reported by the field pass")
-        end_i = start_i + steps * step_m if start_i is not None else None
-        span_ok = start_i is not None
-    except (ValueError, KeyError, TypeError, AttributeError):
-        start_i = end_i = None
+    def category_keys(self, mapping: Y | None, base: str) -> None:
+        """Every key of a mapping by category must be a category."""
+        for cat, value in _entries(mapping).items():
+            if cat not in self.categories:
+                self.add(
+                    value,
+                    f"{base}.{cat}",
+                    f"unknown trade category {cat!r}",
+                    closest(cat, self.categories),
+                )
 
-    def check_date(n: Y | None, path: str, allow_before: bool = False) -> None:
-        if n is None or not span_ok:
+    def _span(self) -> tuple[int, int] | None:
+        """First month and the month after the last of the run, if the fields allow it."""
+        start = self.node("start")
+        step, steps = self.node("step"), self.node("steps")
+        try:
+            if start is None:
+                return None
+            first = month_index(check_month(start.value))
+            months = STEP_MONTHS[step.value] if step else 3
+            count = steps.value if steps else 40
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            return None  # steps is reported by the field pass
+        return first, first + count * months
+
+    def date(self, n: Y | None, path: str, allow_before: bool = False) -> None:
+        """A date must fall inside the run (or before it, where ``allow_before``)."""
+        if n is None or self.span is None:
             return
         try:
             m = month_index(check_month(n.value))
         except (ValueError, AttributeError):
             return  # reported by the field pass
-        if (m < start_i and not allow_before) or m >= end_i:
-            add(
+        first, end = self.span
+        if (m < first and not allow_before) or m >= end:
+            self.add(
                 n,
                 path,
                 f"date {n.value} is outside the run",
-                f"the run spans {month_name(start_i)} to {month_name(end_i - 1)}",
+                f"the run spans {month_name(first)} to {month_name(end - 1)}",
             )
 
-    # dyads
-    for i, _ in enumerate(
-        node("dyads").value if node("dyads") and isinstance(node("dyads").value, list) else []
-    ):
-        pair = node("dyads", i, "pair")
-        if pair and isinstance(pair.value, list):
-            if len(pair.value) != 2:
-                add(pair, f"dyads[{i}].pair", "a pair names exactly two actors")
-            for k, member in enumerate(pair.value):
-                check_code(member, f"dyads[{i}].pair[{k}]")
-            if len(pair.value) == 2 and pair.value[0].value == pair.value[1].value:
-                add(pair, f"dyads[{i}].pair", "a pair needs two different actors")
-    for i, _ in enumerate(
-        node("trade").value if node("trade") and isinstance(node("trade").value, list) else []
-    ):
-        check_code(node("trade", i, "from"), f"trade[{i}].from")
-        check_code(node("trade", i, "to"), f"trade[{i}].to")
-        check_cat(node("trade", i, "category"), f"trade[{i}].category")
-    regimes = node("sanctions", "regimes")
-    for i, _ in enumerate(regimes.value if regimes and isinstance(regimes.value, list) else []):
-        base = f"sanctions.regimes[{i}]"
-        check_code(node("sanctions", "regimes", i, "target"), f"{base}.target")
-        for key in ("veto_holders", "sponsors"):
-            lst = node("sanctions", "regimes", i, key)
-            for k, m in enumerate(lst.value if lst and isinstance(lst.value, list) else []):
-                check_code(m, f"{base}.{key}[{k}]")
-        cov = node("sanctions", "regimes", i, "coverage")
-        if cov and isinstance(cov.value, dict):
-            for cat in cov.value:
-                if cat not in categories:
-                    add(
-                        cov.value[cat],
-                        f"{base}.coverage.{cat}",
-                        f"unknown trade category {cat!r}",
-                        closest(cat, categories),
-                    )
-        check_date(node("sanctions", "regimes", i, "since"), f"{base}.since", allow_before=True)
-        check_date(node("sanctions", "regimes", i, "renewal"), f"{base}.renewal")
-    # actors' series
-    for c in codes:
-        wd = node("actors", c, "war_demand")
-        for k, _ in enumerate(wd.value if wd and isinstance(wd.value, list) else []):
-            check_date(
-                node("actors", c, "war_demand", k, "from"),
-                f"actors.{c}.war_demand[{k}].from",
-                allow_before=True,
-            )
-    # bargain categories
-    bargain = node("bargain")
-    if bargain and isinstance(bargain.value, dict):
-        check_cat(node("bargain", "supply_category"), "bargain.supply_category")
-        pay = node("bargain", "payment")
-        if pay and isinstance(pay.value, dict):
-            for cat in pay.value:
-                if cat not in categories:
-                    add(
-                        pay.value[cat],
-                        f"bargain.payment.{cat}",
-                        f"unknown trade category {cat!r}",
-                        closest(cat, categories),
-                    )
-    elif codes:
-        for cat in ("arms", "energy", "food", "other"):
-            if cat not in categories:
-                add(
-                    cats_node,
-                    "categories",
-                    f"the default bargain needs category {cat!r}",
-                    "add it, or give a bargain: section naming your categories",
-                )
-                break
-
-    def check_ops(ops: Y | None, base: str) -> None:
-        if ops is None or not isinstance(ops.value, dict):
-            return
+    def operations(self, ops: Y | None, base: str) -> None:
+        """The ``set``/``add``/``scale`` tables of an event or reaction: valid paths."""
         for verb in ("set", "add", "scale"):
-            table = ops.value.get(verb)
-            if table is None or not isinstance(table.value, dict):
-                continue
-            for p, v in table.value.items():
+            table = _entries(ops).get(verb)
+            for path, value in _entries(table).items():
                 try:
-                    ref = parse_path(p, codes or None, categories)
+                    ref = parse_path(path, self.codes or None, self.categories)
                     if ref.kind == "run":
-                        raise PathError(f"{p!r} is a run setting and cannot change during a run")
-                    if verb != "set" and not isinstance(v.value, (int, float)):
-                        raise PathError(f"{verb} needs a number, not {v.value!r}")
+                        raise PathError(f"{path!r} is a run setting and cannot change during a run")
+                    if verb != "set" and not isinstance(value.value, (int, float)):
+                        raise PathError(f"{verb} needs a number, not {value.value!r}")
                 except PathError as exc:
-                    add(v, f"{base}.{verb}.{p}", str(exc), exc.hint)
+                    self.add(value, f"{base}.{verb}.{path}", str(exc), exc.hint)
 
-    # events
-    kinds_need = {
-        "transfer_surge": ("from", "to", "scale"),
-        "ceasefire": ("actor",),
-        "war": ("actor", "value"),
-        "treaty": ("pair",),
-        "turnover": ("actor", "doctrine"),
-        "provocation": ("actor",),
-        "summit": ("pair",),
-        "sanctions_vote": ("target",),
-    }
-    events = node("events")
-    for i, _ in enumerate(events.value if events and isinstance(events.value, list) else []):
-        base = f"events[{i}]"
-        ev = node("events", i)
-        if not isinstance(ev.value, dict):
-            continue
-        check_date(node("events", i, "at"), f"{base}.at")
-        kind = ev.value.get("kind")
-        kind_v = kind.value if kind else None
-        if kind_v is None:
-            if not any(k in ev.value for k in ("set", "add", "scale")):
-                add(
-                    ev,
-                    base,
-                    "an event needs a kind or at least one of set/add/scale",
-                    f"kinds: {', '.join(EVENT_KINDS)}",
+    # -- sections
+
+    def actor_codes(self) -> None:
+        """Actors are named by ISO alpha-3 codes."""
+        for c, value in self.actors.items():
+            if not CODE_RE.match(str(c)):
+                self.add(
+                    value,
+                    f"actors.{c}",
+                    f"{c!r} is not an ISO alpha-3 code",
+                    "use three capital letters, e.g. PRK",
                 )
-            sc = ev.value.get("scale")
-            if sc is not None and not isinstance(sc.value, dict):
-                add(
-                    sc,
-                    f"{base}.scale",
-                    "scale without a kind maps paths to factors",
-                    "e.g. scale: {actors.RUS.doctrine.transfer_willingness: 2}",
-                )
-            check_ops(ev, base)
-        elif kind_v in kinds_need:
-            for need in kinds_need[kind_v]:
-                if need not in ev.value:
-                    add(ev, base, f"a {kind_v} event needs {need!r}")
-            for key in ("from", "to", "actor", "target"):
-                check_code(ev.value.get(key), f"{base}.{key}")
-            pair = ev.value.get("pair")
-            if pair and isinstance(pair.value, list):
-                for k, m in enumerate(pair.value):
-                    check_code(m, f"{base}.pair[{k}]")
-            doc = ev.value.get("doctrine")
-            if doc and isinstance(doc.value, dict):
-                for name, v in doc.value.items():
-                    if name not in registry.DOCTRINE_BY_NAME:
-                        add(
-                            v,
-                            f"{base}.doctrine.{name}",
-                            f"unknown doctrine parameter {name!r}",
-                            closest(name, tuple(registry.DOCTRINE_BY_NAME)),
-                        )
-            check_ops(ev, base)
-    # reactions
-    reactions = node("reactions")
-    for i, _ in enumerate(
-        reactions.value if reactions and isinstance(reactions.value, list) else []
-    ):
-        base = f"reactions[{i}]"
-        check_code(node("reactions", i, "actor"), f"{base}.actor")
-        m = node("reactions", i, "when", "measure")
-        if m is not None:
-            try:
-                spec = parse_measure(str(m.value), codes or None)
-                if spec.reducer is not None:
-                    raise PathError("a reaction reads the current value: drop the :reducer")
-            except PathError as exc:
-                add(m, f"{base}.when.measure", str(exc), exc.hint)
-        when = node("reactions", i, "when")
-        if (
-            when
-            and isinstance(when.value, dict)
-            and "above" not in when.value
-            and ("below" not in when.value)
-        ):
-            add(when, f"{base}.when", "a condition needs above: or below:")
-        check_ops(node("reactions", i, "then"), f"{base}.then")
-    # analysis
-    blocs = node("analysis", "blocs")
-    if blocs and isinstance(blocs.value, dict):
-        members: dict[str, str] = {}
-        for pole in ("a", "b"):
-            lst = blocs.value.get(pole)
-            if lst is None or not isinstance(lst.value, list):
+
+    def dyads(self) -> None:
+        """A dyad names two different actors of the cast."""
+        for i, _ in enumerate(_items(self.node("dyads"))):
+            pair = self.node("dyads", i, "pair")
+            if pair is None or not isinstance(pair.value, list):
                 continue
-            if not lst.value:
-                add(
-                    lst,
+            if len(pair.value) != 2:
+                self.add(pair, f"dyads[{i}].pair", "a pair names exactly two actors")
+            for k, member in enumerate(pair.value):
+                self.code(member, f"dyads[{i}].pair[{k}]")
+            if len(pair.value) == 2 and pair.value[0].value == pair.value[1].value:
+                self.add(pair, f"dyads[{i}].pair", "a pair needs two different actors")
+
+    def trade(self) -> None:
+        """A flow goes from an actor to an actor in a category."""
+        for i, _ in enumerate(_items(self.node("trade"))):
+            self.code(self.node("trade", i, "from"), f"trade[{i}].from")
+            self.code(self.node("trade", i, "to"), f"trade[{i}].to")
+            self.category(self.node("trade", i, "category"), f"trade[{i}].category")
+
+    def regimes(self) -> None:
+        """A regime's target, holders, sponsors, categories and dates."""
+        for i, _ in enumerate(_items(self.node("sanctions", "regimes"))):
+            base = f"sanctions.regimes[{i}]"
+            regime = ("sanctions", "regimes", i)
+            self.code(self.node(*regime, "target"), f"{base}.target")
+            for key in ("veto_holders", "sponsors"):
+                for k, member in enumerate(_items(self.node(*regime, key))):
+                    self.code(member, f"{base}.{key}[{k}]")
+            self.category_keys(self.node(*regime, "coverage"), f"{base}.coverage")
+            self.date(self.node(*regime, "since"), f"{base}.since", allow_before=True)
+            self.date(self.node(*regime, "renewal"), f"{base}.renewal")
+
+    def actor_series(self) -> None:
+        """The dates of each actor's war-demand series (before the run is allowed)."""
+        for c in self.codes:
+            for k, _ in enumerate(_items(self.node("actors", c, "war_demand"))):
+                self.date(
+                    self.node("actors", c, "war_demand", k, "from"),
+                    f"actors.{c}.war_demand[{k}].from",
+                    allow_before=True,
+                )
+
+    def bargain(self) -> None:
+        """The bargain's categories exist (the default bargain needs its own four)."""
+        bargain = self.node("bargain")
+        if bargain is not None and isinstance(bargain.value, dict):
+            self.category(self.node("bargain", "supply_category"), "bargain.supply_category")
+            self.category_keys(self.node("bargain", "payment"), "bargain.payment")
+            return
+        if not self.codes:
+            return
+        missing = [cat for cat in DEFAULT_BARGAIN if cat not in self.categories]
+        if missing:
+            self.add(
+                self.categories_node,
+                "categories",
+                f"the default bargain needs category {missing[0]!r}",
+                "add it, or give a bargain: section naming your categories",
+            )
+
+    def events(self) -> None:
+        """Each event: its date, its kind's keys and actors, its path operations."""
+        for i, ev in enumerate(_items(self.node("events"))):
+            if not isinstance(ev.value, dict):
+                continue
+            base = f"events[{i}]"
+            self.date(self.node("events", i, "at"), f"{base}.at")
+            kind = ev.value.get("kind")
+            kind_v = kind.value if kind else None
+            if kind_v is None:
+                self._generic_event(ev, base)
+            elif kind_v in EVENT_NEEDS:
+                self._named_event(ev, kind_v, base)
+
+    def _generic_event(self, ev: Y, base: str) -> None:
+        if not any(k in ev.value for k in ("set", "add", "scale")):
+            self.add(
+                ev,
+                base,
+                "an event needs a kind or at least one of set/add/scale",
+                f"kinds: {', '.join(EVENT_KINDS)}",
+            )
+        scale = ev.value.get("scale")
+        if scale is not None and not isinstance(scale.value, dict):
+            self.add(
+                scale,
+                f"{base}.scale",
+                "scale without a kind maps paths to factors",
+                "e.g. scale: {actors.RUS.doctrine.transfer_willingness: 2}",
+            )
+        self.operations(ev, base)
+
+    def _named_event(self, ev: Y, kind: str, base: str) -> None:
+        for need in EVENT_NEEDS[kind]:
+            if need not in ev.value:
+                self.add(ev, base, f"a {kind} event needs {need!r}")
+        for key in ("from", "to", "actor", "target"):
+            self.code(ev.value.get(key), f"{base}.{key}")
+        for k, member in enumerate(_items(ev.value.get("pair"))):
+            self.code(member, f"{base}.pair[{k}]")
+        for name, value in _entries(ev.value.get("doctrine")).items():
+            if name not in registry.DOCTRINE_BY_NAME:
+                self.add(
+                    value,
+                    f"{base}.doctrine.{name}",
+                    f"unknown doctrine parameter {name!r}",
+                    closest(name, tuple(registry.DOCTRINE_BY_NAME)),
+                )
+        self.operations(ev, base)
+
+    def reactions(self) -> None:
+        """Each reaction: its actor, its measure (no reducer), a level, its operations."""
+        for i, _ in enumerate(_items(self.node("reactions"))):
+            base = f"reactions[{i}]"
+            self.code(self.node("reactions", i, "actor"), f"{base}.actor")
+            measure = self.node("reactions", i, "when", "measure")
+            if measure is not None:
+                try:
+                    spec = parse_measure(str(measure.value), self.codes or None)
+                    if spec.reducer is not None:
+                        raise PathError("a reaction reads the current value: drop the :reducer")
+                except PathError as exc:
+                    self.add(measure, f"{base}.when.measure", str(exc), exc.hint)
+            when = self.node("reactions", i, "when")
+            condition = _entries(when)
+            if when is not None and isinstance(when.value, dict):
+                if "above" not in condition and "below" not in condition:
+                    self.add(when, f"{base}.when", "a condition needs above: or below:")
+            self.operations(self.node("reactions", i, "then"), f"{base}.then")
+
+    def analysis(self) -> None:
+        """The poles name actors, each in one pole at most; key dyads name actors."""
+        members: dict[str, str] = {}
+        blocs = _entries(self.node("analysis", "blocs"))
+        for pole in ("a", "b"):
+            members_node = blocs.get(pole)
+            if members_node is None or not isinstance(members_node.value, list):
+                continue
+            if not members_node.value:
+                example = self.codes[0] if self.codes else "PRK"
+                self.add(
+                    members_node,
                     f"analysis.blocs.{pole}",
                     "a pole needs at least one actor",
-                    f"name its members, e.g. {pole}: [{codes[0] if codes else 'PRK'}]",
+                    f"name its members, e.g. {pole}: [{example}]",
                 )
-            for k, mnode in enumerate(lst.value):
-                check_code(mnode, f"analysis.blocs.{pole}[{k}]")
-                if mnode.value in members:
-                    add(
-                        mnode,
+            for k, member in enumerate(members_node.value):
+                self.code(member, f"analysis.blocs.{pole}[{k}]")
+                if member.value in members:
+                    self.add(
+                        member,
                         f"analysis.blocs.{pole}[{k}]",
-                        f"{mnode.value} is in both poles",
+                        f"{member.value} is in both poles",
                         "each actor belongs to one pole at most",
                     )
-                members[mnode.value] = pole
-    kd = node("analysis", "key_dyads")
-    for i, pair in enumerate(kd.value if kd and isinstance(kd.value, list) else []):
-        for k, mnode in enumerate(pair.value if isinstance(pair.value, list) else []):
-            check_code(mnode, f"analysis.key_dyads[{i}][{k}]")
-    return problems
+                members[member.value] = pole
+        for i, pair in enumerate(_items(self.node("analysis", "key_dyads"))):
+            for k, member in enumerate(_items(pair)):
+                self.code(member, f"analysis.key_dyads[{i}][{k}]")

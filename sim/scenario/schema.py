@@ -16,9 +16,11 @@ import re
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import Field, field_validator
 
 from .. import registry
+from .base import Frozen, limits
+from .generated import Doctrine, ModelParams
 
 CODE_RE = re.compile(r"^[A-Z]{3}$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -27,12 +29,6 @@ DEFAULT_CATEGORIES = ("energy", "food", "minerals", "arms", "other")
 
 
 # --------------------------------------------------------------------------- types
-
-
-def limits(p: registry.Param) -> dict[str, Any]:
-    """Pydantic constraints of a registered number: its range, finite."""
-    low = {"gt": p.low} if p.open_low else {"ge": p.low}
-    return {**low, "le": p.high, "allow_inf_nan": False}
 
 
 def _limit(section: tuple[registry.Param, ...], name: str) -> Any:
@@ -76,36 +72,6 @@ def month_index(month: str) -> int:
 def month_name(index: int) -> str:
     """The ``YYYY-MM`` date of a month index."""
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-class Frozen(BaseModel):
-    """Base of every scenario section: unknown keys are errors, objects are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-def _registry_model(name: str, entries: tuple[registry.Param, ...], doc: str) -> type[Frozen]:
-    fields: dict[str, Any] = {}
-    for p in entries:
-        fields[p.name] = (
-            float,
-            Field(
-                default=p.default,
-                **limits(p),
-                description=f"{p.doc} Unit: {p.unit}. Range {p.low}..{p.high}. "
-                f"Tier: {p.tier}. Source: {p.source}.",
-            ),
-        )
-    model = create_model(name, __base__=Frozen, __doc__=doc, **fields)
-    return model
-
-
-Doctrine = _registry_model(
-    "Doctrine", registry.DOCTRINE, "An actor's tunable rule parameters (see sim.registry.DOCTRINE)."
-)
-ModelParams = _registry_model(
-    "ModelParams", registry.MODEL, "Model-wide parameters (see sim.registry.MODEL)."
-)
 
 
 class SeriesPoint(Frozen):
@@ -170,7 +136,7 @@ class Actor(Frozen):
     endogenous_growth: bool | None = Field(
         None, description="Growth reacts to trade lost and evasion; default: sanctions targets."
     )
-    doctrine: Doctrine = Field(default_factory=Doctrine)  # type: ignore[valid-type]
+    doctrine: Doctrine = Field(default_factory=Doctrine)
     note: str | None = None
 
     _c = field_validator("colour")(classmethod(lambda cls, v: v if v is None else _check_colour(v)))
@@ -411,7 +377,7 @@ class Scenario(Frozen):
     reactions: list[Reaction] = Field(default_factory=list)
     analysis: Analysis
     bargain: Bargain = Field(default_factory=Bargain)
-    model: ModelParams = Field(default_factory=ModelParams)  # type: ignore[valid-type]
+    model: ModelParams = Field(default_factory=ModelParams)
 
     _m = field_validator("start")(classmethod(lambda cls, v: check_month(v)))
 

@@ -1,0 +1,86 @@
+"""Process pools whose workers die with their parent.
+
+geosim runs replications (the mesa path of ``geosim run``) and sweep chunks in pools
+of worker processes started by a ``forkserver``: mesa 3.3 forces the ``spawn``
+start method at import, and a fork server starts each worker from a process that
+has already imported geosim.  The workers of such a pool are children of the fork
+server, not of the process that made the pool, so a parent killed by SIGKILL would
+leave them (and the server) running; every worker of :func:`pool` therefore runs a
+daemon thread that watches the parent and ends the worker within
+:data:`PARENT_POLL_S` of its death.  The fork server exits by itself once no process
+holds its end of the pipe.
+
+May import: nothing of geosim.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+PARENT_POLL_S = 0.5
+"""How often a pool worker checks that its parent process is still alive (s)."""
+
+
+def process_token(pid: int) -> str | None:
+    """What tells a live process apart from a later one with the same pid: its start time.
+
+    From ``/proc/PID/stat`` where there is one (Linux); None elsewhere, or if the process
+    is gone or a zombie.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def parent_alive(pid: int, token: str | None) -> bool:
+    """Whether process ``pid``, recorded with ``token`` (:func:`process_token`), still runs."""
+    if token is not None:
+        return process_token(pid) == token
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_with_parent(pid: int, token: str | None) -> None:
+    while parent_alive(pid, token):
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)  # no cleanup: the parent that would collect the results is gone
+
+
+def _start(parent: int, token: str | None, initializer: Callable | None, args: tuple) -> None:
+    watcher = threading.Thread(
+        target=_exit_with_parent, args=(parent, token), name="geosim-parent-watch", daemon=True
+    )
+    watcher.start()
+    if initializer is not None:
+        initializer(*args)
+
+
+def pool(
+    workers: int, initializer: Callable[..., Any] | None = None, initargs: tuple = ()
+) -> ProcessPoolExecutor:
+    """A process pool of ``workers`` forkserver workers that exit when this process dies.
+
+    ``initializer(*initargs)`` runs once in each worker (e.g. to install the data every
+    task shares), after the parent watch has started.
+    """
+    me = os.getpid()
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=mp.get_context("forkserver"),
+        initializer=_start,
+        initargs=(me, process_token(me), initializer, initargs),
+    )
