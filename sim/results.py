@@ -209,7 +209,7 @@ def load_results(path: str | Path) -> RunResult:
 
 def environment() -> dict[str, Any]:
     """Versions of the package, Python and the libraries, and the git commit if any."""
-    libs = {}
+    libs: dict[str, str | None] = {}
     for name in (
         "geosim",
         "mesa",

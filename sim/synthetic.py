@@ -31,11 +31,11 @@ def synthetic_data(n: int, seed: int = 0, steps: int = 40) -> dict[str, Any]:
         raise ValueError("a synthetic cast needs at least 4 actors")
     rng = np.random.default_rng(seed)
     cs = codes(n)
-    actors = {}
+    actors: dict[str, dict[str, Any]] = {}
     for c in cs:
         gdp = float(np.exp(rng.uniform(np.log(30), np.log(20000))))
         burden = float(rng.uniform(0.01, 0.06))
-        doctrine = {
+        doctrine: dict[str, float] = {
             "compliance": float(rng.uniform(0.1, 0.95)),
             "stability_preference": float(rng.uniform(0.0, 1.0)),
         }

@@ -19,8 +19,10 @@ from .spec import ParamSpec, SweepSpec
 
 
 def _grid_values(p: ParamSpec) -> list[Any]:
+    """A grid parameter's values: its list, or ``steps`` values spaced over its range."""
     if p.values is not None:
         return list(p.values)
+    assert p.range is not None and p.steps is not None  # the spec's validator checked
     low, high = p.range
     return [float(x) for x in np.linspace(low, high, p.steps)]
 
@@ -33,7 +35,9 @@ def _scale(u: np.ndarray, p: ParamSpec) -> np.ndarray:
         idx = np.minimum((u * len(p.values)).astype(int), len(p.values) - 1)
         return np.array(p.values, dtype=object)[idx]
     if p.distribution == "normal":
+        assert p.mean is not None and p.sd is not None  # the spec's validator checked
         return p.mean + p.sd * norm.ppf(np.clip(u, 1e-12, 1 - 1e-12))
+    assert p.range is not None
     low, high = p.range
     if p.distribution == "loguniform":
         return np.exp(np.log(low) + u * (np.log(high) - np.log(low)))
@@ -49,6 +53,7 @@ def sample_points(spec: SweepSpec) -> tuple[pd.DataFrame, Any]:
         rows = list(itertools.product(*grids))
         frame = pd.DataFrame(rows, columns=names)
     elif spec.method in ("random", "lhs"):
+        assert spec.samples is not None  # the spec's validator checked
         d = len(names)
         if spec.method == "random":
             u = np.random.default_rng(spec.sample_seed).random((spec.samples, d))
@@ -76,7 +81,7 @@ def salib_problem(spec: SweepSpec) -> dict[str, Any]:
     problem: dict[str, Any] = {
         "num_vars": len(names),
         "names": names,
-        "bounds": [list(spec.parameters[n].range) for n in names],
+        "bounds": [list(spec.parameters[n].range or ()) for n in names],
     }
     if spec.groups:
         problem["groups"] = [spec.groups.get(n, n) for n in names]

@@ -154,7 +154,7 @@ def analyse(sweep: Sweep, folder: Path) -> SensitivityResult:
         )
         per = _rows_per_base_sample(spec, problem)
         for fraction in (0.25, 0.5, 1.0):
-            base = max(2, int(spec.samples * fraction))
+            base = max(2, int((spec.samples or 0) * fraction))
             take = base * per
             if take > n_points or (fraction < 1.0 and base < 4):
                 continue

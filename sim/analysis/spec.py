@@ -85,7 +85,11 @@ class SweepSpec(_Frozen):
             raise ValueError("a sweep needs at least one parameter")
         if self.method in ("random", "lhs", "sobol", "morris") and self.samples is None:
             raise ValueError(f"method {self.method} needs samples:")
-        if self.method == "sobol" and self.samples & (self.samples - 1):
+        if (
+            self.method == "sobol"
+            and self.samples is not None
+            and self.samples & (self.samples - 1)
+        ):
             raise ValueError("sobol samples must be a power of 2 (e.g. 256)")
         for path, p in self.parameters.items():
             if self.method == "grid" and p.values is None and p.steps is None:

@@ -196,7 +196,8 @@ def load_sweep(path: str | Path, model_class: str | None = None) -> Sweep:
         except PathError as exc:
             file, line = where("parameters", p)
             problems.append(Problem(file, f"parameters.{p}", line, str(exc), exc.hint))
-    measures, trajectories = [], []
+    measures: list[MeasureSpec] = []
+    trajectories: list[MeasureSpec] = []
     for key, target in (("measures", measures), ("trajectories", trajectories)):
         for i, m in enumerate(getattr(spec, key)):
             try:

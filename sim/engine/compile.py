@@ -38,9 +38,9 @@ def compile_structure(spec: Scenario) -> Structure:
     for regime in spec.sanctions.regimes:
         t = idx[regime.target]
         has_regime[t] = True
-        for k in regime.sponsors if regime.sponsors is not None else codes:
-            if k != regime.target:
-                sponsors[t, idx[k]] = True
+        for member in regime.sponsors if regime.sponsors is not None else codes:
+            if member != regime.target:
+                sponsors[t, idx[member]] = True
         for v in regime.veto_holders:
             holders[t, idx[v]] = True
         if regime.since is not None:
@@ -70,13 +70,14 @@ def compile_structure(spec: Scenario) -> Structure:
     # trade flows that can be non-zero: listed ones, those to and from a regime target
     # (sanctions busting, diversion), and those events and reactions change
     support = {(idx[f.source_code], idx[f.to], cats.index(f.category)) for f in spec.trade}
-    for t in np.flatnonzero(has_regime):
-        for k in range(n):
-            for c in range(len(cats)):
-                support |= {(k, int(t), c), (int(t), k, c)}
+    for target in np.flatnonzero(has_regime).tolist():
+        for other in range(n):
+            for cat in range(len(cats)):
+                support |= {(other, target, cat), (target, other, cat)}
     for ops in [e.ops for step in events for e in step] + [r.ops for r in reactions]:
         for _, ref, _ in ops:
             if ref.kind == "trade":
+                assert ref.a is not None and ref.b is not None and ref.category is not None
                 support.add((idx[ref.a], idx[ref.b], cats.index(ref.category)))
     return Structure(
         codes=codes,

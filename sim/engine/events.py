@@ -196,8 +196,9 @@ def apply_op(st: State, S: Structure, verb: str, ref, value, mask, t: int = 0) -
                 base = st.baseline_relation[(Ellipsis, *pair)] + shift
                 st.baseline_relation[(Ellipsis, *pair)] = np.clip(base, lo, hi)
     elif ref.kind == "trade":
-        c = S.categories.index(ref.category)
-        update(st.potential0, (S.flows.index(idx[ref.a], idx[ref.b], c),))
+        assert ref.a is not None and ref.b is not None and ref.category is not None
+        category = S.categories.index(ref.category)
+        update(st.potential0, (S.flows.index(idx[ref.a], idx[ref.b], category),))
     elif ref.kind == "regime":
         t = idx[ref.a]
         if ref.field == "monitoring":

@@ -81,17 +81,18 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         default = registry.DYAD_BY_NAME[name].default
         fields[name] = np.full((n, n), default, dtype=float)
     for d in spec.dyads:
-        a, b = idx[d.pair[0]], idx[d.pair[1]]
+        first, second = idx[d.pair[0]], idx[d.pair[1]]
         for name in fields:
             value = getattr(d, name)
             if value is None:
                 continue
             if isinstance(value, tuple | list):
-                fields[name][a, b], fields[name][b, a] = float(value[0]), float(value[1])
+                fields[name][first, second] = float(value[0])
+                fields[name][second, first] = float(value[1])
             else:
-                fields[name][a, b] = float(value)
+                fields[name][first, second] = float(value)
                 if d.symmetric:
-                    fields[name][b, a] = float(value)
+                    fields[name][second, first] = float(value)
     for m in fields.values():
         np.fill_diagonal(m, 0.0)
     np.fill_diagonal(fields["transfer_multiplier"], 1.0)
@@ -99,9 +100,9 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
     recorded = np.zeros((n, n, nc))
     unrecorded = np.zeros((n, n, nc))
     for f in spec.trade:
-        a, b, c = idx[f.source_code], idx[f.to], cats.index(f.category)
-        recorded[a, b, c] += f.value
-        unrecorded[a, b, c] += f.unrecorded
+        where = (idx[f.source_code], idx[f.to], cats.index(f.category))
+        recorded[where] += f.value
+        unrecorded[where] += f.unrecorded
     fl = structure.flows
     flow_index = (fl.source, fl.target, fl.category)
     coverage = np.zeros((n, nc))

@@ -10,7 +10,7 @@ only the runs of a block that events or reactions changed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -247,7 +247,8 @@ def refresh(
     if not changed.any():
         return view
     idx = np.flatnonzero(changed)
-    part = perceive(RowsView(st, idx), S, t, np.asarray(seed)[idx], det)
+    rows = cast(State, RowsView(st, idx))  # reads like a State of those runs
+    part = perceive(rows, S, t, np.asarray(seed)[idx], det)
     out = dict(view) if needed is None else {k: view[k] for k in needed}
     for key in out:
         value = part[key]

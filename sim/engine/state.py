@@ -165,7 +165,7 @@ class State:
 def stack(states: list[State]) -> State:
     """Stack single-run states into a block with a leading run dimension (runs fastest)."""
     first = states[0]
-    out = {}
+    out: dict[str, Any] = {}
     for name in first.__dataclass_fields__:
         value = getattr(first, name)
         if isinstance(value, dict):
@@ -213,7 +213,7 @@ class RowsView:
 
 def take(state: State, idx: np.ndarray) -> State:
     """The runs ``idx`` of a block (leading dimension), as a new State (runs fastest)."""
-    out = {}
+    out: dict[str, Any] = {}
     for name in state.__dataclass_fields__:
         value = getattr(state, name)
         if isinstance(value, dict):

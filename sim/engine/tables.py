@@ -140,8 +140,8 @@ class Recorder:
         # trade: flows then the bargain's munitions, per (run, step)
         rec = np.stack(self.rec, axis=1)  # (R, T, K), flows in (from, to, category) order
         unrec = np.stack(self.unrec, axis=1)
-        r, s, k = np.nonzero((rec + unrec) > 0)
-        i, j, c = S.flows.source[k], S.flows.target[k], S.flows.category[k]
+        r, s, flow = np.nonzero((rec + unrec) > 0)
+        src, dst, cat = S.flows.source[flow], S.flows.target[flow], S.flows.category[flow]
         cats = np.array(S.categories, dtype=object)
         flows = pd.DataFrame(
             {
@@ -149,11 +149,11 @@ class Recorder:
                 "seed": seeds_arr[r],
                 "step": s,
                 "date": dates[s],
-                "from": codes[i],
-                "to": codes[j],
-                "category": cats[c],
-                "recorded": rec[r, s, k],
-                "unrecorded": unrec[r, s, k],
+                "from": codes[src],
+                "to": codes[dst],
+                "category": cats[cat],
+                "recorded": rec[r, s, flow],
+                "unrecorded": unrec[r, s, flow],
                 "_part": 0,
             }
         )

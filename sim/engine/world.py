@@ -140,7 +140,7 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
         )
 
     # multilateral measures: scheduled renewals of monitoring, proposals after provocations
-    for target in np.flatnonzero(S.has_regime):
+    for target in np.flatnonzero(S.has_regime).tolist():
         hazard = sanctions.proposal_hazard(m["measure_rate"], st.provocation_memory[..., target])
         if det:
             proposed = np.zeros(lead, dtype=bool)

@@ -6,9 +6,12 @@ Functions take a :class:`~sim.analysis.compare.Comparison` and ``ax=None`` or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -154,7 +157,7 @@ def write_comparison_plots(
     """Write the comparison figures with their data to ``folder/plots``."""
     out = Path(folder) / "plots"
     out.mkdir(parents=True, exist_ok=True)
-    figures = {
+    figures: dict[str, tuple[Callable[[Comparison], Any], Callable[[], pd.DataFrame]]] = {
         "comparison": (comparison_figure, comparison.value_bands),
         "difference": (comparison_difference, comparison.difference_bands),
         "overlay": (comparison_overlay, comparison.value_bands),

@@ -308,7 +308,7 @@ def relation_heatmap(
             span = max(
                 0.05, float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.05
             )
-            norm = TwoSlopeNorm(0.0, -span, span)
+            norm: Normalize = TwoSlopeNorm(0.0, -span, span)
             cmap = mpl.colormaps["PuOr"]
             fmt = "{:+.2f}"
         else:

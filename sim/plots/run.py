@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -234,7 +235,9 @@ def balance_figure(result: RunResult, fig: Figure | None = None) -> Figure:
         balance(result, ax=top)
         balance_split(result, ax=bottom)
         top.tick_params(labelbottom=False)
-        fig.get_layout_engine().set(h_pad=0.08)
+        engine = fig.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):
+            engine.set(h_pad=0.08)
         bottom.set_xlabel(f"date ({BAND_NOTE})")
     return fig
 

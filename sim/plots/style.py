@@ -232,6 +232,14 @@ def dyad_label(a: str, b: str) -> str:
     return f"{a}–{b}"
 
 
+def figure_of(ax: Axes) -> Figure:
+    """The top-level Figure an Axes is drawn on (for saving it)."""
+    fig = ax.get_figure(root=True)
+    if not isinstance(fig, Figure):
+        raise ValueError("these axes are not on a figure")
+    return fig
+
+
 def save_figure(fig: Figure, path: str | Path, fmt: str = "png", dpi: int = 150) -> Path:
     """Save with fixed metadata (no dates, no software version): same data, same bytes."""
     if fmt not in METADATA:

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..analysis.store import SweepResult
-from .style import OKABE_ITO, plot_style, save_figure
+from .style import OKABE_ITO, figure_of, plot_style, save_figure
 
 BINS = 8
 """Quantile bins of a sampled parameter in outcome-versus-parameter plots."""
@@ -194,7 +194,7 @@ def write_sweep_plots(
             data.to_csv(out / f"{name}.csv", index=False)
             ax = outcome(result, p, m)
             written += [
-                save_figure(ax.figure, out / f"{name}.{fmt}", fmt, dpi),
+                save_figure(figure_of(ax), out / f"{name}.{fmt}", fmt, dpi),
                 out / f"{name}.csv",
             ]
         if len(params) >= 2:
@@ -205,7 +205,7 @@ def write_sweep_plots(
             data.to_csv(out / f"{name}.csv", index=False)
             ax = heatmap(result, params[0], params[1], m)
             written += [
-                save_figure(ax.figure, out / f"{name}.{fmt}", fmt, dpi),
+                save_figure(figure_of(ax), out / f"{name}.{fmt}", fmt, dpi),
                 out / f"{name}.csv",
             ]
     return written
@@ -313,5 +313,8 @@ def write_sensitivity_plots(result, fmt: str = "png", dpi: int = 150) -> list[Pa
         else:
             name, ax = f"morris-{slug}", morris_scatter(result.indices, measure)
         data.to_csv(out / f"{name}.csv", index=False)
-        written += [save_figure(ax.figure, out / f"{name}.{fmt}", fmt, dpi), out / f"{name}.csv"]
+        written += [
+            save_figure(figure_of(ax), out / f"{name}.{fmt}", fmt, dpi),
+            out / f"{name}.csv",
+        ]
     return written

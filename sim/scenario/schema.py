@@ -96,7 +96,7 @@ class BurdenTarget(Frozen):
 
 
 _ACTOR = registry.ACTOR_FIELDS
-_ACTOR_DEFAULT = {p.name: p.default for p in _ACTOR}
+_ACTOR_DEFAULT: dict[str, float] = {p.name: p.default for p in _ACTOR if p.default is not None}
 
 
 class Actor(Frozen):
@@ -327,7 +327,7 @@ class Analysis(Frozen):
 
 
 _REF = registry.REFERENCE_FIELDS
-_REF_DEFAULT = {p.name: p.default for p in _REF}
+_REF_DEFAULT: dict[str, float] = {p.name: p.default for p in _REF if p.default is not None}
 
 
 class Reference(Frozen):
