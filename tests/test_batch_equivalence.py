@@ -36,11 +36,11 @@ MODEL_FREE = [
 ]
 
 
-def _points(path: Path, rng: np.random.Generator) -> list:
+def _points(path: Path, rng: np.random.Generator, points: int = POINTS) -> list:
     tree = load_tree(path)
     base = resolve(tree)
     specs = []
-    for _ in range(POINTS):
+    for _ in range(points):
         overrides = {}
         for code in rng.choice(base.codes, size=min(3, len(base.codes)), replace=False):
             for p in rng.choice(FREE, size=3, replace=False):
@@ -55,9 +55,18 @@ def _points(path: Path, rng: np.random.Generator) -> list:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_batch_engine_equals_the_mesa_model(path):
+    _check_equivalence(path, POINTS, REPLICATIONS)
+
+
+def test_batch_engine_equals_the_mesa_model_on_a_small_case():
+    """The default run's quick version: the baseline, 3 points x 2 replications."""
+    _check_equivalence(REPO / "scenarios" / "baseline.yaml", points=3, replications=2)
+
+
+def _check_equivalence(path: Path, points: int, replications: int) -> None:
     rng = np.random.default_rng(sum(path.stem.encode()))
-    specs = _points(path, rng)
-    runs = [(spec, k) for spec in specs for k in range(REPLICATIONS)]
+    specs = _points(path, rng, points)
+    runs = [(spec, k) for spec in specs for k in range(replications)]
     block = run_batch([s for s, _ in runs], [k for _, k in runs])
     batch = block.tables
     kinds: set[str] = set()

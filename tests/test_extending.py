@@ -130,12 +130,12 @@ def test_a_sweep_of_a_user_model_is_the_same_on_one_or_two_workers(tmp_path):
         ("missing.py:Model", "no model file"),
     ],
 )
-def test_a_bad_model_reference_is_a_clear_input_error(tmp_path, ref, message):
-    result = run_module("run", BASELINE, "--model", ref, "--out", tmp_path, "-q")
+def test_a_bad_model_reference_is_a_clear_input_error(cli, out_dir, ref, message):
+    result = cli("run", BASELINE, "--model", ref, "-q")
     assert result.code == 2
-    assert "Traceback" not in result.err
     assert message in result.err and result.err.startswith("--model")
-    assert list(tmp_path.iterdir()) == []
+    assert len(result.err.strip().splitlines()) == 1
+    assert list(out_dir.iterdir()) == []
 
 
 def test_a_class_from_main_needs_a_module_for_workers():

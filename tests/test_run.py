@@ -74,6 +74,7 @@ def test_the_baseline_stays_plausible_and_moves():
     assert (last - first).abs().max() > 0.05
 
 
+@pytest.mark.regression
 def test_the_seeded_baseline_matches_its_stored_summary():
     stored = yaml.safe_load((REPO / "tests" / "baseline_summary.yaml").read_text())
     result = sim.run(BASELINE, replications=stored["replications"], seed=stored["seed"])
