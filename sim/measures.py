@@ -34,7 +34,23 @@ from .rules.common import (
 
 
 def alignment(relation, alliance, power, in_a, in_b, sharpness):
-    """Alignment (a_A, a_B) of each actor with the two poles, each (..., N)."""
+    """Alignment (a_A, a_B) of each actor with the two poles, each (..., N).
+
+    Affinity to pole X is the power-weighted mean, over the pole's other members, of
+    mean mutual relation plus the stronger alliance tie; alignment is a softmax against
+    a neutral option, e^(b u_iX) / (1 + e^(b u_iA) + e^(b u_iB)).
+
+    Parameters
+    ----------
+    relation, alliance : array_like
+        (..., N, N) attitudes and commitments.
+    power : array_like
+        (..., N) composite power (weights of the pole's members).
+    in_a, in_b : ndarray
+        (N,) bool, the members of poles a and b.
+    sharpness : array_like
+        b, broadcastable to (..., N).
+    """
     n = relation.shape[-1]
     mutual = 0.5 * (relation + np.swapaxes(relation, -1, -2))
     tie = np.maximum(alliance, np.swapaxes(alliance, -1, -2))
@@ -62,7 +78,17 @@ def alignment(relation, alliance, power, in_a, in_b, sharpness):
 
 
 def balance(regional_power, align_a, align_b, members):
-    """(S_b - S_a) / (S_a + S_b) over the actors selected by ``members`` (NaN if empty)."""
+    """(S_b - S_a) / (S_a + S_b) over the actors selected by ``members`` (NaN if empty).
+
+    Parameters
+    ----------
+    regional_power : array_like
+        (..., N) regional power.
+    align_a, align_b : array_like
+        (..., N) alignments (:func:`alignment`).
+    members : ndarray
+        (N,) bool: whom to count (all, the poles' members, or the others).
+    """
     sa = sum_last(regional_power * align_a * members)
     sb = sum_last(regional_power * align_b * members)
     total = sa + sb
@@ -71,12 +97,30 @@ def balance(regional_power, align_a, align_b, members):
 
 
 def true_hostility(relation, sharpness):
-    """hostility[..., i, j] = softplus_k(-r_ji): j's actual intent toward i."""
+    """hostility[..., i, j] = softplus_k(-r_ji): j's actual intent toward i.
+
+    Parameters
+    ----------
+    relation : array_like
+        (..., N, N) attitudes.
+    sharpness : array_like
+        softplus sharpness, broadcastable to (..., N, N).
+    """
     return softplus(-np.swapaxes(relation, -1, -2), sharpness)
 
 
 def tension(power, proximity, hostility_matrix):
-    """Power- and proximity-weighted mean hostility over ordered pairs."""
+    """Power- and proximity-weighted mean hostility over ordered pairs, (...).
+
+    Parameters
+    ----------
+    power : array_like
+        (..., N) composite power.
+    proximity : array_like
+        (..., N, N) proximity.
+    hostility_matrix : array_like
+        (..., N, N) actual hostility (:func:`true_hostility`).
+    """
     n = proximity.shape[-1]
     w = np.sqrt(power[..., :, None] * power[..., None, :]) * proximity * off_diagonal(n)
     total = sum_last_two(w)
@@ -100,7 +144,29 @@ def conflict_risk(
     w_nuclear,
     w_interdependence,
 ):
-    """(..., N, N) symmetric yearly probability of a militarised dispute."""
+    """(..., N, N) symmetric yearly probability of a militarised dispute.
+
+    Logit of hostility, parity times the weaker side's dissatisfaction (Organski &
+    Kugler 1980), proximity, alliance, mutual nuclear deterrence and trade
+    interdependence (Bremer 1992; Oneal & Russett 1997).
+
+    Parameters
+    ----------
+    relation, alliance, proximity : array_like
+        (..., N, N) attitudes, commitments and proximity.
+    power : array_like
+        (..., N) composite power.
+    warheads : array_like
+        (..., N) nuclear warheads.
+    dependence : array_like
+        (..., N, N) trade dependence.
+    hostility_matrix : array_like
+        (..., N, N) actual hostility.
+    warhead_half : array_like
+        Warheads at half the deterrent effect.
+    base, w_hostility, w_parity, w_proximity, w_alliance, w_nuclear, w_interdependence : array_like
+        The logit's constant and weights, per run (...,).
+    """
     mutual_host = 0.5 * (hostility_matrix + np.swapaxes(hostility_matrix, -1, -2))
     p_i = power[..., :, None]
     p_j = power[..., None, :]
@@ -126,7 +192,15 @@ def conflict_risk(
 
 
 def any_dispute(risk, pairs):
-    """1 - prod over the key dyads of (1 - p)."""
+    """1 - prod over the key dyads of (1 - p): probability of at least one dispute, (...).
+
+    Parameters
+    ----------
+    risk : array_like
+        (..., N, N) yearly dispute probabilities.
+    pairs : list of (int, int)
+        The key dyads.
+    """
     if not pairs:
         return np.zeros(risk.shape[:-2])
     i = np.array([p[0] for p in pairs])
@@ -139,6 +213,19 @@ def influence(relation, dependence, power, weight, proximity):
 
     Others are weighted by their power and their proximity, so that a distant actor
     with no ties does not change anyone's influence.
+
+    Parameters
+    ----------
+    relation : array_like
+        (..., N, N) attitudes.
+    dependence : array_like
+        (..., N, N) trade dependence.
+    power : array_like
+        (..., N) composite power.
+    weight : array_like
+        w, share of goodwill in influence, per run (...,).
+    proximity : array_like
+        (..., N, N) proximity.
     """
     n = relation.shape[-1]
     others = off_diagonal(n)
@@ -155,6 +242,19 @@ def reduce(values, reducer: str | None, dt: float):
     ``last`` (default), ``mean``, ``max``, ``min`` ignore NaN; ``growth`` is the
     compound annual growth rate (x_T / x_0)^(1 / years) - 1, NaN unless both ends are
     positive.
+
+    Parameters
+    ----------
+    values : array_like
+        (..., T) trajectories over T = steps + 1 dates.
+    reducer : str or None
+        One of :data:`sim.registry.REDUCERS` (None: ``last``).
+    dt : float
+        Step length, years.
+
+    Raises
+    ------
+    ValueError : an unknown reducer.
     """
     x = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -33,6 +33,17 @@ def process_token(pid: int) -> str | None:
 
     From ``/proc/PID/stat`` where there is one (Linux); None elsewhere, or if the process
     is gone or a zombie.
+
+    Parameters
+    ----------
+    pid : int
+        A process id.
+
+    Returns
+    -------
+    str or None
+        The process's start time (field 22 of ``/proc/PID/stat``, in clock ticks since
+        boot) as text, or None.
     """
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -42,7 +53,22 @@ def process_token(pid: int) -> str | None:
 
 
 def parent_alive(pid: int, token: str | None) -> bool:
-    """Whether process ``pid``, recorded with ``token`` (:func:`process_token`), still runs."""
+    """Whether process ``pid``, recorded with ``token`` (:func:`process_token`), still runs.
+
+    Parameters
+    ----------
+    pid : int
+        The process id to watch.
+    token : str or None
+        Its :func:`process_token` when it was recorded: the process is alive while
+        its pid has that same token.  None (no ``/proc``): alive while signal 0 can
+        be sent to the pid, which a reused pid would fool.
+
+    Returns
+    -------
+    bool
+        True while the process runs.
+    """
     if token is not None:
         return process_token(pid) == token
     try:
@@ -76,6 +102,20 @@ def pool(
 
     ``initializer(*initargs)`` runs once in each worker (e.g. to install the data every
     task shares), after the parent watch has started.
+
+    Parameters
+    ----------
+    workers : int
+        Most worker processes.
+    initializer : callable, optional
+        Run once in each worker as ``initializer(*initargs)``.
+    initargs : tuple
+        Arguments of ``initializer``; they must pickle.
+
+    Returns
+    -------
+    concurrent.futures.ProcessPoolExecutor
+        The pool; use it as a context manager so that its workers are shut down.
     """
     me = os.getpid()
     return ProcessPoolExecutor(

@@ -49,17 +49,37 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 
 def code_key(code: str) -> int:
-    """Stable 32-bit key of an actor code or channel name."""
+    """Stable 32-bit key of an actor code or channel name (CRC-32).
+
+    Parameters
+    ----------
+    code : str
+        An ISO code, a channel name or any text.
+    """
     return zlib.crc32(code.encode("utf-8"))
 
 
 def keys(codes: list[str]) -> np.ndarray:
-    """uint64 keys of a list of codes."""
+    """uint64 keys of a list of codes, (N,).
+
+    Parameters
+    ----------
+    codes : list of str
+        Actor codes.
+    """
     return np.array([code_key(c) for c in codes], dtype=np.uint64)
 
 
 def replication_seed(root_seed: int, replication: int) -> int:
-    """Seed of replication k: a function of (root seed, k) only, in [0, 2^63)."""
+    """Seed of replication k: a function of (root seed, k) only, in [0, 2^63).
+
+    Parameters
+    ----------
+    root_seed : int
+        The scenario's (or sweep's) root seed.
+    replication : int
+        k >= 0.
+    """
     h = _mix(
         np.array([root_seed], dtype=np.uint64) ^ _mix(np.array([replication + 1], dtype=np.uint64))
     )
@@ -69,8 +89,20 @@ def replication_seed(root_seed: int, replication: int) -> int:
 def uniforms(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:
     """Uniforms in (0, 1) keyed by (seed, channel, actor, partner, step).
 
-    ``seed`` may be an int or an array (e.g. shape (R, 1) for a block of runs);
-    ``actor`` and ``partner`` are uint64 key arrays that broadcast with it.
+    Parameters
+    ----------
+    seed : int or ndarray
+        The run seed, or an array of them (e.g. (R, 1) for a block of runs).
+    channel : str
+        What the draw is for (``provocation``, ``summit``, ...).
+    actor, partner : int or ndarray
+        uint64 code keys (:func:`keys`) that broadcast with ``seed``; partner 0 for none.
+    step : int
+        The step of the draw.
+
+    Returns
+    -------
+    ndarray of the broadcast shape, runs fastest in memory.
     """
     s = np.asarray(seed, dtype=np.uint64)
     a = np.asarray(actor, dtype=np.uint64)
@@ -84,15 +116,33 @@ def uniforms(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:
 
 
 def normals(seed, channel: str, actor, partner=0, step: int = 0) -> np.ndarray:
-    """Standard normal draws by the inverse CDF of the keyed uniforms."""
+    """Standard normal draws by the inverse CDF of the keyed uniforms (:func:`uniforms`).
+
+    Parameters
+    ----------
+    seed, channel, actor, partner, step
+        As for :func:`uniforms`.
+    """
     return ndtri(uniforms(seed, channel, actor, partner, step))
 
 
 def seed_for_pairs(seed):
-    """The run seed shaped to broadcast against (..., N, N) key grids."""
+    """The run seed shaped to broadcast against (..., N, N) key grids.
+
+    Parameters
+    ----------
+    seed : int or ndarray
+        A run seed, or (R, 1) seeds of a block.
+    """
     return seed if np.ndim(seed) == 0 else np.asarray(seed)[..., None]
 
 
 def seed_for_runs(seed):
-    """The run seed shaped like the leading (run) dimensions, for one draw per run."""
+    """The run seed shaped like the leading (run) dimensions, for one draw per run.
+
+    Parameters
+    ----------
+    seed : int or ndarray
+        A run seed, or (R, 1) seeds of a block.
+    """
     return seed if np.ndim(seed) == 0 else np.asarray(seed)[..., 0]

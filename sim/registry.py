@@ -34,10 +34,10 @@ class Param:
     default : the value used when a scenario does not give one (None: required).
     low, high : the plausible range; sweeps default to it and validation enforces it
         (for scenario figures it is the domain a file may give).
-    open_low : the value must lie strictly above ``low`` (a GDP, a population).
     tier : data, literature or free.
     source : a citation, or ``assumption``.
     doc : one sentence saying what it does.
+    open_low : the value must lie strictly above ``low`` (a GDP, a population).
     """
 
     name: str
@@ -1149,7 +1149,15 @@ ALL_PARAMS: tuple[Param, ...] = (
 
 @dataclass(frozen=True)
 class Measure:
-    """A registered measure: ``name[.ACTOR[.ACTOR]]``, then a reducer."""
+    """A registered measure: ``name[.ACTOR[.ACTOR]]``, then an optional reducer.
+
+    Attributes
+    ----------
+    name : the measure's name.
+    arity : 0 model level, 1 per actor, 2 per ordered (or key) dyad.
+    unit : its unit, in words.
+    doc : one sentence saying what it measures.
+    """
 
     name: str
     arity: int  # 0: model level, 1: per actor, 2: per ordered or key dyad
@@ -1223,5 +1231,5 @@ REDUCERS = ("last", "mean", "max", "min", "growth")
 
 
 def measures_by_name() -> dict[tuple[str, int], Measure]:
-    """Index measures by (name, arity)."""
+    """Index the measures by (name, arity)."""
     return {(m.name, m.arity): m for m in MEASURES}

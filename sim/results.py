@@ -37,6 +37,8 @@ import pandas as pd
 from .scenario import Scenario, scenario_from_yaml
 
 TABLES = ("measures", "actors", "dyads", "trade", "events")
+"""The tidy tables of a run, in the order they are written and loaded."""
+
 ID_COLUMNS = {
     "replication",
     "seed",
@@ -51,11 +53,18 @@ ID_COLUMNS = {
     "source",
     "note",
 }
+"""Columns that say which row it is (or describe an event) rather than hold a measure."""
 
 
 @dataclass
 class RunResult:
-    """The tables of a set of replications of one scenario."""
+    """The tables of a set of replications of one scenario.
+
+    ``scenario`` is the resolved scenario that was run; ``tables`` maps each name of
+    :data:`TABLES` to its tidy frame, every row carrying its replication index and
+    seed; ``manifest`` records versions, seeds, engine and wall time
+    (:func:`sim.runner.run`); ``path`` is the results folder once saved or loaded.
+    """
 
     scenario: Scenario
     tables: dict[str, pd.DataFrame]
@@ -64,22 +73,34 @@ class RunResult:
 
     @property
     def measures(self) -> pd.DataFrame:
+        """Model measures, one row per (replication, step): seed, date, then a column each.
+
+        Includes the key-dyad ``conflict_risk.A.B`` columns and ``provocations``.
+        """
         return self.tables["measures"]
 
     @property
     def actors(self) -> pd.DataFrame:
+        """Actor measures, one row per (replication, step, actor): a column per measure."""
         return self.tables["actors"]
 
     @property
     def dyads(self) -> pd.DataFrame:
+        """Dyad measures, one row per (replication, step, actor, partner), partner != actor."""
         return self.tables["dyads"]
 
     @property
     def trade(self) -> pd.DataFrame:
+        """Trade flows per (replication, step, from, to, category): recorded, unrecorded.
+
+        Only flows that are not zero; the bargain's munitions (category
+        ``bargain_munitions``) follow the flows of each step.
+        """
         return self.tables["trade"]
 
     @property
     def events(self) -> pd.DataFrame:
+        """The event log: one row per event, with its replication and seed."""
         return self.tables["events"]
 
     def end_state(self) -> pd.DataFrame:
@@ -87,7 +108,13 @@ class RunResult:
         return end_values(self.tables)
 
     def summary(self) -> pd.DataFrame:
-        """Median, mean, sd and 5-95 % band of every measure at the last step."""
+        """Median, mean, sd and 5-95 % band of every measure at the last step.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`summarise` of :meth:`end_state`: one row per measure.
+        """
         return summarise(self.end_state())
 
     def save(
@@ -99,7 +126,26 @@ class RunResult:
     ) -> Path:
         """Write the results folder atomically under ``root``; return its path.
 
-        ``write_extra(tmp_path)`` may add files (plots) before the rename.
+        The folder is ``root/<scenario name>/<UTC timestamp>-<hash8>/`` (the module
+        docstring lists its files); the manifest gains the ``extra`` entries and
+        ``format``.
+
+        Parameters
+        ----------
+        root : str or pathlib.Path
+            Results root folder.
+        csv : bool
+            Write the tables as CSV instead of Parquet.
+        extra : dict, optional
+            Entries to add to (or replace in) the manifest.
+        write_extra : callable, optional
+            Called as ``write_extra(tmp_path)`` to add files (plots) to the temporary
+            folder before the rename.
+
+        Returns
+        -------
+        pathlib.Path
+            The results folder, also kept as :attr:`path`.
         """
         digest = self.manifest.get("hash", self.scenario.digest())[:8]
         parent = Path(root) / safe_name(self.scenario.name)
@@ -129,6 +175,20 @@ def atomic_folder(parent: Path, suffix: str) -> Iterator[tuple[Path, Path]]:
 
     Yields (temporary folder, final path); the temporary folder is renamed into place
     when the block completes, and removed if it raises: nothing half-written remains.
+
+    Parameters
+    ----------
+    parent : pathlib.Path
+        The folder to write into; created if missing.  The temporary folder
+        (``.partial-*``) is made there, so the rename stays on one file system.
+    suffix : str
+        End of the folder's name, after the timestamp (a hash, a measure); ``-1``,
+        ``-2``... is appended if a folder of that name exists already.
+
+    Yields
+    ------
+    tuple of pathlib.Path
+        (temporary folder to fill, final path it will have).
     """
     parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -147,13 +207,39 @@ def atomic_folder(parent: Path, suffix: str) -> Iterator[tuple[Path, Path]]:
 
 
 def safe_name(name: str) -> str:
-    """A folder name from a scenario name."""
+    """A folder name from a scenario name.
+
+    Parameters
+    ----------
+    name : str
+        A scenario name (or a measure), any text.
+
+    Returns
+    -------
+    str
+        The name with every character but letters, digits, ``-``, ``_`` and ``.``
+        replaced by ``_`` and leading or trailing dots and underscores removed;
+        ``scenario`` if nothing is left.
+    """
     keep = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name.strip())
     return keep.strip("._") or "scenario"
 
 
 def end_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """End-state values per replication: model measures, then MEASURE.ACTOR columns."""
+    """End-state values per replication: model measures, then MEASURE.ACTOR columns.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The tables of a run; ``measures`` and ``actors`` are used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by replication (sorted), one column per model measure and one
+        ``MEASURE.ACTOR`` column per actor measure and actor, at the last step, in
+        each measure's unit.
+    """
     measures = tables["measures"]
     last = measures["step"].max()
     model = measures[measures["step"] == last].set_index("replication")
@@ -167,7 +253,20 @@ def end_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def summarise(end: pd.DataFrame) -> pd.DataFrame:
-    """Median, mean, sd, 5 % and 95 % quantiles per column."""
+    """Median, mean, sd, 5 % and 95 % quantiles per column.
+
+    Parameters
+    ----------
+    end : pandas.DataFrame
+        One row per replication and one column per measure (:func:`end_values`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column of ``end``: measure, n (the finite values), median, mean,
+        sd (0 for a single value), p05 and p95, over the finite values only; a column
+        with none has n = 0 and no statistics.
+    """
     rows = []
     for col in end.columns:
         x = end[col].to_numpy(dtype=float)
@@ -190,7 +289,24 @@ def summarise(end: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_results(path: str | Path) -> RunResult:
-    """Load a results folder written by :meth:`RunResult.save`."""
+    """Load a results folder written by :meth:`RunResult.save`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The results folder, ``ROOT/<scenario name>/<UTC timestamp>-<hash8>/``; its
+        tables may be Parquet or CSV.
+
+    Returns
+    -------
+    RunResult
+        The resolved scenario, the tables found, the manifest and the path.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` has no ``manifest.json``.
+    """
     path = Path(path)
     if not (path / "manifest.json").exists():
         raise FileNotFoundError(f"{path} is not a geosim results folder (no manifest.json)")
@@ -208,7 +324,15 @@ def load_results(path: str | Path) -> RunResult:
 
 
 def environment() -> dict[str, Any]:
-    """Versions of the package, Python and the libraries, and the git commit if any."""
+    """Versions of the package, Python and the libraries, and the git commit if any.
+
+    Returns
+    -------
+    dict
+        ``python``, ``platform``, ``libraries`` (name to version, None if not
+        installed) and ``git_commit`` (of the source tree, None outside a git
+        checkout): the manifest's record of where a result came from.
+    """
     libs: dict[str, str | None] = {}
     for name in (
         "geosim",

@@ -50,24 +50,55 @@ def run(
 ) -> RunResult:
     """Run replications of a scenario.
 
+    Replication k is seeded by ``replication_seed(root seed, k)`` only, so its numbers
+    do not depend on the engine, the chunks or the workers.
+
     Parameters
     ----------
-    scenario : a Scenario or the path of a scenario file.
-    replications : number of replications (default: the scenario's).
-    seed : root seed (default: the scenario's).
-    overrides : ``{path: value}`` or ``["PATH=VALUE", ...]`` applied before validation.
-    deterministic : run without random draws (one replication is enough).
-    progress : called as ``progress(done, total)`` as replications finish.
-    engine : ``batch`` (vectorised, default) or ``mesa`` (one GeoModel per replication).
-    model_class : a GeoModel subclass, or its reference ``module:Class`` or
-        ``file.py:Class`` (:mod:`sim.engine.custom`); default GeoModel, imported with
-        mesa only when used.  The batch engine runs only the built-in rules, so a
-        subclass runs on the mesa path, with one warning and a note in the manifest:
-        results never change silently.
-    workers : processes for the mesa path (1: this process).  With more than one, a
-        model class must be importable (a module or a file, not ``__main__``).
+    scenario : Scenario, str or pathlib.Path
+        A Scenario or the path of a scenario file.
+    replications : int, optional
+        Number of replications (default: the scenario's).
+    seed : int, optional
+        Root seed (default: the scenario's).
+    overrides : dict or list of str, optional
+        ``{path: value}`` or ``["PATH=VALUE", ...]`` applied before validation; only
+        with a scenario path.
+    deterministic : bool
+        Run without random draws (one replication is enough).
+    progress : callable, optional
+        Called as ``progress(done, total)`` as replications finish.
+    command : str, optional
+        The command line that asked for the run, recorded in the manifest.
+    engine : str
+        ``batch`` (vectorised, default) or ``mesa`` (one GeoModel per replication).
+    model_class : type or str, optional
+        A GeoModel subclass, or its reference ``module:Class`` or ``file.py:Class``
+        (:mod:`sim.engine.custom`); default GeoModel, imported with mesa only when
+        used.  The batch engine runs only the built-in rules, so a subclass runs on
+        the mesa path, with one warning and a note in the manifest: results never
+        change silently.
+    workers : int
+        Processes for the mesa path (1: this process).  With more than one, a model
+        class must be importable (a module or a file, not ``__main__``).
 
-    Runs whose state becomes non-finite are listed in ``manifest["failed_replications"]``.
+    Returns
+    -------
+    RunResult
+        The tidy tables of every replication (``replication`` and ``seed`` columns)
+        and the manifest: scenario, hash, root seed, every replication's seed, engine,
+        model class, workers, failed replications, command, wall time (s) and the
+        environment.  Runs whose state becomes non-finite are listed in
+        ``manifest["failed_replications"]``.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``engine``, or ``overrides`` given with a Scenario object.
+    ModelClassError
+        A ``model_class`` reference that does not load (a ValueError too).
+    InputError
+        A scenario file (with its overrides) that does not validate.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
@@ -198,6 +229,17 @@ def _class_name(model_class: type, ref: str | None) -> str:
 
 
 def run_hash(scenario: Scenario) -> str:
-    """Hash of the resolved scenario, its root seed and replication count."""
+    """Hash of the resolved scenario, its root seed and replication count.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The resolved scenario, with the seed and replications it is run with.
+
+    Returns
+    -------
+    str
+        The SHA-256 hex digest; its first 8 digits name the results folder.
+    """
     text = f"{scenario.digest()}:{scenario.seed}:{scenario.replications}"
     return hashlib.sha256(text.encode()).hexdigest()

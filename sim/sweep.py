@@ -1,7 +1,9 @@
 """The public sweep API, ``sim.sweep``: load, run and read parameter sweeps.
 
 This module only re-exports :mod:`sim.analysis.sweep` and :mod:`sim.analysis.store`
-under the short name of the documented API (``sim.sweep.load(folder)``).
+(with the sweep-file schema of :mod:`sim.analysis.spec` and the worker side,
+:func:`~sim.analysis.executors.execute_chunk`) under the short name of the documented
+API (``sim.sweep.load(folder)``; ``docs/sweeps.md``).
 """
 
 from .analysis.executors import execute_chunk

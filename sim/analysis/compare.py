@@ -52,9 +52,28 @@ Z90 = 1.6448536269514722  # two-sided 90 % normal quantile
 def measure_series(result: RunResult, measure: str | MeasureSpec) -> pd.DataFrame:
     """Time series of one measure per replication: replication, seed, step, date, value.
 
-    ``measure`` is ``name``, ``name.ACTOR`` or ``name.ACTOR.PARTNER``: model measures
-    from the ``measures`` table, actor measures from ``actors``, dyad measures (key-dyad
-    conflict risks, relations, threats...) from ``dyads`` or ``measures``.
+    Parameters
+    ----------
+    result : RunResult
+        The replications of one scenario.
+    measure : str or MeasureSpec
+        ``name``, ``name.ACTOR`` or ``name.ACTOR.PARTNER`` (a reducer is ignored):
+        model measures from the ``measures`` table, actor measures from ``actors``,
+        dyad measures (key-dyad conflict risks, relations, threats...) from ``dyads``
+        or ``measures``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replication and step, columns replication, seed, step, date and
+        value (float, in the measure's unit).
+
+    Raises
+    ------
+    ValueError
+        The measure is not in the results, or names an actor the scenario lacks.
+    PathError
+        The measure does not parse (unknown name or reducer); a ValueError too.
     """
     spec = (
         measure
@@ -100,7 +119,15 @@ def _bands(frame: pd.DataFrame, value: str) -> pd.DataFrame:
 
 @dataclass
 class Comparison:
-    """Paired comparison of scenarios on one measure (the first is the reference)."""
+    """Paired comparison of scenarios on one measure (the first is the reference).
+
+    ``values`` is long: one row per scenario, replication and step, columns scenario,
+    replication, seed, step, date and value (in ``unit``), restricted to the
+    replications every scenario has.  ``names`` are the scenario names, made unique
+    (``name#2``...), in input order; ``measure`` is the measure without its reducer
+    and ``reducer`` the reducer (None: the end state).  ``manifest`` holds the root
+    seed, the replications and the names; ``path`` is set by :meth:`save`.
+    """
 
     measure: str
     results: list[RunResult]
@@ -113,16 +140,26 @@ class Comparison:
 
     @property
     def replications(self) -> int:
+        """Number of paired replications (those every scenario has)."""
         return int(self.values["replication"].nunique())
 
     @property
     def end_label(self) -> str:
+        """What the reduced value is, for figure labels: the last date, or the reducer."""
         last = self.values["step"].max()
         date = self.values.loc[self.values["step"] == last, "date"].iloc[0]
         return date if self.reducer in (None, "last") else f"{self.reducer} over the run"
 
     def differences(self) -> pd.DataFrame:
-        """Paired difference of each scenario from the first, per replication and step."""
+        """Paired difference of each scenario from the first, per replication and step.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :attr:`values` of every scenario but the first, with column
+            ``difference`` (scenario minus reference, same replication and step, in
+            :attr:`unit`) in place of ``value``.
+        """
         v = self.values
         ref = v[v["scenario"] == self.names[0]].set_index(["replication", "step"])["value"]
         out = v[v["scenario"] != self.names[0]].copy()
@@ -131,15 +168,36 @@ class Comparison:
         return out.drop(columns="value").reset_index(drop=True)
 
     def difference_bands(self) -> pd.DataFrame:
-        """Median and 50 %/90 % seed bands of the paired differences per scenario and step."""
+        """Median and 50 %/90 % seed bands of the paired differences per scenario and step.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`.bands.seed_bands` of :meth:`differences` by scenario: scenario,
+            step, date, p05, p25, median, p75, p95, n.
+        """
         return _bands(self.differences(), "difference")
 
     def value_bands(self) -> pd.DataFrame:
-        """Median and seed bands of the measure itself per scenario and step."""
+        """Median and seed bands of the measure itself per scenario and step.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`.bands.seed_bands` of :attr:`values` by scenario: scenario, step,
+            date, p05, p25, median, p75, p95, n.
+        """
         return _bands(self.values, "value")
 
     def end_values(self) -> pd.DataFrame:
-        """The reduced (default: end-state) value per scenario and replication."""
+        """The reduced (default: end-state) value per scenario and replication.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns scenario, replication and value (the trajectory reduced by
+            :attr:`reducer`, :func:`sim.measures.reduce`).
+        """
         dt = self.results[0].scenario.dt
         rows = []
         for name in self.names:
@@ -202,7 +260,20 @@ class Comparison:
         ``differences.csv``, ``bands.csv`` (bands of the differences), ``ranking.csv``,
         ``end_values.csv``; ``write_extra(tmp_folder)`` may add files before the rename
         (the command line adds the figures with
-        :func:`sim.plots.compare.write_comparison_plots`).  Returns the folder's path.
+        :func:`sim.plots.compare.write_comparison_plots`).
+
+        Parameters
+        ----------
+        root : str or pathlib.Path
+            Results root folder; the comparison goes under ``root/compare/``.
+        write_extra : callable, optional
+            Called as ``write_extra(tmp_folder)`` to add files (figures) to the
+            temporary folder before it is renamed into place.
+
+        Returns
+        -------
+        pathlib.Path
+            The folder written, also kept as :attr:`path`.
         """
 
         with atomic_folder(Path(root) / "compare", safe_name(self.measure)) as (tmp, final):
@@ -239,22 +310,44 @@ def compare(
 
     Parameters
     ----------
-    paths_or_scenarios : two or more scenario files, Scenario objects, results folders
-        or RunResults; the first is the reference.  Scenarios are run with the root seed
-        and replication count of the first (or ``seed``/``replications``); results
+    paths_or_scenarios : sequence of str, pathlib.Path, Scenario or RunResult
+        Two or more scenario files, Scenario objects, results folders or RunResults;
+        the first is the reference.  Scenarios are run with the root seed and
+        replication count of the first (or ``seed``/``replications``); results
         folders must have been run with the same seeds.
-    replications, seed : override the first scenario's replication count and root seed.
-    measure : ``name[.ACTOR[.ACTOR]][:reducer]``; the reducer (default ``last``) makes
-        the ranking's per-replication value.
-    overrides : ``PATH=VALUE`` strings applied to every scenario file (e.g. ``steps=8``).
-    progress : called as ``progress(name)`` before each scenario is run.
-    model_class, workers : a user's GeoModel subclass and mesa-path processes, as in
-        :func:`sim.run` (every scenario runs with them).
+    replications : int, optional
+        Overrides the first scenario's replication count.
+    seed : int, optional
+        Overrides the first scenario's root seed.
+    measure : str
+        ``name[.ACTOR[.ACTOR]][:reducer]``; the reducer (default ``last``) makes the
+        ranking's per-replication value.
+    overrides : list of str, optional
+        ``PATH=VALUE`` strings applied to every scenario file (e.g. ``steps=8``).
+    progress : callable, optional
+        Called as ``progress(name)`` before each scenario is run.
+    model_class : type or str, optional
+        A user's GeoModel subclass (or ``module:Class`` / ``file.py:Class``), as in
+        :func:`sim.run`; every scenario runs with it.
+    workers : int
+        Processes for the mesa path, as in :func:`sim.run`.
+
+    Returns
+    -------
+    Comparison
+        The per-replication values of every scenario on the measure, paired by
+        replication, with the first as the reference.
 
     Raises
     ------
-    ValueError: fewer than two inputs, seeds or dates that do not match, a measure that
-        a scenario lacks.
+    ValueError
+        Fewer than two inputs; seeds, replication counts, actors, poles or dates that
+        do not match; a measure that a scenario lacks.
+    PathError
+        A measure that does not parse, or that names an actor a scenario lacks (a
+        ValueError too).
+    InputError
+        A scenario file with problems (or ``overrides`` that do not apply).
     """
     items = list(paths_or_scenarios)
     if len(items) < 2:

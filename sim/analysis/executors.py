@@ -46,7 +46,25 @@ def execute_chunk(job: dict[str, Any], sweep: Sweep | None = None) -> list[dict[
 
     The sweep is the parent's resolved one: passed in, or installed in this worker by the
     pool's initializer.  Workers never read the sweep file, so editing it while a sweep
-    runs changes nothing.
+    runs changes nothing.  The chunk's runs are grouped by the structure of their
+    scenarios and each group runs as one batch-engine block; if a group raises, its
+    runs are retried one by one and those that still raise are recorded as failed.
+    The shards (``values-``, ``trajectories-`` if any, then ``runs-<hash16>.parquet``,
+    named by a hash of the chunk's run ids) are written atomically, the runs shard
+    last.
+
+    Parameters
+    ----------
+    job : dict
+        ``{"tasks": list[RunTask], "folder": str}``: the runs of the chunk and the
+        sweep folder whose ``shards/`` receive them.
+    sweep : Sweep, optional
+        The resolved sweep; default the one :func:`_install` put in this worker.
+
+    Returns
+    -------
+    list of dict
+        ``{"run_id": str, "status": "ok" | "failed"}`` per run of the chunk.
     """
     sweep = sweep if sweep is not None else _WORKER["sweep"]
     tasks: list[RunTask] = job["tasks"]
@@ -188,6 +206,22 @@ def _run_group(sweep, scenarios, group, records, values, trajs, host, started) -
 
 
 def run_local(jobs, workers: int, sweep: Sweep, on_done) -> None:
+    """Run chunks in this process (one worker) or in a pool of worker processes.
+
+    The pool (:func:`sim.parallel.pool`) gives each worker the resolved sweep once; its
+    workers exit if this process dies; in a pool, chunks finish in any order.
+
+    Parameters
+    ----------
+    jobs : list of dict
+        The chunks, as :func:`execute_chunk` takes them.
+    workers : int
+        Worker processes; 1 or fewer runs the chunks here, one after the other.
+    sweep : Sweep
+        The resolved sweep.
+    on_done : callable
+        Called as ``on_done(records)`` with the records of each finished chunk.
+    """
     if workers <= 1:
         for job in jobs:
             on_done(execute_chunk(job, sweep))
@@ -201,6 +235,32 @@ def run_local(jobs, workers: int, sweep: Sweep, on_done) -> None:
 
 
 def run_dask(jobs, workers: int, scheduler: str | None, sweep: Sweep, on_done) -> None:
+    """Run chunks on a Dask ``distributed`` cluster: a scheduler's, or a local one.
+
+    The resolved sweep is scattered to every worker once; each chunk is one task.
+    Workers write their shards into the sweep folder themselves, so with a remote
+    scheduler that folder must be on storage every worker sees (``docs/sweeps.md``).
+
+    Parameters
+    ----------
+    jobs : list of dict
+        The chunks, as :func:`execute_chunk` takes them.
+    workers : int
+        Worker processes of the LocalCluster (one thread each, on 127.0.0.1, no
+        dashboard); ignored with a ``scheduler``.
+    scheduler : str or None
+        Address of a running Dask scheduler (e.g. ``tcp://host:8786``); None starts a
+        LocalCluster and closes it at the end.
+    sweep : Sweep
+        The resolved sweep.
+    on_done : callable
+        Called as ``on_done(records)`` with the records of each finished chunk.
+
+    Raises
+    ------
+    InputError
+        ``distributed`` is not installed (``pip install "geosim[dask]"``).
+    """
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:

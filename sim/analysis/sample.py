@@ -45,7 +45,28 @@ def _scale(u: np.ndarray, p: ParamSpec) -> np.ndarray:
 
 
 def sample_points(spec: SweepSpec) -> tuple[pd.DataFrame, Any]:
-    """The points of a sweep (one row each) and, for sobol/morris, the SALib problem."""
+    """The points of a sweep (one row each) and, for sobol/morris, the SALib problem.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        The validated sweep file: its ``method``, ``parameters``, ``samples``,
+        ``sample_seed`` and, for Sobol and Morris, ``groups``, ``levels`` and
+        ``second_order``.
+
+    Returns
+    -------
+    points : pandas.DataFrame
+        One row per point, in sample order, and one column per parameter path (in the
+        order of ``spec.parameters``), holding the value set at that point in the
+        parameter's own unit; object columns that are all numbers are made numeric.
+        A grid has the product of the parameters' values (the last parameter varies
+        fastest); ``random`` and ``lhs`` have ``samples`` rows; Sobol and Morris the
+        rows of SALib's design.
+    problem : dict or None
+        The SALib problem (:func:`salib_problem`) for ``sobol`` and ``morris``; None
+        for the other methods.
+    """
     names = list(spec.parameters)
     problem = None
     if spec.method == "grid":
@@ -76,7 +97,21 @@ def sample_points(spec: SweepSpec) -> tuple[pd.DataFrame, Any]:
 
 
 def salib_problem(spec: SweepSpec) -> dict[str, Any]:
-    """The SALib problem of a sensitivity file: names, bounds and optional groups."""
+    """The SALib problem of a sensitivity file: names, bounds and optional groups.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        A sensitivity file (``method: sobol`` or ``morris``), every parameter with a
+        ``range:``.
+
+    Returns
+    -------
+    dict
+        ``num_vars``, ``names`` (the parameter paths), ``bounds`` (``[low, high]`` per
+        parameter, in its unit) and, if the file has ``groups:``, ``groups`` (one group
+        name per parameter; a parameter left out is its own group).
+    """
     names = list(spec.parameters)
     problem: dict[str, Any] = {
         "num_vars": len(names),
@@ -89,7 +124,24 @@ def salib_problem(spec: SweepSpec) -> dict[str, Any]:
 
 
 def salib_sample(spec: SweepSpec, problem: dict[str, Any]) -> np.ndarray:
-    """The sample points, from SALib's Sobol (Saltelli) or Morris sampler."""
+    """The sample points, from SALib's Sobol (Saltelli) or Morris sampler.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        A sensitivity file: ``method`` (``sobol`` or anything else for Morris),
+        ``samples`` (the base sample size N, or the number of Morris trajectories),
+        ``second_order``, ``levels`` and ``sample_seed``.
+    problem : dict
+        The SALib problem of ``spec`` (:func:`salib_problem`).
+
+    Returns
+    -------
+    numpy.ndarray
+        (points, parameters) values in sample order: N (2k + 2) rows for Sobol with
+        second-order indices, N (k + 2) without; N (k + 1) for Morris, k being the
+        number of parameters or groups.
+    """
     if spec.method == "sobol":
         from SALib.sample import sobol
 

@@ -58,8 +58,31 @@ def analyze_values(
 ) -> pd.DataFrame:
     """Indices of one output ``y`` (one value per sample point, in sample order).
 
-    Returns one row per parameter (or group): S1, S1_conf, ST, ST_conf for Sobol; mu,
-    mu_star, mu_star_conf, sigma for Morris.
+    Parameters
+    ----------
+    spec : SweepSpec
+        The sensitivity file: its ``method`` (``sobol``, else Morris), ``levels`` and
+        ``second_order``.
+    problem : dict
+        The SALib problem the points were sampled from (:func:`.sample.salib_problem`).
+    x : numpy.ndarray
+        (points, parameters) sample matrix, in sample order; used by Morris only.
+    y : numpy.ndarray
+        (points,) output at each point (here the replicate mean of a measure), in the
+        measure's unit.
+    seed : int
+        Seed of SALib's bootstrap confidence intervals; default :data:`ANALYSIS_SEED`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter (or group), column ``parameter`` then S1, S1_conf, ST,
+        ST_conf for Sobol (shares of variance, 0..1, with the half-widths of their
+        95 % bootstrap intervals); mu, mu_star, mu_star_conf, sigma for Morris
+        (elementary effects in the unit of ``y``, each parameter's range scaled to
+        [0, 1]).  With second-order
+        Sobol indices, ``attrs["S2"]`` and ``attrs["S2_conf"]`` hold them as
+        (parameter, parameter) frames.
     """
     if spec.method == "sobol":
         from SALib.analyze import sobol
@@ -95,7 +118,23 @@ def analyze_values(
 
 
 def seed_share(values: pd.DataFrame) -> float:
-    """Mean within-point variance over the total variance of single runs (0..1)."""
+    """Mean within-point variance over the total variance of single runs (0..1).
+
+    Near 0 the parameters explain the measure; near 1 the random draws dominate it
+    (``docs/sensitivity.md``).
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        The reduced values of one measure, one row per run: columns ``point`` and
+        ``value`` (as in :attr:`SweepResult.values`).
+
+    Returns
+    -------
+    float
+        The seed share, capped at 1; 0 if the runs do not vary at all (or there are
+        fewer than two), NaN if no point has two runs.
+    """
     total = values["value"].var(ddof=1)
     if not np.isfinite(total) or total == 0:
         return 0.0
@@ -105,7 +144,17 @@ def seed_share(values: pd.DataFrame) -> float:
 
 @dataclass
 class SensitivityResult:
-    """Indices per measure, the seed share, convergence, and where they were written."""
+    """Indices per measure, the seed share, convergence, and where they were written.
+
+    ``indices`` has one row per (measure, parameter or group): the columns of
+    :func:`analyze_values` and ``rank`` (1: the largest ST or mu_star).
+    ``seed_shares`` has one row per measure (measure, seed_share, runs, points);
+    ``convergence`` the indices recomputed on N/4, N/2 and N base samples
+    (measure, parameter, base_samples, then ST, ST_conf, S1, S1_conf or mu_star,
+    mu_star_conf); ``second_order`` the Sobol S2 indices (measure, parameter, other,
+    S2, S2_conf) or None.  ``folder`` is the sweep folder, ``wall_time_s`` the time
+    taken (s).
+    """
 
     method: str
     indices: pd.DataFrame  # measure, parameter, indices..., rank
@@ -116,13 +165,51 @@ class SensitivityResult:
     wall_time_s: float
 
     def ranked(self, measure: str) -> pd.DataFrame:
+        """The indices of one measure, most influential parameter first.
+
+        Parameters
+        ----------
+        measure : str
+            A measure of the sensitivity file, as written there (e.g. ``balance:last``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :attr:`indices` for ``measure``, sorted by ST (Sobol) or
+            mu_star (Morris), descending.
+        """
         frame = self.indices[self.indices["measure"] == measure]
         key = "ST" if self.method == "sobol" else "mu_star"
         return frame.sort_values(key, ascending=False).reset_index(drop=True)
 
 
 def analyse(sweep: Sweep, folder: Path) -> SensitivityResult:
-    """Compute the indices of every measure from a finished sensitivity sweep folder."""
+    """Compute the indices of every measure from a finished sensitivity sweep folder.
+
+    Each measure's indices are computed on the replicate mean of every sample point;
+    the convergence table repeats the analysis on the first N/4 and N/2 base samples
+    (when they hold at least 4) and on all N.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The loaded sensitivity sweep (``method: sobol`` or ``morris``) with its points
+        and SALib problem.
+    folder : pathlib.Path
+        Its sweep folder, as :func:`.sweep.run_sweep` wrote it.
+
+    Returns
+    -------
+    SensitivityResult
+        The indices, seed shares, convergence and S2 tables, with the folder and the
+        sweep's wall time from its manifest (s).
+
+    Raises
+    ------
+    RuntimeError
+        A sample point of some measure has no finished run (every run of it failed):
+        the design is incomplete and SALib cannot analyse it.
+    """
     spec, problem = sweep.spec, sweep.problem
     result = load(folder)
     x = sweep.points.to_numpy(dtype=float)
@@ -205,7 +292,41 @@ def run_sensitivity(
     out: str | Path | None = None,
     progress=None,
 ) -> SensitivityResult:
-    """Sample, run (resumable) and analyse; write the tables into the sweep folder."""
+    """Sample, run (resumable) and analyse; write the tables into the sweep folder.
+
+    Parameters
+    ----------
+    path_or_sweep : str, pathlib.Path or Sweep
+        A sensitivity file (a sweep file with ``method: sobol`` or ``morris``), or the
+        sweep loaded from one.
+    workers : int
+        Worker processes (1: this process, for the local executor).
+    executor : str
+        ``local`` or ``dask``, as in :func:`.sweep.run_sweep`.
+    scheduler : str, optional
+        Address of a running Dask scheduler; default a LocalCluster (dask only).
+    resume : bool
+        Finish a folder that already holds runs, skipping the finished ones.
+    out : str or pathlib.Path, optional
+        Output root; default the file's ``out:``.
+    progress : callable, optional
+        Called as ``progress(done, total)`` (runs) as chunks finish.
+
+    Returns
+    -------
+    SensitivityResult
+        The indices and tables (:func:`save_tables` has written them), with the wall
+        time of sampling, running and analysing (s).
+
+    Raises
+    ------
+    ValueError
+        The file's method is not ``sobol`` or ``morris``, or an unknown ``executor``.
+    InputError
+        A problem in the file, or a folder that already holds runs without ``resume``.
+    RuntimeError
+        A sample point has no finished run (:func:`analyse`).
+    """
     sweep = path_or_sweep if isinstance(path_or_sweep, Sweep) else load_sweep(path_or_sweep)
     if sweep.spec.method not in ("sobol", "morris"):
         raise ValueError("a sensitivity file has method: sobol or method: morris")
@@ -226,7 +347,23 @@ def run_sensitivity(
 
 
 def save_tables(result: SensitivityResult) -> list[Path]:
-    """Write the index, seed-share and convergence tables (atomically) into the folder."""
+    """Write the index, seed-share and convergence tables (atomically) into the folder.
+
+    Writes ``sobol_indices.csv`` or ``morris_indices.csv``, ``seed_share.csv``,
+    ``convergence.csv``, ``sobol_S2.csv`` (second-order Sobol only) and
+    ``sensitivity.json`` (method, analysis seed, wall time), each to a temporary file
+    renamed into place (``docs/sensitivity.md``, Outputs).
+
+    Parameters
+    ----------
+    result : SensitivityResult
+        The analysis to write; its ``folder`` receives the files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The CSV files written (not ``sensitivity.json``).
+    """
     written = []
     base = result.folder
     tables = {

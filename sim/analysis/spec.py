@@ -19,7 +19,12 @@ class _Frozen(BaseModel):
 
 
 class ParamSpec(_Frozen):
-    """How one parameter varies: ``values``, ``range`` with ``steps``, or a distribution."""
+    """How one parameter varies: ``values``, ``range`` with ``steps``, or a distribution.
+
+    Values and bounds are in the unit of the parameter the path names (``geosim
+    params``).  ``mean`` and ``sd`` give a ``normal`` distribution; ``range`` bounds
+    a ``uniform`` or ``loguniform`` one (low > 0).
+    """
 
     values: list[Any] | None = Field(None, description="Explicit values (any method).")
     range: tuple[float, float] | None = Field(None, description="[low, high] bounds.")
@@ -51,7 +56,14 @@ class ParamSpec(_Frozen):
 
 
 class SweepSpec(_Frozen):
-    """A sweep file, validated."""
+    """A sweep or sensitivity file, validated (its keys are described in ``docs/sweeps.md``).
+
+    ``parameters`` maps scenario paths to :class:`ParamSpec`; ``measures`` use the
+    measure syntax ``name[.A[.B]]:reducer`` (one value per run), ``trajectories``
+    ``name[.A[.B]]`` (every step).  Each method has its needs: ``random``, ``lhs``,
+    ``sobol`` and ``morris`` take ``samples`` (a power of 2 for Sobol), grid parameters
+    need ``values:`` or ``range:`` with ``steps:``, Sobol and Morris ones ``range:``.
+    """
 
     schema_version: Literal[1]
     kind: Literal["sweep"] = "sweep"

@@ -31,6 +31,18 @@ if TYPE_CHECKING:
 
 
 def atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to the Parquet file ``path`` atomically, creating its folder.
+
+    The frame goes to a hidden temporary file beside ``path`` that is then renamed
+    over it, so a reader (or a resumed sweep) sees the whole file or none of it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to write; its index is not written.
+    path : pathlib.Path
+        The Parquet file to create or replace.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     frame.to_parquet(tmp, index=False)
@@ -38,13 +50,34 @@ def atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def atomic_text(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` (UTF-8) atomically: a temporary file, then a rename.
+
+    Parameters
+    ----------
+    text : str
+        The file's whole content.
+    path : pathlib.Path
+        The file to create or replace; its folder must exist.
+    """
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
 def finished_runs(folder: Path) -> set[str]:
-    """Run ids recorded in runs shards (finished, ok or failed)."""
+    """Run ids recorded in runs shards (finished, ok or failed).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A sweep folder (``OUT/<name>-<hash8>/``).
+
+    Returns
+    -------
+    set of str
+        The run ids listed in ``shards/runs-*.parquet``: the runs ``--resume`` skips.
+        Empty if no chunk has finished yet.
+    """
     done: set[str] = set()
     for shard in sorted((folder / "shards").glob("runs-*.parquet")):
         done.update(pd.read_parquet(shard, columns=["run_id"])["run_id"])
@@ -52,7 +85,31 @@ def finished_runs(folder: Path) -> set[str]:
 
 
 def prepare(sweep: Sweep, out: str | Path | None = None, resume: bool = False) -> Path:
-    """Create (or, with resume, reuse) the sweep folder and write its fixed files."""
+    """Create (or, with resume, reuse) the sweep folder and write its fixed files.
+
+    Writes ``sweep.yaml`` (the validated spec), ``base_scenario.yaml`` (the resolved
+    base scenario) and ``points.parquet`` (a ``point`` index column, then one column
+    per parameter path, numbers as float64), and creates ``shards/``.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The loaded sweep (:func:`.sweep.load_sweep`).
+    out : str or pathlib.Path, optional
+        Output root; default the sweep file's ``out:``.
+    resume : bool
+        Reuse a folder that already holds runs (to finish it) instead of refusing.
+
+    Returns
+    -------
+    pathlib.Path
+        The sweep folder, ``OUT/<name>-<hash8>/``.
+
+    Raises
+    ------
+    InputError
+        The folder already holds runs and ``resume`` is False.
+    """
     folder = sweep.folder(out)
     if folder.exists() and not resume and any((folder / "shards").glob("runs-*.parquet")):
         raise InputError(
@@ -84,7 +141,16 @@ def prepare(sweep: Sweep, out: str | Path | None = None, resume: bool = False) -
 
 @dataclass
 class SweepResult:
-    """Tidy frames of a sweep folder."""
+    """Tidy frames of a sweep folder, as :func:`load` reads them.
+
+    ``points`` has a ``point`` column and one column per parameter path; ``runs`` one
+    row per finished run (run_id, point, replication, seed, status, wall_time_s,
+    error, host and a ``param:PATH`` column per parameter); ``values`` the reduced
+    measures, long (run_id, point, replication, seed, measure, value);
+    ``trajectories`` the kept trajectories, long (run_id, point, replication, step,
+    measure, value), empty if the sweep keeps none; ``manifest`` the contents of
+    ``manifest.json`` (empty while a sweep is unfinished).
+    """
 
     folder: Path
     spec: SweepSpec
@@ -108,7 +174,26 @@ class SweepResult:
 
 
 def load(folder: str | Path) -> SweepResult:
-    """Load a sweep folder; duplicates (same run id) are dropped, rows sorted by run id."""
+    """Load a sweep folder; duplicates (same run id) are dropped, rows sorted by run id.
+
+    Values and trajectories of runs that no runs shard lists (a chunk cut short) are
+    left out, so every row belongs to a finished run.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A sweep folder written by :func:`.sweep.run_sweep`, finished or not.
+
+    Returns
+    -------
+    SweepResult
+        Its spec, points, runs, values, trajectories and manifest.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``folder`` has no ``sweep.yaml``.
+    """
     folder = Path(folder)
     if not (folder / "sweep.yaml").exists():
         raise FileNotFoundError(f"{folder} is not a geosim sweep folder (no sweep.yaml)")

@@ -63,7 +63,12 @@ CHUNKS_PER_WORKER = 4
 
 @dataclass
 class Sweep:
-    """A validated sweep: the spec, its file, the base scenario tree and the points."""
+    """A validated sweep: the spec, its file, the base scenario tree and the points.
+
+    ``base_tree`` is the base scenario file as loaded (before resolution, so that each
+    point's overrides resolve on it) and ``base`` its resolved form; ``measures`` and
+    ``trajectories`` are the parsed ``measures:`` and ``trajectories:`` of the file.
+    """
 
     spec: SweepSpec
     file: Path
@@ -79,10 +84,12 @@ class Sweep:
 
     @property
     def root_seed(self) -> int:
+        """The root seed: the sweep file's ``seed:``, else the base scenario's."""
         return self.spec.seed if self.spec.seed is not None else self.base.seed
 
     @property
     def runs(self) -> int:
+        """Number of runs: points times replications."""
         return len(self.points) * self.spec.replications
 
     def digest(self) -> str:
@@ -97,11 +104,38 @@ class Sweep:
         return hashlib.sha256(text.encode()).hexdigest()
 
     def folder(self, out: str | Path | None = None) -> Path:
+        """The sweep's folder, ``OUT/<name>-<hash8>/`` (not created here).
+
+        The hash is that of :meth:`digest`, so rerunning the same resolved sweep with
+        ``--resume`` finds the same folder.
+
+        Parameters
+        ----------
+        out : str or pathlib.Path, optional
+            Output root; default the sweep file's ``out:``.
+
+        Returns
+        -------
+        pathlib.Path
+            The folder's path.
+        """
         root = Path(out if out is not None else self.spec.out)
         return root / f"{self.spec.name}-{self.digest()[:8]}"
 
     def point_columns(self, point: int) -> dict[str, Any]:
-        """``{"param:PATH": value}`` of a point, for the runs table (cached)."""
+        """``{"param:PATH": value}`` of a point, for the runs table (cached).
+
+        Parameters
+        ----------
+        point : int
+            Index of the point, a row of :attr:`points`.
+
+        Returns
+        -------
+        dict
+            One ``param:PATH`` key per parameter path, with the point's value as a
+            plain Python number or string.
+        """
         cache = self.__dict__.setdefault("_point_columns", {})
         if point not in cache:
             row = self.points.iloc[point]
@@ -109,7 +143,18 @@ class Sweep:
         return cache[point]
 
     def scenario(self, point: int) -> Scenario:
-        """The resolved scenario of a point (cached)."""
+        """The resolved scenario of a point (cached).
+
+        Parameters
+        ----------
+        point : int
+            Index of the point, a row of :attr:`points`.
+
+        Returns
+        -------
+        Scenario
+            The base scenario with the point's values set at their paths, validated.
+        """
         cache = self.__dict__.setdefault("_scenarios", {})
         if point not in cache:
             overrides = {k: _plain(v) for k, v in self.points.iloc[point].items()}
@@ -124,7 +169,19 @@ def _plain(value: Any) -> Any:
 
 
 def is_sweep_file(path: str | Path) -> bool:
-    """Whether a YAML file is a sweep file (``kind: sweep`` or a ``base:`` key)."""
+    """Whether a YAML file is a sweep file (``kind: sweep`` or a ``base:`` key).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A YAML file.
+
+    Returns
+    -------
+    bool
+        True for a sweep (or sensitivity) file; False for any other file, including
+        one that cannot be read or parsed.
+    """
     try:
         tree = load_file(path)
     except InputError:
@@ -137,8 +194,31 @@ def is_sweep_file(path: str | Path) -> bool:
 def load_sweep(path: str | Path, model_class: str | None = None) -> Sweep:
     """Read and validate a sweep file, its base scenario, parameters, points and measures.
 
-    ``model_class`` (``module:Class`` or ``file.py:Class``) runs every point on the mesa
-    path with a user's GeoModel subclass; it must load (:mod:`sim.engine.custom`).
+    Every parameter path must name a model parameter of the base scenario (not a run
+    setting), every measure must parse against its actors, and every distinct value a
+    parameter takes (or its lowest and highest, for more than 50) must validate on the
+    base scenario; all problems are reported at once.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The sweep file (``docs/sweeps.md``); its ``base:`` is relative to its folder.
+    model_class : str, optional
+        A user's GeoModel subclass, ``module:Class`` or ``file.py:Class``, to run every
+        point on the mesa path with; it must load (:mod:`sim.engine.custom`).  Default:
+        the batch engine.
+
+    Returns
+    -------
+    Sweep
+        The validated sweep with its sampled points.
+
+    Raises
+    ------
+    InputError
+        Every problem found: a scenario file given as a sweep file, fields of the
+        sweep file, a missing base scenario, unknown parameter paths or measures,
+        values that do not validate, or a model class that does not load.
     """
     path = Path(path)
     tree = load_file(path)
@@ -259,6 +339,22 @@ def run_id(scenario_digest: str, point: int, point_params: dict[str, Any], repli
 
     The point index is part of the id because samplers (Morris) may repeat a point:
     each repetition is its own run, with the same values under common random numbers.
+
+    Parameters
+    ----------
+    scenario_digest : str
+        Digest of the resolved base scenario (:meth:`Scenario.digest`).
+    point : int
+        Index of the point.
+    point_params : dict
+        ``{path: value}`` of the point, plain Python values.
+    replication : int
+        Replication index k, from 0.
+
+    Returns
+    -------
+    str
+        The first 20 hexadecimal digits of a SHA-256 hash.
     """
     text = json.dumps(
         [scenario_digest, point, point_params, replication], sort_keys=True, default=str
@@ -281,6 +377,17 @@ def plan(sweep: Sweep) -> list[RunTask]:
 
     A point's resolved scenario is a function of the base scenario and the point's
     parameters, so the id hashes those (with the replication) without resolving it.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The loaded sweep.
+
+    Returns
+    -------
+    list of RunTask
+        Points times replications tasks; replication k of every point has the seed
+        ``replication_seed(root seed, k)`` (common random numbers).
     """
     tasks = []
     digest = sweep.base.digest()
@@ -293,6 +400,15 @@ def plan(sweep: Sweep) -> list[RunTask]:
 
 
 def chunks(tasks: list[RunTask], size: int = CHUNK) -> Iterator[list[RunTask]]:
+    """Consecutive slices of ``tasks``, in order, each of ``size`` runs (the last fewer).
+
+    Parameters
+    ----------
+    tasks : list of RunTask
+        The runs to cut.
+    size : int
+        Most runs per chunk; default :data:`CHUNK`.
+    """
     for i in range(0, len(tasks), size):
         yield tasks[i : i + size]
 
@@ -311,7 +427,42 @@ def run_sweep(
 
     Chunks hold ``chunk_size`` runs; by default :data:`CHUNK`, fewer for a small sweep
     so that each worker gets several.  Results do not depend on the chunks: a run's
-    numbers are the same whichever block it shares.
+    numbers are the same whichever block it shares.  When every chunk is done, the
+    folder's ``manifest.json`` records the sweep's hash, root seed, sizes, executor,
+    engine, wall time and environment.
+
+    Parameters
+    ----------
+    sweep : Sweep, str or pathlib.Path
+        A loaded sweep, or the path of a sweep file to load (:func:`load_sweep`).
+    workers : int
+        Worker processes (1: this process, for the local executor).
+    executor : str
+        ``local`` (a process pool on this machine) or ``dask``.
+    scheduler : str, optional
+        Address of a running Dask scheduler; default a LocalCluster (dask only).
+    resume : bool
+        Finish a folder that already holds runs, skipping the finished ones.
+    out : str or pathlib.Path, optional
+        Output root; default the sweep file's ``out:``.
+    progress : callable, optional
+        Called as ``progress(done, total)`` (runs) at the start and as chunks finish.
+    chunk_size : int, optional
+        Runs per chunk; default between :data:`MIN_CHUNK` and :data:`CHUNK`, aiming at
+        :data:`CHUNKS_PER_WORKER` chunks per worker.
+
+    Returns
+    -------
+    pathlib.Path
+        The sweep folder (read it with :func:`sim.sweep.load`).
+
+    Raises
+    ------
+    InputError
+        A problem in the sweep file, a folder that already holds runs without
+        ``resume``, or the dask executor without ``distributed`` installed.
+    ValueError
+        An unknown ``executor``.
     """
     if not isinstance(sweep, Sweep):
         sweep = load_sweep(sweep)
@@ -359,7 +510,20 @@ def run_sweep(
 
 
 def estimate(sweep: Sweep) -> dict[str, Any]:
-    """Points, runs and the estimated size on disk of a sweep (for --dry-run)."""
+    """Points, runs and the estimated size on disk of a sweep (for --dry-run).
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The loaded sweep.
+
+    Returns
+    -------
+    dict
+        ``points``, ``replications``, ``runs``, ``measures``, ``trajectories`` (counts)
+        and ``estimated_bytes``: a rough size of its shards (bytes), from fixed costs
+        per value, trajectory step and run.
+    """
     steps = sweep.base.steps + 1
     value_bytes = 40 * len(sweep.measures)
     traj_bytes = 32 * steps * len(sweep.trajectories)

@@ -30,7 +30,10 @@ from rich.table import Table
 from ..errors import InputError, Problem
 
 EXIT_INPUT = 2
+"""Exit status of bad input or bad usage."""
+
 WIDTH = 100
+"""Most characters per line of the help text, tables and progress bars."""
 
 app = typer.Typer(
     name="geosim",
@@ -55,6 +58,10 @@ def _package_version() -> str:
 
 
 def print_problems(problems: list[Problem]) -> None:
+    """Print every problem on stderr, one per line: ``file:line: path: message (hint: ...)``.
+
+    The exit is left to the caller (:func:`input_errors`, :func:`sim.cli.main`).
+    """
     for problem in problems:
         typer.echo(problem.format(), err=True)
 
@@ -116,9 +123,11 @@ SetOption = Annotated[
         "(repeatable; paths as in `geosim params`).",
     ),
 ]
+"""The ``--set PATH=VALUE`` option of the commands that read a scenario file."""
 
 
 def count_text(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1 (``1 replication``, ``50 replications``)."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
@@ -131,6 +140,12 @@ def plain_table(header: list[str], title: str) -> Table:
 
 
 def check_choice(value: str, choices: tuple[str, ...], option: str) -> None:
+    """Check an option's value against its choices before anything runs.
+
+    Raises an InputError located at ``option`` (e.g. ``--format``), with the choices as
+    its hint, unless ``value`` is one of ``choices``; inside :func:`input_errors` the
+    command then prints it and exits with status 2.
+    """
     if value not in choices:
         raise InputError(
             [
@@ -142,12 +157,17 @@ def check_choice(value: str, choices: tuple[str, ...], option: str) -> None:
 
 
 def use_agg() -> None:
+    """Make matplotlib draw off-screen (the Agg backend), so no display is needed.
+
+    Called by the commands that write figures before they import :mod:`sim.plots`.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
 
 
 EXECUTORS = ("local", "dask")
+"""The values of ``--executor`` (:mod:`sim.analysis.executors`)."""
 
 
 ModelOption = Annotated[
@@ -159,6 +179,7 @@ ModelOption = Annotated[
         "file.py:Class; docs/extending.md); it runs on the mesa path.",
     ),
 ]
+"""The ``--model MODULE:CLASS`` option: a user's GeoModel subclass (:func:`check_model`)."""
 
 
 def check_model(ref: str | None) -> str | None:

@@ -156,6 +156,7 @@ def _band(values) -> tuple[str, str]:
 
 
 def fmt_number(x: float) -> str:
+    """A number for the summary tables: no decimals from 1000, one from 10, else three."""
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     if abs(x) >= 10:
@@ -432,5 +433,6 @@ def compare(
 
 
 def ranking_reference(result) -> str:
+    """The name of a comparison's reference scenario (its first), for the ranking title."""
     names = getattr(result, "names", None)
     return str(names[0]) if names else "the first scenario"

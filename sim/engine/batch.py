@@ -38,7 +38,13 @@ class BatchUnsupported(ValueError):
 
 
 def structure_key(structure: Structure) -> str:
-    """A digest of everything a block of runs must share."""
+    """A digest of everything a block of runs must share (cast, schedule, regimes, ...).
+
+    Parameters
+    ----------
+    structure : Structure
+        A compiled scenario (:func:`~sim.engine.compile.compile_structure`).
+    """
     parts = {
         "codes": structure.codes,
         "categories": structure.categories,
@@ -121,7 +127,15 @@ class BatchResult:
         return self._tables
 
     def series(self, name: str, actors: tuple[int, ...] = ()) -> np.ndarray:
-        """(R, steps + 1) trajectory of a measure ``name[.A[.B]]`` (actor indices)."""
+        """(R, steps + 1) trajectory of a measure ``name[.A[.B]]``.
+
+        Parameters
+        ----------
+        name : str
+            A measure name (``balance``, ``capability``, ...), or ``provocations``.
+        actors : tuple of int
+            Its actor indices: none, one or two.
+        """
         return self.recorder.series(name, actors, self.log)
 
 
@@ -148,10 +162,29 @@ def run_batch(
 ) -> BatchResult:
     """Run a block of runs: run r is replication ``replications[r]`` of ``specs[r]``.
 
-    Seeds default to ``replication_seed(spec.seed, replication)``, as in GeoModel.
-    ``keep_log=False`` skips the event log, and ``keep`` (measure names) records only
-    those measures, for :meth:`BatchResult.series` (sweeps); such a result has no
-    tables.
+    Parameters
+    ----------
+    specs : list of Scenario
+        One scenario per run; they must share their structure (:func:`structure_key`).
+    replications : list of int
+        The replication index of each run.
+    seeds : list of int, optional
+        Run seeds; default ``replication_seed(spec.seed, replication)``, as in GeoModel.
+    deterministic : bool
+        No random draws (misperception off, no shocks, expected provocations).
+    keep_log : bool
+        Keep the event log (False in sweeps).
+    keep : set of str, optional
+        Record only these measures (and those reactions read), for
+        :meth:`BatchResult.series`; such a result has no tables.
+
+    Returns
+    -------
+    BatchResult
+
+    Raises
+    ------
+    BatchUnsupported : the scenarios do not share their structure.
     """
     if len(specs) != len(replications):
         raise ValueError("one replication index per scenario")

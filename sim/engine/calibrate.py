@@ -33,6 +33,13 @@ def calibrate(st: State, S: Structure) -> None:
     starting insecurity; structural offsets hold the starting attitudes and
     unilateral sanctions; lost and unrecorded trade shares at the start are the zero
     of the growth effects.
+
+    Parameters
+    ----------
+    st : State
+        The state at the start: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
     """
     st.sanction = sanctions.floor(st.sanction)
     tau = st.model["memory_time"]
@@ -61,7 +68,17 @@ def calibrate(st: State, S: Structure) -> None:
 
 
 def seed_run(st: State, S: Structure, seed) -> None:
-    """Draw a run's starting misperceptions from their stationary distribution (in place)."""
+    """Draw a run's starting misperceptions from their stationary distribution (in place).
+
+    Parameters
+    ----------
+    st : State
+        The state at the start: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    seed : int or ndarray
+        The run seed, or (R, 1) seeds of a block.
+    """
     sd = st.doctrine["misperception"][..., :, None]
     eps = normals(seed_for_pairs(seed), "misperception", S.keys[:, None], S.keys[None, :], 0)
     st.misperception = misperception.stationary(sd, eps)

@@ -23,7 +23,17 @@ from .state import CompiledEvent, CompiledReaction, Structure
 
 
 def compile_structure(spec: Scenario) -> Structure:
-    """Compile the scenario's structure and schedules."""
+    """Compile a scenario's structure and schedules (see the module docstring).
+
+    Parameters
+    ----------
+    spec : Scenario
+        A validated scenario.
+
+    Returns
+    -------
+    Structure
+    """
     codes = spec.codes
     n = len(codes)
     idx = {c: i for i, c in enumerate(codes)}

@@ -46,6 +46,11 @@ def _file_module(path: Path) -> str:
 def load_model_class(ref: str) -> type[GeoModel]:
     """The GeoModel subclass named by ``ref`` (``module:Class`` or ``file.py:Class``).
 
+    Parameters
+    ----------
+    ref : str
+        The reference.
+
     Raises
     ------
     ModelClassError : the reference is malformed, its module or file cannot be
@@ -99,6 +104,11 @@ def load_model_class(ref: str) -> type[GeoModel]:
 
 def reference(cls: type[GeoModel]) -> str:
     """The reference that :func:`load_model_class` resolves to ``cls`` in any process.
+
+    Parameters
+    ----------
+    cls : type
+        A GeoModel subclass.
 
     Raises
     ------

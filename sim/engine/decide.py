@@ -48,7 +48,13 @@ class Decision:
 
     @classmethod
     def empty(cls, st: State) -> Decision:
-        """Uninitialised decisions of every actor, shaped like the state ``st``."""
+        """Uninitialised decisions of every actor, shaped like the state ``st``.
+
+        Parameters
+        ----------
+        st : State
+            A state (one run or a block).
+        """
         return cls(
             burden_logit=np.empty_like(st.burden_logit),
             relation=np.empty_like(st.relation),
@@ -57,7 +63,15 @@ class Decision:
         )
 
     def write(self, decision: Decision, rows: slice) -> None:
-        """Write the decisions of actor ``rows`` (a decision of those rows) into this one."""
+        """Write the decisions of actor ``rows`` into this decision of all actors.
+
+        Parameters
+        ----------
+        decision : Decision
+            The decisions of those rows (:func:`decide` with ``rows``).
+        rows : slice
+            The actor rows.
+        """
         for f in fields(self):
             dims = 1 if f.name in self.ACTOR_FIELDS else 2
             index = (Ellipsis, rows) + (slice(None),) * (dims - 1)
@@ -133,6 +147,19 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> Decisi
 
 
 def relation_forcings(st: State, S: Structure, view, rows: slice):
+    """Forcings (F+, F-) on the attitudes of actor ``rows``, per year (:mod:`sim.rules.relations`).
+
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    view : dict
+        What :func:`~sim.engine.perceive.perceive` derived from the state at t.
+    rows : slice
+        The actor rows.
+    """
     m, d = st.model, st.doctrine
     tau = view["tau"]
     rel_t = np.swapaxes(st.relation, -1, -2)
@@ -171,6 +198,17 @@ def relation_forcings(st: State, S: Structure, view, rows: slice):
 
 
 def sanction_forcings(st: State, view, rows: slice):
+    """Forcings (up, down) on the unilateral sanctions of actor ``rows``, per year.
+
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    view : dict
+        What :func:`~sim.engine.perceive.perceive` derived from the state at t.
+    rows : slice
+        The actor rows.
+    """
     m, d = st.model, st.doctrine
     g = sanctions.gate(
         _rows(view["hostility"], rows, 2),

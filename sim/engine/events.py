@@ -18,7 +18,26 @@ from .state import State, Structure
 
 
 def vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: Log) -> None:
-    """A multilateral vote on the regime against ``target``: vetoes block it."""
+    """A multilateral vote on the regime against ``target``: vetoes block it.
+
+    A renewal restores full monitoring if it passes; a proposal tightens coverage
+    (:func:`sim.rules.sanctions.tighten`).  Vetoes and passed measures are logged.
+
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    target : int
+        Index of the regime's target.
+    renewal, proposed : ndarray
+        Bool of the leading shape: where a renewal vote, and where a proposal, is held.
+    t : int
+        The step.
+    log : Log
+        The event log to append to.
+    """
     holders = S.veto_holders[target]
     sponsors = S.sponsors[target]
     rel = st.relation
@@ -62,9 +81,27 @@ def vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: L
 
 
 def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> np.ndarray:
-    """Apply step t's scheduled events and the reactions pending from step t-1.
+    """Apply step t's scheduled events and the reactions pending from step t-1 (in place).
 
-    Returns the mask (leading shape) of the runs whose state changed.
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    t : int
+        The step.
+    seed : int or ndarray
+        The run seed, or (R, 1) seeds of a block.
+    pending : list
+        (reaction, fired mask) pairs from :func:`~sim.engine.observe.react`.
+    log : Log
+        The event log to append to.
+
+    Returns
+    -------
+    ndarray
+        Bool of the leading shape: the runs whose state changed.
     """
     lead = st.gdp.shape[:-1]
     changed = np.zeros(lead, dtype=bool)
@@ -144,7 +181,29 @@ def _combine(verb: str, old, value, mask):
 
 
 def apply_op(st: State, S: Structure, verb: str, ref, value, mask, t: int = 0) -> None:
-    """Apply one path operation at step ``t`` to the runs selected by ``mask`` (leading shape)."""
+    """Apply one path operation at step ``t`` to the runs selected by ``mask`` (in place).
+
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    verb : str
+        ``set``, ``add`` or ``scale``.
+    ref : PathRef
+        The parsed path.
+    value : float
+        The operand.
+    mask : ndarray
+        Bool of the leading shape: the runs the operation applies to.
+    t : int
+        The step (war demand is read from its series at t).
+
+    Raises
+    ------
+    ValueError : the path names a starting figure or a run setting, which cannot change.
+    """
     value = float(value)
     p = ref.param
     lo, hi = (p.low, p.high) if p is not None else (-np.inf, np.inf)

@@ -20,8 +20,19 @@ from .state import State, Structure
 def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) -> State:
     """Starting arrays of one run (leading dimensions ``()``), calibrated (see module doc).
 
-    With ``calibrate=False`` the caller calibrates later, e.g. a whole stacked block at once
-    with :func:`sim.step.calibrate`.
+    Parameters
+    ----------
+    spec : Scenario
+        A validated scenario.
+    structure : Structure
+        Its compiled structure.
+    calibrate : bool
+        Calibrate the start (:func:`~sim.engine.calibrate.calibrate`); False leaves it to
+        the caller, e.g. for a whole stacked block at once.
+
+    Raises
+    ------
+    ValueError : a defence burden lies outside the model's range.
     """
     codes = structure.codes
     n = len(codes)

@@ -49,6 +49,28 @@ class Log:
         self.blocks: list[tuple[int, dict[str, Any]]] = []
 
     def add(self, counts, step, date, kind, actor, partner, goldstein, source, note=""):
+        """Log the events that happened ``counts`` times at each position.
+
+        Parameters
+        ----------
+        counts : array_like
+            Event counts; when batched the first axis is the run, the others index actors
+            or dyads.
+        step : int
+            The step.
+        date : str
+            Its date, YYYY-MM.
+        kind : str
+            The event kind.
+        actor, partner : str, ndarray or None
+            Codes, scalars or arrays over the positions of ``counts``.
+        goldstein : float
+            The Goldstein (1992) weight.
+        source : str
+            ``endogenous``, ``scheduled`` or ``reaction``.
+        note : str or ndarray
+            Free text.
+        """
         if not self.enabled:
             return
         counts = np.asarray(counts)

@@ -144,7 +144,15 @@ class GeoModel(mesa.Model):
         self.recorder.add(self.t, self.state, self.view, self.values)
 
     def series(self, name: str, actors: tuple[int, ...] = ()) -> np.ndarray:
-        """(1, steps so far + 1) trajectory of a measure ``name[.A[.B]]`` (actor indices)."""
+        """(1, steps so far + 1) trajectory of a measure ``name[.A[.B]]``.
+
+        Parameters
+        ----------
+        name : str
+            A measure name, or ``provocations``.
+        actors : tuple of int
+            Its actor indices: none, one or two.
+        """
         return self.recorder.series(name, actors, self.log)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -178,8 +186,16 @@ def batch_run_kwargs(spec: Scenario, seeds: list[int], **options) -> dict:
 
     mesa 3.3 takes seeds as ``parameters={"seed": [...]}``; 3.5 takes ``rng=[...]``
     and overwrites a ``seed`` parameter.  batch_run expands every iterable parameter,
-    so the scenario goes in as ``[spec]``.  ``options`` pass through
-    (``number_processes``, ``display_progress``, ...).
+    so the scenario goes in as ``[spec]``.
+
+    Parameters
+    ----------
+    spec : Scenario
+        The scenario.
+    seeds : list of int
+        One run seed per model.
+    **options
+        Passed through (``number_processes``, ``display_progress``, ...).
     """
     version = tuple(int(part) for part in mesa.__version__.split(".")[:2])
     parameters = {"spec": [spec], "deterministic": False}

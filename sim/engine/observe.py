@@ -25,10 +25,26 @@ from .state import State, Structure
 def measures(
     st: State, S: Structure, view: dict[str, Any], only: set[str] | None = None
 ) -> dict[str, Any]:
-    """Model, actor and dyad measures at the current state (see sim.measures).
+    """Model, actor and dyad measures at the current state (:mod:`sim.measures`).
 
-    ``only`` (measure names) computes just those; sweeps that keep a few measures skip
-    the rest.  Shared intermediates are computed once, when first needed.
+    Shared intermediates are computed once, when first needed.
+
+    Parameters
+    ----------
+    st : State
+        The state at t+1: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    view : dict
+        What :func:`~sim.engine.perceive.perceive` derived from the state at t+1.
+    only : set of str, optional
+        Measure names to compute; sweeps that keep a few measures skip the rest.
+
+    Returns
+    -------
+    dict
+        ``{"model": {...}, "actor": {...}, "dyad": {...}}`` of arrays of shapes (...),
+        (..., N) and (..., N, N).
     """
     m = st.model
     pw, rp = view["power"], view["regional_power"]
@@ -134,7 +150,17 @@ def measures(
 
 
 def measure_value(values: dict[str, Any], name: str, actors: tuple[int, ...]) -> np.ndarray:
-    """Read a measure ``name[.A[.B]]`` out of :func:`measures` output."""
+    """Read a measure ``name[.A[.B]]`` out of :func:`measures` output.
+
+    Parameters
+    ----------
+    values : dict
+        The output of :func:`measures`.
+    name : str
+        The measure's name.
+    actors : tuple of int
+        Its actor indices: none, one or two.
+    """
     if not actors:
         return values["model"][name]
     if len(actors) == 1:
@@ -145,7 +171,22 @@ def measure_value(values: dict[str, Any], name: str, actors: tuple[int, ...]) ->
 
 
 def react(st: State, S: Structure, values: dict[str, Any]) -> list:
-    """Evaluate the reactions on the measures at t+1; return those that fire."""
+    """Evaluate the reactions on the measures at t+1; return those that fire.
+
+    Parameters
+    ----------
+    st : State
+        The state at t+1 (its reaction counters advance in place): one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    values : dict
+        The measures at t+1 (:func:`measures`).
+
+    Returns
+    -------
+    list of (CompiledReaction, ndarray)
+        The reactions that fire, with the mask of the runs where they fire.
+    """
     pending = []
     for r in S.reactions:
         value = measure_value(values, r.measure, r.measure_actors)

@@ -31,7 +31,29 @@ from .state import RowsView, State, Structure
 
 
 def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict[str, Any]:
-    """Everything derived from the state at t that the decisions and measures need."""
+    """Everything derived from the state at t that the decisions and measures need.
+
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    t : int
+        The step (reads the schedules at t).
+    seed : int or ndarray
+        The run seed, or (R, 1) seeds of a block.
+    deterministic : bool
+        No random draws: misperception factors are 1.
+
+    Returns
+    -------
+    dict
+        Arrays of the state's leading shape: ``power``, ``regional_power``, ``offence``,
+        ``hostility``, ``threat``, ``credibility``, ``cover``, ``insecurity``, ``tau``,
+        trade potentials and targets, ``munitions``, ``transfers``, ``dependence``,
+        ``hazard``, ...
+    """
     m, d, ref = st.model, st.doctrine, st.reference
     milex = st.burden * st.gdp
     k_ref = power.reference_capability(ref["world_milex"], m["depreciation"], ref["milex_growth"])
@@ -236,10 +258,30 @@ def refresh(
     """The view after ``begin``: perceive again, for the changed runs only.
 
     Runs do not interact, so perceiving a subset of a block gives exactly the rows that
-    perceiving the whole block would.  ``inplace`` overwrites the rows of ``view``'s
-    arrays instead of copying them (for a caller that owns them: perceive's arrays
-    never alias the state).  ``needed`` (e.g. :data:`STEP_VIEW`) keeps only those parts
-    of the view, the others being left out rather than stale.
+    perceiving the whole block would.
+
+    Parameters
+    ----------
+    view : dict
+        What :func:`~sim.engine.perceive.perceive` derived before the events.
+    st : State
+        The state after the events: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    t : int
+        The step.
+    seed : int or ndarray
+        The run seed, or (R, 1) seeds of a block.
+    det : bool
+        Deterministic mode.
+    changed : ndarray
+        Bool of the leading shape: the runs events or reactions changed.
+    inplace : bool
+        Overwrite the rows of ``view``'s arrays instead of copying them (for a caller
+        that owns them: perceive's arrays never alias the state).
+    needed : frozenset of str, optional
+        Keep only these parts of the view (e.g. :data:`STEP_VIEW`), the others being left
+        out rather than stale.
     """
     changed = np.asarray(changed)
     if changed.ndim == 0 or changed.all():

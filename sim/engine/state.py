@@ -91,6 +91,7 @@ class Structure:
 
     @property
     def n(self) -> int:
+        """N, the number of actors."""
         return len(self.codes)
 
     @property
@@ -99,6 +100,13 @@ class Structure:
         return np.flatnonzero(self.has_regime)
 
     def index(self, code: str) -> int:
+        """The index of an actor code.
+
+        Parameters
+        ----------
+        code : str
+            An ISO code of the cast.
+        """
         return self.codes.index(code)
 
 
@@ -159,11 +167,18 @@ class State:
     events_last: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def copy(self) -> State:
+        """A deep copy of the state."""
         return copy.deepcopy(self)
 
 
 def stack(states: list[State]) -> State:
-    """Stack single-run states into a block with a leading run dimension (runs fastest)."""
+    """Stack single-run states into a block with a leading run dimension (runs fastest).
+
+    Parameters
+    ----------
+    states : list of State
+        States of one run each, of the same structure.
+    """
     first = states[0]
     out: dict[str, Any] = {}
     for name in first.__dataclass_fields__:
@@ -212,7 +227,15 @@ class RowsView:
 
 
 def take(state: State, idx: np.ndarray) -> State:
-    """The runs ``idx`` of a block (leading dimension), as a new State (runs fastest)."""
+    """The runs ``idx`` of a block (leading dimension), as a new State (runs fastest).
+
+    Parameters
+    ----------
+    state : State
+        A block.
+    idx : ndarray
+        Run indices (repeats allowed).
+    """
     out: dict[str, Any] = {}
     for name in state.__dataclass_fields__:
         value = getattr(state, name)
@@ -230,7 +253,15 @@ FINITE_ARRAYS = ("gdp", "burden", "capability", "relation", "sanction", "recorde
 def finite_runs(st: State) -> np.ndarray:
     """Which runs of a state have every array of :data:`FINITE_ARRAYS` finite.
 
-    Returns a bool array of the state's leading shape (``()`` for one run).
+    Parameters
+    ----------
+    st : State
+        One run or a block.
+
+    Returns
+    -------
+    ndarray
+        Bool of the state's leading shape (``()`` for one run).
     """
     lead = st.gdp.ndim - 1
     ok = np.ones(st.gdp.shape[:lead], dtype=bool)

@@ -45,7 +45,19 @@ class Recorder:
         self.prov: list[np.ndarray] = []
 
     def add(self, t: int, st, view, values) -> None:
-        """Record the state, view and measures at step ``t`` (after the step's move)."""
+        """Record the state, view and measures at step ``t`` (after the step's move).
+
+        Parameters
+        ----------
+        t : int
+            The step recorded (0 at the start).
+        st : State
+            The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+        view : dict
+            What :func:`~sim.engine.perceive.perceive` derived from the state at t.
+        values : dict
+            The measures (:func:`~sim.engine.observe.measures`).
+        """
         keep = self.keep
         lead = (Ellipsis,) if self.batched else (None, Ellipsis)
 
@@ -71,7 +83,17 @@ class Recorder:
         self.mun.append(view["munitions"].copy(order="K")[lead])
 
     def series(self, name: str, actors: tuple[int, ...], log: Log) -> np.ndarray:
-        """(R, T) trajectory of one measure."""
+        """(R, T) trajectory of one measure.
+
+        Parameters
+        ----------
+        name : str
+            A measure name, or ``provocations``.
+        actors : tuple of int
+            Its actor indices: none, one or two.
+        log : Log
+            The event log (unused: kept for a uniform signature).
+        """
         if name == "provocations":
             return np.stack(self.prov, axis=1).astype(float)
         if not actors:
@@ -82,7 +104,19 @@ class Recorder:
         return np.stack([d[name][..., i, j] for d in self.dyad], axis=1)
 
     def tables(self, seeds: list[int], log: Log) -> dict[str, pd.DataFrame]:
-        """The tidy tables of the recorded runs, each with a ``run`` column (0..R-1)."""
+        """The tidy tables of the recorded runs, each with a ``run`` column (0..R-1).
+
+        Parameters
+        ----------
+        seeds : list of int
+            The run seeds, one per run.
+        log : Log
+            The runs' event log.
+
+        Raises
+        ------
+        ValueError : the recorder kept only some measures (a sweep's): it has no tables.
+        """
         if self.keep is not None or not log.enabled:
             raise ValueError("this block kept only some measures: it has no tables")
         S, R = self.S, self.R

@@ -34,7 +34,26 @@ from .state import State, Structure
 
 
 def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log) -> State:
-    """Apply the decisions and advance everything else from t to t+1 (in place)."""
+    """Apply the decisions and advance everything else from t to t+1 (in place).
+
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    view : dict
+        What :func:`~sim.engine.perceive.perceive` derived from the state at t.
+    dec : Decision
+        The actors' decisions (:func:`~sim.engine.decide.decide`).
+    log : Log
+        The event log to append to.
+
+    Returns
+    -------
+    State
+        ``st``, now at t+1.
+    """
     m, d = st.model, st.doctrine
     t, dt, seed, det = view["t"], S.dt, view["seed"], view["deterministic"]
     lead = st.gdp.shape[:-1]
@@ -154,7 +173,17 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
 
 
 def trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
-    """Trade lost after diversion and unrecorded trade, as shares of GDP, (..., N)."""
+    """Trade lost after diversion and unrecorded trade, as shares of GDP, (..., N).
+
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    view : dict
+        What :func:`~sim.engine.perceive.perceive` derived from the state at t.
+    """
     return economy.trade_shares(
         view["blocked"],
         view["diverted"],

@@ -13,7 +13,8 @@ figures of a run and :func:`write_run_plots`), :mod:`.relations` (network and
 heatmap), :mod:`.compare` (comparisons), :mod:`.sweep` (sweeps and sensitivity),
 :mod:`.formats` (formats and metadata).  The run figures are importable from here
 (``from sim import plots; plots.balance(result)``); they load matplotlib when first
-used, so that ``import sim.plots`` for :data:`FORMATS` stays cheap.
+used, so that ``import sim.plots`` for :data:`FORMATS` stays cheap.  ``docs/plots.md``
+shows every figure and says how to read it.
 
 May import: the results, the analysis and the scenario; nothing imports plots but
 the command line.

@@ -1,7 +1,11 @@
 """Figures of a paired comparison: differences with bands, overlays, the ranking.
 
 Functions take a :class:`~sim.analysis.compare.Comparison` and ``ax=None`` or
-``fig=None``; :func:`write_comparison_plots` writes all of them with their data.
+``fig=None``, draw on a new Figure when none is given, and return the Axes or the
+Figure; :func:`write_comparison_plots` writes all of them with their data.  The
+first scenario is the reference; the bands are seed bands over the paired
+replications (common random numbers), so that the shared seed noise cancels from
+the differences.  ``docs/plots.md`` ("Comparison figures") says how to read them.
 """
 
 from __future__ import annotations
@@ -35,7 +39,20 @@ from .style import (
 
 
 def unit_text(unit: str) -> str:
-    """A unit for an axis label: ``1 (-1 pole a .. +1 pole b)`` becomes its explanation."""
+    """A unit for an axis label: ``1 (-1 pole a .. +1 pole b)`` becomes its explanation.
+
+    Parameters
+    ----------
+    unit : str
+        The measure's unit as :class:`~sim.analysis.compare.Comparison` holds it.
+
+    Returns
+    -------
+    str
+        For a dimensionless unit with an explanation, ``1 (…)``, the explanation with
+        ``..`` as an ellipsis and typographic minus signs (``−1 pole a … +1 pole b``);
+        any other unit unchanged.
+    """
     if unit.startswith("1 (") and unit.endswith(")"):
         return unit[3:-1].replace("..", "…").replace("-", "−")
     return unit
@@ -49,7 +66,25 @@ def _scenario_colours(comparison: Comparison) -> dict[str, str]:
 
 
 def comparison_difference(comparison: Comparison, ax: Axes | None = None) -> Axes:
-    """Paired difference of each scenario from the first, median with seed bands."""
+    """Paired difference of each scenario from the first, median with seed bands.
+
+    One line per later scenario: the median over replications of its difference
+    from the reference at each date, with the 50 % and 90 % seed bands of that
+    paired difference, in the measure's unit, and a line at 0.  A band that
+    excludes 0 means the scenario moves the measure in nearly every replication.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        The paired comparison to draw; its first scenario is the reference.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     with plot_style():
         ax = new_axes(ax, (8.5, 4.2))
         bands = comparison.difference_bands()
@@ -69,7 +104,24 @@ def comparison_difference(comparison: Comparison, ax: Axes | None = None) -> Axe
 
 
 def comparison_overlay(comparison: Comparison, ax: Axes | None = None) -> Axes:
-    """Each scenario's median of the measure with its 90 % seed band."""
+    """Each scenario's median of the measure with its 90 % seed band.
+
+    The measure itself (not the difference), in its unit, one line per scenario;
+    the reference is dashed and drawn on top, so that a scenario equal to it still
+    shows.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        The paired comparison to draw; its first scenario is the reference.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     with plot_style():
         ax = new_axes(ax, (8.5, 4.2))
         bands = comparison.value_bands()
@@ -99,7 +151,28 @@ def comparison_overlay(comparison: Comparison, ax: Axes | None = None) -> Axes:
 
 
 def comparison_ranking(comparison: Comparison, ax: Axes | None = None) -> Axes:
-    """End-state mean paired difference per scenario with its 90 % interval (dot-and-whisker)."""
+    """End-state mean paired difference per scenario with its 90 % interval (dot-and-whisker).
+
+    One row per later scenario, in the order of
+    :meth:`~sim.analysis.compare.Comparison.ranking` (largest absolute mean
+    difference on top): the dot is the mean paired difference from the reference at
+    the end (or the comparison's reducer over the run), the thick bar the 90 %
+    interval of that mean, the thin bar the 5th-95th percentile of the
+    per-replication differences; the annotation gives the mean and the share of
+    replications whose difference has its sign.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        The paired comparison to draw; its first scenario is the reference.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     with plot_style():
         table = comparison.ranking()
         ax = new_axes(ax, (7.5, 0.45 * len(table) + 1.6))
@@ -136,7 +209,23 @@ def comparison_ranking(comparison: Comparison, ax: Axes | None = None) -> Axes:
 
 
 def comparison_figure(comparison: Comparison, fig: Figure | None = None) -> Figure:
-    """Overlay (top) and paired difference (bottom) on a shared time axis."""
+    """Overlay (top) and paired difference (bottom) on a shared time axis.
+
+    :func:`comparison_overlay` above :func:`comparison_difference`, titled with the
+    measure, the number of scenarios and of paired replications.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        The paired comparison to draw; its first scenario is the reference.
+    fig : Figure, optional
+        Figure to draw on (two panels are added); a new Figure is made when None.
+
+    Returns
+    -------
+    Figure
+        The Figure drawn on.
+    """
     with plot_style():
         fig = new_figure(fig, (8.8, 6.6))
         top, bottom = fig.subplots(2, 1, sharex=True)
@@ -154,7 +243,29 @@ def comparison_figure(comparison: Comparison, fig: Figure | None = None) -> Figu
 def write_comparison_plots(
     comparison: Comparison, folder: str | Path, fmt: str = "png", dpi: int = 150
 ) -> list[Path]:
-    """Write the comparison figures with their data to ``folder/plots``."""
+    """Write the comparison figures with their data to ``folder/plots``.
+
+    Writes ``comparison``, ``difference``, ``overlay`` and ``ranking``, each as
+    ``NAME.FMT`` with the tidy frame it draws as ``NAME.csv``: the value bands
+    (``comparison``, ``overlay``), the difference bands (``difference``) and the
+    ranking table (``ranking``).
+
+    Parameters
+    ----------
+    comparison : Comparison
+        The paired comparison to draw.
+    folder : str or Path
+        The comparison's results folder (the ``plots`` subfolder is created).
+    fmt : str
+        ``png``, ``svg`` or ``pdf``.
+    dpi : int
+        Resolution of raster output.
+
+    Returns
+    -------
+    list of Path
+        The paths written, each figure followed by its CSV file.
+    """
     out = Path(folder) / "plots"
     out.mkdir(parents=True, exist_ok=True)
     figures: dict[str, tuple[Callable[[Comparison], Any], Callable[[], pd.DataFrame]]] = {

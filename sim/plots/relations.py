@@ -3,6 +3,8 @@
 Edge colour is the mutual relation on a diverging scale, width the alliance, node
 size the regional power; the layout is fixed by the cast (``network_layout``), so
 that networks at different dates and of different scenarios compare at a glance.
+Everything drawn is a median over the run's replications; ``docs/plots.md``
+(``network``, ``heatmap``) says how to read the figures.
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ def network_layout(scenario: Scenario) -> dict[str, tuple[float, float]]:
     """Fixed circular layout: pole a on the left arc, pole b on the right, others between.
 
     Depends only on the scenario, so every date and every frame uses the same places.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The cast; its ``analysis.blocs`` name the two poles.
+
+    Returns
+    -------
+    dict of str to tuple of float
+        Actor code to its ``(x, y)`` on the unit circle, in the scenario's actor order.
     """
     blocs = scenario.analysis.blocs
     codes = list(scenario.codes)
@@ -64,8 +76,27 @@ def _pick_steps(result: RunResult, steps: Sequence[int] | None) -> list[int]:
 
 
 def network_data(result: RunResult, steps: Sequence[int] | None = None) -> pd.DataFrame:
-    """Nodes (median regional power) and undirected edges (median mean relation, max
-    alliance) at the chosen steps (default start, middle, end)."""
+    """Nodes (median regional power) and undirected edges (median relation, max alliance).
+
+    At each chosen step, each directed relation and alliance is the median over
+    replications; an edge joins each pair once, with the mean of its two directed
+    relations and the larger of its two alliance commitments.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+    steps : sequence of int, optional
+        The steps to tabulate; start, middle and end of the run when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``kind`` ``node`` (``step``, ``date``, ``actor``, ``regional_power``,
+        and the layout position ``x``, ``y``), then of ``kind`` ``edge`` (``step``,
+        ``date``, ``actor``, ``partner``, ``relation`` in [-1, 1], the directed
+        ``relation_ab`` and ``relation_ba``, and ``alliance``).
+    """
     check_result(result)
     steps = _pick_steps(result, steps)
     layout = network_layout(result.scenario)
@@ -121,6 +152,26 @@ def network(
     over replications, with a small floor); one edge per pair, coloured by the mean
     of the two directed relations on a diverging scale centred on 0, width by the
     stronger alliance commitment.  The layout is fixed by the scenario.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    step : int, optional
+        The step to draw; the last when None.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+    data : pandas.DataFrame, optional
+        A :func:`network_data` frame holding ``step``; node areas are scaled to its
+        largest power, so that panels drawn from one frame compare.  Computed for
+        this step alone when None.
+    colorbar : bool
+        Add a colour bar of the relation scale beside the Axes.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
     """
     check_result(result)
     with plot_style():
@@ -193,7 +244,25 @@ def network(
 def network_figure(
     result: RunResult, fig: Figure | None = None, steps: Sequence[int] | None = None
 ) -> Figure:
-    """Relations network at start, middle and end with one shared colorbar."""
+    """Relations network at start, middle and end with one shared colorbar.
+
+    One :func:`network` panel per step, node areas on one scale, with a legend of
+    alliance widths and node area below.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    fig : Figure, optional
+        Figure to draw on (its panels are added); a new Figure is made when None.
+    steps : sequence of int, optional
+        The steps to draw, one panel each; start, middle and end when None.
+
+    Returns
+    -------
+    Figure
+        The Figure drawn on.
+    """
     check_result(result)
     steps = _pick_steps(result, steps)
     data = network_data(result, steps)
@@ -230,7 +299,26 @@ def network_gif(
 ) -> Path:
     """Animated relations network, one frame per step (thinned to ``max_frames``).
 
-    Needs Pillow (the ``viz`` extra).  The bytes depend only on the data.
+    Needs Pillow (the ``viz`` extra).  The bytes depend only on the data.  The last
+    step is always a frame; the animation loops.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    path : str or Path
+        The GIF file to write.
+    dpi : int
+        Not used at present: frames are drawn at the Figure's default resolution.
+    max_frames : int
+        At most about this many frames: every k-th step is kept, plus the last.
+    duration_ms : int
+        Display time of each frame, in milliseconds.
+
+    Returns
+    -------
+    Path
+        The path written.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image  # the [viz] extra
@@ -269,7 +357,20 @@ def network_gif(
 
 
 def heatmap_data(result: RunResult) -> pd.DataFrame:
-    """Directed relations (median over replications) at the first and last step, and change."""
+    """Directed relations (median over replications) at the first and last step, and change.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per directed pair: ``actor`` (whose attitude), ``partner`` (toward
+        whom), ``start`` and ``end`` (relations in [-1, 1]), ``change`` (end minus
+        start), ``start_date`` and ``end_date``.
+    """
     d = check_result(result).dyads
     first, last = d["step"].min(), d["step"].max()
     med = (
@@ -292,8 +393,30 @@ def relation_heatmap(
     data: pd.DataFrame | None = None,
     colorbar: bool = True,
 ) -> Axes:
-    """Heatmap of directed relations (row toward column), annotated; ``which`` is
-    ``start``, ``end`` or ``change``."""
+    """Heatmap of directed relations (row toward column), annotated with their values.
+
+    ``start`` and ``end`` are on the fixed red-blue relation scale, -1 hostile to +1
+    friendly; ``change`` is on its own purple-orange scale, symmetric about 0 and
+    at least ±0.05 wide.  Pairs without a value (the diagonal) are grey.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    which : str
+        ``start``, ``end`` or ``change``: the column of :func:`heatmap_data` to draw.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+    data : pandas.DataFrame, optional
+        A :func:`heatmap_data` frame of this run; computed when None.
+    colorbar : bool
+        Add a colour bar beside the Axes.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     check_result(result)
     codes = list(result.scenario.codes)
     with plot_style():
@@ -356,7 +479,23 @@ def relation_heatmap(
 
 
 def heatmap_figure(result: RunResult, fig: Figure | None = None) -> Figure:
-    """Directed relations at start and end, and their change, side by side."""
+    """Directed relations at start and end, and their change, side by side.
+
+    Three :func:`relation_heatmap` panels; start and end share one colour bar, the
+    change has its own.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    fig : Figure, optional
+        Figure to draw on (its panels are added); a new Figure is made when None.
+
+    Returns
+    -------
+    Figure
+        The Figure drawn on.
+    """
     check_result(result)
     data = heatmap_data(result)
     n = len(result.scenario.codes)

@@ -4,7 +4,10 @@ Every drawing function takes a :class:`~sim.results.RunResult` and ``ax=None``
 (single panels) or ``fig=None`` (multi-panel figures), draws on a
 :class:`matplotlib.figure.Figure` it creates when none is given, and returns the
 Axes or the Figure.  Each figure has a ``*_data`` function returning the tidy frame
-it draws, which :func:`write_run_plots` saves beside the image as CSV.
+it draws, which :func:`write_run_plots` saves beside the image as CSV.  Lines are
+medians over the run's replications and the shades are *seed* bands: 50 % (25th-75th
+percentile) and 90 % (5th-95th) of the replications, the spread of the random draws
+with the parameters fixed.  ``docs/plots.md`` shows each figure and how to read it.
 """
 
 from __future__ import annotations
@@ -53,6 +56,19 @@ def event_marks(result: RunResult) -> pd.DataFrame:
 
     One row per (date, source, label): ``share`` is the share of replications in
     which it happened (1 for scheduled events).
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``step``, ``date``, ``source`` (``scheduled`` or ``reaction``),
+        ``label`` (short text for the legend), ``actor`` (the event's or reacting
+        actor, empty when none) and ``share``; empty, with these columns, when the
+        run logged no such event.
     """
     ev = result.events
     cols = ["step", "date", "source", "label", "actor", "share"]
@@ -90,7 +106,11 @@ def _mark_events(
     ax: Axes, marks: pd.DataFrame, styles: dict[str, ActorStyle], max_entries: int = 10
 ) -> list:
     """Scheduled events: dashed vertical lines numbered above the axes, named in the legend.
-    Fired reactions: triangles on the time axis in the reacting actor's colour."""
+
+    Fired reactions: triangles on the time axis in the reacting actor's colour.
+    Returns the legend handles: the first ``max_entries`` event dates, then one entry
+    per reacting actor.
+    """
     handles: list = []
     sched = marks[marks["source"] == "scheduled"]
     dash = (0, (4, 3))
@@ -154,7 +174,21 @@ def _mark_events(
 
 
 def balance_data(result: RunResult) -> pd.DataFrame:
-    """Seed bands of balance, balance_core and balance_swing, then the event marks."""
+    """Seed bands of balance, balance_core and balance_swing, then the event marks.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        First one row per (``series``, step, date) for the three balance series
+        (dimensionless, -1 pole a ... +1 pole b) with ``p05``, ``p25``, ``median``,
+        ``p75``, ``p95`` (percentiles over replications) and ``n``; then the rows of
+        :func:`event_marks`, their ``series`` ``event:scheduled`` or ``event:reaction``.
+    """
     m = check_result(result).measures
     long = m.melt(
         id_vars=["replication", "step", "date"],
@@ -172,7 +206,22 @@ def balance(result: RunResult, ax: Axes | None = None, events: bool = True) -> A
 
     Balance is in [-1, 1]: -1 all regional power aligned with pole a, +1 with pole b.
     Scheduled events are dashed vertical lines with short labels; reactions that fired
-    are triangles on the time axis in the reacting actor's colour.
+    are triangles on the time axis in the reacting actor's colour.  The y range is
+    fitted to the 90 % band (within [-1, 1]), so read the tick values.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+    events : bool
+        Mark the scheduled events and fired reactions (and name them in the legend).
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
     """
     check_result(result)
     with plot_style():
@@ -208,7 +257,22 @@ def balance(result: RunResult, ax: Axes | None = None, events: bool = True) -> A
 
 
 def balance_split(result: RunResult, ax: Axes | None = None) -> Axes:
-    """Balance counted over the poles' members (core) and over the rest (swing)."""
+    """Balance counted over the poles' members (core) and over the rest (swing).
+
+    Both in [-1, 1] on the full scale, median with 50 % and 90 % seed bands.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     check_result(result)
     with plot_style():
         ax = new_axes(ax)
@@ -228,7 +292,22 @@ def balance_split(result: RunResult, ax: Axes | None = None) -> Axes:
 
 
 def balance_figure(result: RunResult, fig: Figure | None = None) -> Figure:
-    """The balance with its events (top) and its core/swing split (bottom)."""
+    """The balance with its events (top) and its core/swing split (bottom).
+
+    :func:`balance` above :func:`balance_split` on a shared time axis.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    fig : Figure, optional
+        Figure to draw on (its panels are added); a new Figure is made when None.
+
+    Returns
+    -------
+    Figure
+        The Figure drawn on.
+    """
     with plot_style():
         fig = new_figure(fig, (8.5, 6.0))
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1.2])
@@ -246,7 +325,22 @@ def balance_figure(result: RunResult, fig: Figure | None = None) -> Figure:
 
 
 def risk_data(result: RunResult) -> pd.DataFrame:
-    """Seed bands of tension, P(any dispute), each key dyad's risk, and provocations."""
+    """Seed bands of tension, P(any dispute), each key dyad's risk, and provocations.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``series``, step, date), ``series`` being ``tension`` (index,
+        0-1), ``conflict_risk_any`` and ``conflict_risk.A.B`` per key dyad
+        (probability per year) and ``provocations`` (count per step), with ``p05``,
+        ``p25``, ``median``, ``p75``, ``p95`` (percentiles over replications), ``n``
+        and ``mean`` (mean over replications).
+    """
     m = check_result(result).measures
     dyads = [c for c in m.columns if c.startswith("conflict_risk.")]
     cols = ["tension", "conflict_risk_any", *dyads, "provocations"]
@@ -257,7 +351,23 @@ def risk_data(result: RunResult) -> pd.DataFrame:
 
 
 def tension(result: RunResult, ax: Axes | None = None) -> Axes:
-    """Tension (power- and proximity-weighted mean hostility, 0-1) with seed bands."""
+    """Tension (power- and proximity-weighted mean hostility, 0-1) with seed bands.
+
+    Median with the 50 % and 90 % seed bands; the y range is at least 0.05 wide so
+    that a flat series looks flat.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     with plot_style():
         ax = new_axes(ax)
         data = risk_data(result)
@@ -273,7 +383,24 @@ def tension(result: RunResult, ax: Axes | None = None) -> Axes:
 
 
 def conflict_risk(result: RunResult, ax: Axes | None = None) -> Axes:
-    """Yearly probability of a militarised dispute for each key dyad and for any of them."""
+    """Yearly probability of a militarised dispute for each key dyad and for any of them.
+
+    Median with the 50 % and 90 % seed bands per key dyad (the scenario's
+    ``analysis.key_dyads``) and, dashed, for any of them; the legend is in the order
+    of the lines at the end.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     with plot_style():
         ax = new_axes(ax)
         data = risk_data(result)
@@ -297,8 +424,23 @@ def conflict_risk(result: RunResult, ax: Axes | None = None) -> Axes:
 
 
 def provocations(result: RunResult, ax: Axes | None = None) -> Axes:
-    """Provocation events: mean count per step over replications as a yearly rate, as bars
-    (each bar spans its step)."""
+    """Provocation events: mean count per step over replications as a yearly rate, as bars.
+
+    Each bar starts at its step and spans 70 % of it; the height is events per year
+    (the mean count over replications divided by the step length in years).
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     with plot_style():
         ax = new_axes(ax)
         data = risk_data(result)
@@ -321,7 +463,22 @@ def provocations(result: RunResult, ax: Axes | None = None) -> Axes:
 
 
 def risk_figure(result: RunResult, fig: Figure | None = None) -> Figure:
-    """Tension, conflict risk of the key dyads and provocations on a shared time axis."""
+    """Tension, conflict risk of the key dyads and provocations on a shared time axis.
+
+    :func:`tension`, :func:`conflict_risk` and :func:`provocations`, top to bottom.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    fig : Figure, optional
+        Figure to draw on (its panels are added); a new Figure is made when None.
+
+    Returns
+    -------
+    Figure
+        The Figure drawn on.
+    """
     with plot_style():
         fig = new_figure(fig, (8.5, 7.0))
         axes = fig.subplots(3, 1, sharex=True, height_ratios=[1, 1.6, 0.7])
@@ -346,7 +503,24 @@ ACTOR_PANELS = (
 
 
 def actors_data(result: RunResult, measures: Sequence[tuple] = ACTOR_PANELS) -> pd.DataFrame:
-    """Seed bands per actor of capability, defence burden (% of GDP) and GDP, in plot units."""
+    """Seed bands per actor of capability, defence burden (% of GDP) and GDP, in plot units.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+    measures : sequence of tuple
+        ``(measure, title, unit, scale)`` per panel row, as :data:`ACTOR_PANELS`:
+        a column of the actors table, the panel title, its unit and the factor that
+        turns the column into that unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``actor``, step, date) and measure, with ``p05``, ``p25``,
+        ``median``, ``p75``, ``p95`` (percentiles over replications, scaled), ``n``,
+        ``measure`` and ``unit``.
+    """
     a = check_result(result).actors
     parts = []
     for name, _title, unit, scale in measures:
@@ -358,7 +532,27 @@ def actors_data(result: RunResult, measures: Sequence[tuple] = ACTOR_PANELS) -> 
 def actors_figure(
     result: RunResult, fig: Figure | None = None, measures: Sequence[tuple] = ACTOR_PANELS
 ) -> Figure:
-    """Small multiples: one row per measure, one column per actor, shared time axis."""
+    """Small multiples: one row per measure, one column per actor, shared time axis.
+
+    Each panel is the actor's median with its 50 % and 90 % seed bands, in the
+    actor's colour; every panel has its own y scale, so compare shapes and tick
+    values, not heights, across actors.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    fig : Figure, optional
+        Figure to draw on (its panels are added); a new Figure is made when None.
+    measures : sequence of tuple
+        ``(measure, title, unit, scale)`` per row, as :data:`ACTOR_PANELS`
+        (capability in USD bn, defence burden in % of GDP, GDP in USD bn).
+
+    Returns
+    -------
+    Figure
+        The Figure drawn on.
+    """
     check_result(result)
     codes = list(result.scenario.codes)
     styles = actor_styles(result)
@@ -394,8 +588,25 @@ def actors_figure(
 
 
 def trade_flows(result: RunResult, top: int = 4) -> list[tuple[str, str]]:
-    """The main directed trade flows to show: flows carrying the bargain, then the
-    largest flows touching a sanctions target (or the largest flows if there is none)."""
+    """The main directed trade flows to show: the bargain's, then the largest.
+
+    First the flows carrying the bargain (category ``bargain_munitions``, in order
+    of appearance), then the ``top`` largest other flows touching a sanctions target
+    (or the largest flows if there is no regime), by mean recorded plus unrecorded
+    trade.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+    top : int
+        How many flows to add after the bargain's.
+
+    Returns
+    -------
+    list of tuple of str
+        ``(from, to)`` actor codes; empty when the run recorded no trade.
+    """
     t = check_result(result).trade
     if t is None or t.empty:
         return []
@@ -418,7 +629,23 @@ def trade_flows(result: RunResult, top: int = 4) -> list[tuple[str, str]]:
 
 
 def trade_data(result: RunResult, top: int = 4) -> pd.DataFrame:
-    """Mean over replications of recorded and unrecorded trade per category, main flows."""
+    """Mean over replications of recorded and unrecorded trade per category, main flows.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+    top : int
+        How many flows :func:`trade_flows` adds after the bargain's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``from``, ``to``, ``category``, ``step``, ``date``, ``recorded`` and
+        ``unrecorded`` (USD bn per year, means over replications), flows in the
+        order of :func:`trade_flows`; empty, with these columns, when there is no
+        trade.
+    """
     t = check_result(result).trade
     flows = trade_flows(result, top)
     if not flows:
@@ -438,7 +665,26 @@ def trade_data(result: RunResult, top: int = 4) -> pd.DataFrame:
 
 
 def trade_figure(result: RunResult, fig: Figure | None = None, top: int = 4) -> Figure:
-    """Stacked trade by category for the main flows: recorded solid, unrecorded hatched."""
+    """Stacked trade by category for the main flows: recorded solid, unrecorded hatched.
+
+    One panel per flow of :func:`trade_flows` (up to three a row), in USD bn per
+    year, means over replications (no bands); the unrecorded (sanctions-busting)
+    trade is stacked on top of the recorded.  Every panel has its own y scale.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    fig : Figure, optional
+        Figure to draw on (its panels are added); a new Figure is made when None.
+    top : int
+        How many flows :func:`trade_flows` adds after the bargain's.
+
+    Returns
+    -------
+    Figure
+        The Figure drawn on.
+    """
     check_result(result)
     data = trade_data(result, top)
     flows = list(dict.fromkeys(zip(data["from"], data["to"], strict=True)))
@@ -501,7 +747,21 @@ def trade_figure(result: RunResult, fig: Figure | None = None, top: int = 4) -> 
 
 
 def sanctions_data(result: RunResult) -> pd.DataFrame:
-    """Seed bands of sanctions pressure and leakage per target, in % of potential trade."""
+    """Seed bands of sanctions pressure and leakage per target, in % of potential trade.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to tabulate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``actor``, ``series``, step, date), ``actor`` a sanctions
+        target and ``series`` ``sanctions_pressure`` or ``sanctions_leakage``, with
+        ``p05``, ``p25``, ``median``, ``p75``, ``p95`` (percentiles over
+        replications, in %) and ``n``; empty when the scenario has no regime.
+    """
     a = check_result(result).actors
     targets = [r.target for r in result.scenario.sanctions.regimes]
     a = a[a["actor"].isin(targets)]
@@ -515,7 +775,25 @@ def sanctions_data(result: RunResult) -> pd.DataFrame:
 
 
 def sanctions(result: RunResult, target: str, ax: Axes | None = None) -> Axes:
-    """Pressure (trade blocked) against leakage (trade unrecorded) on one sanctioned target."""
+    """Pressure (trade blocked) against leakage (trade unrecorded) on one sanctioned target.
+
+    Both in % of the target's potential trade (0-100), median with 50 % and 90 % seed
+    bands.  No legend is drawn (:func:`sanctions_figure` adds one).
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    target : str
+        Code of the sanctioned actor.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     with plot_style():
         ax = new_axes(ax, (6.0, 3.6))
         data = sanctions_data(result)
@@ -536,7 +814,23 @@ def sanctions(result: RunResult, target: str, ax: Axes | None = None) -> Axes:
 
 
 def sanctions_figure(result: RunResult, fig: Figure | None = None) -> Figure:
-    """Sanctions pressure against leakage, one panel per sanctioned target."""
+    """Sanctions pressure against leakage, one panel per sanctioned target.
+
+    :func:`sanctions` for each target of the scenario's regimes, side by side; a
+    note instead when the scenario has no regime.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    fig : Figure, optional
+        Figure to draw on (its panels are added); a new Figure is made when None.
+
+    Returns
+    -------
+    Figure
+        The Figure drawn on.
+    """
     check_result(result)
     targets = list(dict.fromkeys(r.target for r in result.scenario.sanctions.regimes))
     with plot_style():
@@ -588,17 +882,29 @@ def write_run_plots(
 
     Parameters
     ----------
-    result : the run.
-    folder : the results folder (the ``plots`` subfolder is created).
-    fmt : ``png``, ``svg`` or ``pdf``.
-    dpi : resolution of raster output.
-    only : names from :data:`RUN_FIGURES` to write (default all).  Figures with no
+    result : RunResult
+        The run to draw.
+    folder : str or Path
+        The results folder (the ``plots`` subfolder is created).
+    fmt : str
+        ``png``, ``svg`` or ``pdf``.
+    dpi : int
+        Resolution of raster output.
+    only : iterable of str, optional
+        Names from :data:`RUN_FIGURES` to write (default all).  Figures with no
         data (no sanctions regime, no trade) are skipped.
-    gif : also write ``network.gif``, the animated relations network (needs Pillow).
+    gif : bool
+        Also write ``network.gif``, the animated relations network (needs Pillow).
 
     Returns
     -------
-    The paths written, figures and CSV files, in order.
+    list of Path
+        The paths written, each figure followed by its CSV file, then the GIF.
+
+    Raises
+    ------
+    ValueError
+        If ``fmt`` or a name in ``only`` is unknown.
     """
     check_result(result)
     if fmt not in METADATA:

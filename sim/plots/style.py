@@ -4,7 +4,9 @@ Actor colours come from :func:`actor_styles` in every figure: the scenario's
 ``colour:`` else the Okabe-Ito palette in actor order, with a new line style for
 each further eight actors; things that are not actors (categories, dyads,
 scenarios) take Paul Tol's muted palette.  :func:`save_figure` writes PNG, SVG or
-PDF with fixed metadata, so that the same data give the same bytes.
+PDF with fixed metadata, so that the same data give the same bytes.  The helpers
+here draw the seed bands (median with the 50 % and 90 % bands over replications)
+the same way in every figure; ``docs/plots.md`` says how to read them.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ TOL_MUTED = (
 )
 #: Diverging colormap of relations, centred on 0 (red hostile, blue friendly).
 RELATION_CMAP = "RdBu"
-#: Percentiles of the seed bands.
+#: Caption of the seed bands (median, 25th-75th and 5th-95th percentile over replications).
 BAND_NOTE = "median; shaded: 50 % and 90 % seed bands (spread over replications)"
+#: rcParams of the house style, applied only inside :func:`plot_style`.
 STYLE = {
     "font.size": 9,
     "axes.titlesize": 10,
@@ -70,7 +73,11 @@ STYLE = {
 
 @contextmanager
 def plot_style():
-    """Temporary house style (font sizes, grid, fixed SVG salt); restores rcParams on exit."""
+    """Temporary house style (font sizes, grid, fixed SVG salt); restores rcParams on exit.
+
+    A context manager over :data:`STYLE`: every drawing and saving function of
+    :mod:`sim.plots` runs inside it, so that the global ``rcParams`` are never changed.
+    """
     with mpl.rc_context(STYLE):
         yield
 
@@ -80,13 +87,27 @@ def plot_style():
 
 @dataclass(frozen=True)
 class ActorStyle:
-    """How an actor is drawn: a colour and a line style."""
+    """How an actor is drawn: a colour and a line style.
+
+    Attributes
+    ----------
+    colour : str
+        A matplotlib colour (the scenario's ``colour:`` or an Okabe-Ito hex code).
+    linestyle : str
+        A matplotlib line style: ``-`` for the first eight actors, then ``--``, ``:``, ``-.``.
+    """
 
     colour: str
     linestyle: str = "-"
 
     def line(self) -> dict[str, Any]:
-        """Keyword arguments for ``Axes.plot``."""
+        """Keyword arguments for ``Axes.plot``.
+
+        Returns
+        -------
+        dict
+            ``color`` and ``linestyle``, to pass as ``ax.plot(x, y, **style.line())``.
+        """
         return {"color": self.colour, "linestyle": self.linestyle}
 
 
@@ -95,13 +116,16 @@ def actor_styles(source: Scenario | RunResult | Iterable[str]) -> dict[str, Acto
 
     Parameters
     ----------
-    source : a Scenario, a RunResult, or actor codes in order.  The scenario's
-        ``colour:`` wins; otherwise Okabe-Ito by the actor's position in the order,
-        and from the ninth actor on the palette repeats with a new line style.
+    source : Scenario, RunResult or iterable of str
+        A scenario, a run (its scenario is used) or actor codes in order.  The
+        scenario's ``colour:`` wins; otherwise Okabe-Ito by the actor's position in
+        the order, and from the ninth actor on the palette repeats with a new line
+        style.  Codes given twice count once, at their first place.
 
     Returns
     -------
-    dict mapping actor code to :class:`ActorStyle`, in actor order.
+    dict of str to ActorStyle
+        Actor code to :class:`ActorStyle`, in actor order.
     """
     if isinstance(source, RunResult):
         source = source.scenario
@@ -119,7 +143,18 @@ def actor_styles(source: Scenario | RunResult | Iterable[str]) -> dict[str, Acto
 
 
 def other_colours(names: Sequence[str]) -> dict[str, str]:
-    """Colours for non-actor series (categories, dyads, scenarios), by order."""
+    """Colours for non-actor series (categories, dyads, scenarios), by order.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The series in order; the muted palette repeats after nine.
+
+    Returns
+    -------
+    dict of str to str
+        Series name to a hex colour of Paul Tol's muted palette (:data:`TOL_MUTED`).
+    """
     return {n: TOL_MUTED[k % len(TOL_MUTED)] for k, n in enumerate(names)}
 
 
@@ -127,11 +162,36 @@ def other_colours(names: Sequence[str]) -> dict[str, str]:
 
 
 def to_dates(values: Iterable[str]) -> pd.DatetimeIndex:
-    """Dates from ``'YYYY-MM'`` strings (first of the month)."""
+    """Dates from ``'YYYY-MM'`` strings (first of the month).
+
+    Parameters
+    ----------
+    values : iterable of str
+        Month labels such as ``'2025-03'``, the ``date`` column of the result tables.
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+        The first day of each month, in the given order.
+    """
     return pd.DatetimeIndex(pd.to_datetime([f"{v}-01" for v in values], format="%Y-%m-%d"))
 
 
 def new_axes(ax: Axes | None, size: tuple[float, float] = (7.5, 4.0)) -> Axes:
+    """The given Axes, or the single Axes of a new constrained-layout Figure.
+
+    Parameters
+    ----------
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+    size : tuple of float
+        Width and height of the new Figure in inches (unused when ``ax`` is given).
+
+    Returns
+    -------
+    Axes
+        ``ax`` itself, or the Axes of the new Figure.
+    """
     if ax is not None:
         return ax
     fig = Figure(figsize=size, layout="constrained")
@@ -139,11 +199,31 @@ def new_axes(ax: Axes | None, size: tuple[float, float] = (7.5, 4.0)) -> Axes:
 
 
 def new_figure(fig: Figure | None, size: tuple[float, float]) -> Figure:
+    """The given Figure, or a new empty one with constrained layout.
+
+    Parameters
+    ----------
+    fig : Figure, optional
+        Figure to draw on; a new Figure is made when None.
+    size : tuple of float
+        Width and height of the new Figure in inches (unused when ``fig`` is given).
+
+    Returns
+    -------
+    Figure
+        ``fig`` itself, or the new Figure.
+    """
     return fig if fig is not None else Figure(figsize=size, layout="constrained")
 
 
 def date_axis(ax: Axes) -> None:
-    """Readable real dates on the x axis (concise year / month labels)."""
+    """Readable real dates on the x axis (concise year / month labels).
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes whose x axis holds dates (from :func:`to_dates`); four to nine ticks.
+    """
     locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
@@ -159,7 +239,34 @@ def draw_band(
     shade: bool = True,
     linewidth: float = 1.8,
 ) -> Line2D:
-    """Median line with the 90 % and 50 % seed bands (two filled collections)."""
+    """Median line with the 90 % and 50 % seed bands (two filled collections).
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes to draw on (its x axis holds dates).
+    bands : pandas.DataFrame
+        Seed bands of one series, as from :func:`sim.analysis.bands.seed_bands`:
+        columns ``date``, ``median`` and the percentiles ``p05``, ``p25``, ``p75``,
+        ``p95`` over replications.
+    colour : str
+        Colour of the line and (lighter) of the bands.
+    label : str or None
+        Legend label of the median line; None for no legend entry.
+    linestyle : str
+        Line style of the median.
+    scale : float
+        Factor applied to every value before drawing (e.g. 100 for per cent).
+    shade : bool
+        Draw the bands; when False only the median line is drawn.
+    linewidth : float
+        Width of the median line in points.
+
+    Returns
+    -------
+    Line2D
+        The median line (the bands are not returned).
+    """
     x = to_dates(bands["date"])
     if shade:
         ax.fill_between(
@@ -180,7 +287,18 @@ def draw_band(
 
 
 def band_legend_handles(colour: str = "0.4") -> list[Patch]:
-    """Legend patches naming the two seed bands."""
+    """Legend patches naming the two seed bands.
+
+    Parameters
+    ----------
+    colour : str
+        Face colour of the patches, with the alphas :func:`draw_band` uses.
+
+    Returns
+    -------
+    list of Patch
+        The 50 % and the 90 % seed band, in that order.
+    """
     return [
         Patch(facecolor=colour, alpha=0.30, label="50 % seed band"),
         Patch(facecolor=colour, alpha=0.13, label="90 % seed band"),
@@ -188,7 +306,19 @@ def band_legend_handles(colour: str = "0.4") -> list[Patch]:
 
 
 def legend_outside(ax: Axes, handles: list | None = None, ncol: int = 1, **kw) -> None:
-    """A legend right of the axes, where it can cover no data."""
+    """A legend right of the axes, where it can cover no data.
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes the legend belongs to.
+    handles : list, optional
+        Legend entries; the Axes' own labelled artists when None.
+    ncol : int
+        Number of legend columns.
+    **kw
+        Further keyword arguments of ``Axes.legend``.
+    """
     if handles is None:
         handles, _ = ax.get_legend_handles_labels()
     ax.legend(
@@ -202,7 +332,18 @@ def legend_outside(ax: Axes, handles: list | None = None, ncol: int = 1, **kw) -
 
 
 def legend_below(target: Figure | Axes, handles: list, ncol: int) -> None:
-    """A legend under a figure or axes, in its own row."""
+    """A legend under a figure or axes, in its own row.
+
+    Parameters
+    ----------
+    target : Figure or Axes
+        A Figure (the legend goes outside its lower edge, with constrained layout
+        making room) or an Axes (the legend goes just below it).
+    handles : list
+        Legend entries.
+    ncol : int
+        Number of legend columns.
+    """
     if isinstance(target, Figure):
         target.legend(handles=handles, loc="outside lower center", ncol=ncol)
     else:
@@ -210,7 +351,20 @@ def legend_below(target: Figure | Axes, handles: list, ncol: int) -> None:
 
 
 def min_span(ax: Axes, bands: pd.DataFrame, span: float, scale: float = 1.0) -> None:
-    """Widen the y range to at least ``span`` so that a flat series looks flat."""
+    """Widen the y range to at least ``span`` so that a flat series looks flat.
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes whose y limits are set (only when the bands are narrower than ``span``).
+    bands : pandas.DataFrame
+        Seed bands with columns ``p05`` and ``p95``; a widened range is centred on
+        the middle of their lowest ``p05`` and highest ``p95``.
+    span : float
+        Least height of the y range, in the units drawn (after ``scale``).
+    scale : float
+        Factor the bands were drawn with.
+    """
     lo, hi = bands["p05"].min() * scale, bands["p95"].max() * scale
     if hi - lo < span:
         mid = 0.5 * (lo + hi)
@@ -218,22 +372,81 @@ def min_span(ax: Axes, bands: pd.DataFrame, span: float, scale: float = 1.0) -> 
 
 
 def check_result(result: RunResult) -> RunResult:
+    """The result itself, if it is a :class:`~sim.results.RunResult`.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+
+    Returns
+    -------
+    RunResult
+        ``result`` unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is anything else (a path, a Comparison, a SweepResult).
+    """
     if not isinstance(result, RunResult):
         raise TypeError(f"expected a RunResult, got {type(result).__name__}")
     return result
 
 
 def short_label(text: str, width: int = 26) -> str:
+    """A one-line label of at most ``width`` characters, cut with an ellipsis.
+
+    Parameters
+    ----------
+    text : str
+        Any text; runs of whitespace (newlines included) become one space.
+    width : int
+        Most characters of the label, the ellipsis included.
+
+    Returns
+    -------
+    str
+        The text, or its first ``width - 1`` characters followed by "…".
+    """
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def dyad_label(a: str, b: str) -> str:
+    """The label of a pair of actors, such as ``PRK–KOR`` (with an en dash).
+
+    Parameters
+    ----------
+    a, b : str
+        The actor codes, in the order to show.
+
+    Returns
+    -------
+    str
+        ``a`` and ``b`` joined by an en dash.
+    """
     return f"{a}–{b}"
 
 
 def figure_of(ax: Axes) -> Figure:
-    """The top-level Figure an Axes is drawn on (for saving it)."""
+    """The top-level Figure an Axes is drawn on (for saving it).
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes on a Figure, possibly inside a subfigure.
+
+    Returns
+    -------
+    Figure
+        The root Figure.
+
+    Raises
+    ------
+    ValueError
+        If the Axes is on no Figure.
+    """
     fig = ax.get_figure(root=True)
     if not isinstance(fig, Figure):
         raise ValueError("these axes are not on a figure")
@@ -241,7 +454,29 @@ def figure_of(ax: Axes) -> Figure:
 
 
 def save_figure(fig: Figure, path: str | Path, fmt: str = "png", dpi: int = 150) -> Path:
-    """Save with fixed metadata (no dates, no software version): same data, same bytes."""
+    """Save with fixed metadata (no dates, no software version): same data, same bytes.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure to save; it is drawn inside :func:`plot_style`.
+    path : str or Path
+        The file to write, with its extension (the format is ``fmt``, not the suffix).
+    fmt : str
+        ``png``, ``svg`` or ``pdf`` (:data:`~sim.plots.formats.FORMATS`).
+    dpi : int
+        Resolution of raster output, dots per inch.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        If ``fmt`` is not one of the formats.
+    """
     if fmt not in METADATA:
         raise ValueError(f"unknown figure format {fmt!r}; use one of {', '.join(FORMATS)}")
     path = Path(path)

@@ -5,7 +5,10 @@ Axes; :func:`write_sweep_plots` writes every figure with its data as CSV beside 
 into ``plots/`` of the sweep folder.  Bands are **seed bands** (quantiles over the
 replications of a point, aleatory spread); with sampled (random, lhs) designs the
 parameter axis is binned into quantile bins first, and the bands then mix seed and
-parameter spread, which the caption says.
+parameter spread, which the caption says.  The sensitivity figures (Sobol bars,
+Morris scatter) take the indices table of a sensitivity analysis instead, and
+:func:`write_sensitivity_plots` writes them.  ``docs/sweeps.md`` ("Figures") and
+``docs/sensitivity.md`` ("Outputs") describe the files.
 """
 
 from __future__ import annotations
@@ -33,12 +36,46 @@ def _axes(ax: Axes | None, size=(6.4, 4.0)) -> Axes:
 
 
 def short_label(path: str) -> str:
+    """A parameter path without its ``actors.`` or ``model.`` prefix, for axis labels.
+
+    Parameters
+    ----------
+    path : str
+        A swept parameter, such as ``actors.PRK.milex`` or ``model.depreciation``.
+
+    Returns
+    -------
+    str
+        ``PRK.milex``, ``depreciation``; any other path unchanged.
+    """
     parts = path.split(".")
     return ".".join(parts[1:]) if parts[0] in ("actors", "model") else path
 
 
 def outcome_data(result: SweepResult, parameter: str, measure: str) -> pd.DataFrame:
-    """Median and 50/90 % bands of a measure per value (or bin) of one parameter."""
+    """Median and 50/90 % bands of a measure per value (or bin) of one parameter.
+
+    A parameter with more than 12 distinct values (a sampled design) is cut into up
+    to :data:`BINS` quantile bins, each represented by its midpoint.  The runs at a
+    value are pooled over the replications and over the values of any other swept
+    parameter.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The loaded sweep folder.
+    parameter : str
+        The swept parameter, a column of ``result.wide()``.
+    measure : str
+        The measure, a column of ``result.wide()``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value or bin: ``measure``, the parameter's value (bin midpoint)
+        under its own name, ``p05``, ``p25``, ``median``, ``p75``, ``p95``, ``n``
+        (runs) and ``binned``; empty when the measure or parameter is missing.
+    """
     wide = result.wide()
     if measure not in wide or parameter not in wide:
         return pd.DataFrame()
@@ -62,7 +99,30 @@ def outcome_data(result: SweepResult, parameter: str, measure: str) -> pd.DataFr
 
 
 def outcome(result: SweepResult, parameter: str, measure: str, ax: Axes | None = None) -> Axes:
-    """A measure against one parameter: median with 50 % and 90 % bands."""
+    """A measure against one parameter: median with 50 % and 90 % bands.
+
+    The data of :func:`outcome_data`, in the measure's own unit.  The title says
+    whether the bands are seed bands or, for a binned parameter, seed and parameter
+    bands, and the least number of runs per point; when the sweep varies other
+    parameters too, their spread is pooled into the bands as well.  "no data" is
+    written when the measure or parameter is missing.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The loaded sweep folder.
+    parameter : str
+        The swept parameter on the x axis.
+    measure : str
+        The measure on the y axis.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     ax = _axes(ax)
     data = outcome_data(result, parameter, measure)
     with plot_style():
@@ -96,6 +156,25 @@ def heatmap_data(result: SweepResult, x: str, y: str, measure: str) -> pd.DataFr
     ``se`` is the paired standard error of each cell: the spread over replications of
     the cell's value minus the mean of all cells in the same replication.  Under
     common random numbers this, not the raw seed spread, says whether two cells differ.
+    A parameter with more than 12 distinct values is cut into up to :data:`BINS`
+    quantile bins, each represented by its midpoint.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The loaded sweep folder.
+    x : str
+        The parameter of the columns.
+    y : str
+        The parameter of the rows.
+    measure : str
+        The measure to average.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cell: ``y``, ``x`` (under the parameters' names), the mean under
+        the measure's name, and ``se``; empty when the measure is missing.
     """
     wide = result.wide()
     if measure not in wide:
@@ -114,7 +193,22 @@ def heatmap_data(result: SweepResult, x: str, y: str, measure: str) -> pd.DataFr
 
 
 def noise_note(data: pd.DataFrame, measure: str) -> str:
-    """Compare the spread across cells with their paired standard error."""
+    """Compare the spread across cells with their paired standard error.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A :func:`heatmap_data` frame.
+    measure : str
+        Its measure column.
+
+    Returns
+    -------
+    str
+        The range of the cell means and the mean paired standard error, judged
+        "within noise" when the range is under four standard errors (else "beyond
+        noise", also when the standard error is zero or unknown).
+    """
     spread = data[measure].max() - data[measure].min()
     se = float(data["se"].mean()) if data["se"].notna().any() else 0.0
     verdict = "within noise" if se > 0 and spread < 4 * se else "beyond noise"
@@ -134,7 +228,32 @@ def _digits(values: np.ndarray) -> int:
 
 
 def heatmap(result: SweepResult, x: str, y: str, measure: str, ax: Axes | None = None) -> Axes:
-    """Mean of a measure over two parameters, with a colour bar."""
+    """Mean of a measure over two parameters, with a colour bar.
+
+    The cell means of :func:`heatmap_data` (over replications and any other swept
+    parameter) on a viridis scale in the measure's unit, annotated with enough
+    digits to tell the cells apart when there are at most 64; the title says
+    whether the cells differ beyond their paired standard error
+    (:func:`noise_note`).  "no data" is written when the measure is missing.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The loaded sweep folder.
+    x : str
+        The parameter on the x axis.
+    y : str
+        The parameter on the y axis.
+    measure : str
+        The measure to colour by.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     ax = _axes(ax, size=(6.4, 5.0))
     data = heatmap_data(result, x, y, measure)
     with plot_style():
@@ -174,8 +293,30 @@ def heatmap(result: SweepResult, x: str, y: str, measure: str, ax: Axes | None =
 def write_sweep_plots(
     result: SweepResult, folder: str | Path, fmt: str = "png", dpi: int = 150
 ) -> list[Path]:
-    """Outcome-versus-parameter figures for each measure and parameter, and a heatmap of
-    each measure over the first two parameters, each with its CSV."""
+    """Outcome-versus-parameter figures per measure and parameter, and heatmaps, with CSVs.
+
+    Writes ``outcome-MEASURE-by-PARAMETER`` (:func:`outcome`) for every measure and
+    parameter of the sweep and, with two parameters or more, ``heatmap-MEASURE``
+    (:func:`heatmap`) over the first two, each as ``NAME.FMT`` with its data as
+    ``NAME.csv``.  Names keep letters and digits, other characters become ``_``;
+    figures without data are skipped.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The loaded sweep folder.
+    folder : str or Path
+        The sweep folder (the ``plots`` subfolder is created).
+    fmt : str
+        ``png``, ``svg`` or ``pdf``.
+    dpi : int
+        Resolution of raster output.
+
+    Returns
+    -------
+    list of Path
+        The paths written, each figure followed by its CSV file.
+    """
     out = Path(folder) / "plots"
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -219,7 +360,28 @@ def _axes_h(ax: Axes | None, rows: int) -> Axes:
 
 
 def sobol_bars(indices: pd.DataFrame, measure: str, ax: Axes | None = None, top: int = 15) -> Axes:
-    """Sobol S1 and ST per parameter with 95 % bootstrap intervals, largest ST on top."""
+    """Sobol S1 and ST per parameter with 95 % bootstrap intervals, largest ST on top.
+
+    Horizontal bars of the first-order (S1) and total (ST) index, as shares of the
+    output variance, with their 95 % bootstrap intervals as error bars.
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        Sobol indices: columns ``measure``, ``parameter``, ``S1``, ``S1_conf``,
+        ``ST`` and ``ST_conf`` (as in ``sobol_indices.csv``).
+    measure : str
+        The measure whose indices to draw.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+    top : int
+        Draw at most this many parameters, those of largest ST.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     data = indices[indices["measure"] == measure].sort_values("ST", ascending=True).tail(top)
     ax = _axes_h(ax, len(data))
     with plot_style():
@@ -250,7 +412,29 @@ def sobol_bars(indices: pd.DataFrame, measure: str, ax: Axes | None = None, top:
 def morris_scatter(
     indices: pd.DataFrame, measure: str, ax: Axes | None = None, label: int = 8
 ) -> Axes:
-    """Morris mu* against sigma; the ``label`` most influential parameters are named."""
+    """Morris mu* against sigma; the ``label`` most influential parameters are named.
+
+    One point per parameter with the 95 % interval of mu* as a horizontal error bar,
+    both axes on the same scale from 0; parameters above the dashed line sigma = mu*
+    act non-linearly or in interaction.
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        Morris indices: columns ``measure``, ``parameter``, ``mu_star``,
+        ``mu_star_conf`` and ``sigma`` (as in ``morris_indices.csv``).
+    measure : str
+        The measure whose indices to draw.
+    ax : Axes, optional
+        Axes to draw on; a new Figure is made when None.
+    label : int
+        Name this many parameters, those of largest mu*.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
     data = indices[indices["measure"] == measure].sort_values("mu_star", ascending=False)
     ax = _axes(ax, size=(6.8, 5.0))
     with plot_style():
@@ -301,7 +485,27 @@ def morris_scatter(
 
 
 def write_sensitivity_plots(result, fmt: str = "png", dpi: int = 150) -> list[Path]:
-    """Sobol bars or Morris scatter per measure, each with its CSV, into ``plots/``."""
+    """Sobol bars or Morris scatter per measure, each with its CSV, into ``plots/``.
+
+    Writes ``sobol-MEASURE`` (:func:`sobol_bars`) or ``morris-MEASURE``
+    (:func:`morris_scatter`), by the analysis' method, as ``NAME.FMT`` with that
+    measure's rows of the indices as ``NAME.csv``.
+
+    Parameters
+    ----------
+    result : SensitivityResult
+        The analysis: its ``method`` (``sobol`` or ``morris``), ``indices`` and
+        ``folder`` (the sweep folder; the ``plots`` subfolder is created).
+    fmt : str
+        ``png``, ``svg`` or ``pdf``.
+    dpi : int
+        Resolution of raster output.
+
+    Returns
+    -------
+    list of Path
+        The paths written, each figure followed by its CSV file.
+    """
     out = Path(result.folder) / "plots"
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -18,12 +18,29 @@ from .common import sigmoid, sum_last, sum_second_last
 
 
 def burden_from_logit(z, floor, ceiling):
-    """s = s_min + (s_max - s_min) logistic(z)."""
+    """The defence burden s = s_min + (s_max - s_min) logistic(z), share of GDP.
+
+    Parameters
+    ----------
+    z : array_like
+        Burden logits, (..., N).
+    floor, ceiling : array_like
+        s_min < s_max, shares of GDP (``model.burden_floor``, ``model.burden_ceiling``),
+        broadcastable to ``z``.
+    """
     return floor + (ceiling - floor) * sigmoid(z)
 
 
 def logit_from_burden(s, floor, ceiling):
-    """Inverse of burden_from_logit (s must lie strictly inside the range)."""
+    """The logit z of a burden: the inverse of :func:`burden_from_logit`.
+
+    Parameters
+    ----------
+    s : array_like
+        Burdens, shares of GDP, strictly inside (floor, ceiling).
+    floor, ceiling : array_like
+        s_min < s_max, shares of GDP.
+    """
     u = (s - floor) / (ceiling - floor)
     return np.log(u) - np.log1p(-u)
 
@@ -31,7 +48,27 @@ def logit_from_burden(s, floor, ceiling):
 def burden_logit_step(
     z, burden, reference_burden, insecurity, tolerance, threat_sensitivity, fatigue, grievance, dt
 ):
-    """One Richardson step of the burden logit; all arrays (..., N)."""
+    """One Richardson (1960) step of the burden logit: z + dt [k (ins - tol) - a (s/s0 - 1) + g].
+
+    Parameters
+    ----------
+    z : array_like
+        Burden logits at t, (..., N).
+    burden : array_like
+        Burdens s at t, shares of GDP, (..., N).
+    reference_burden : array_like
+        s0, the burden fatigue pulls toward (the start, or a documented target path).
+    insecurity, tolerance : array_like
+        Insecurity at t and its tolerated level (the starting insecurity), (..., N).
+    threat_sensitivity, fatigue, grievance : array_like
+        k, a and g of each actor (logit units per year), (..., N).
+    dt : float
+        Step length, years.
+
+    Returns
+    -------
+    (..., N) burden logits at t+1.
+    """
     drive = (
         threat_sensitivity * (insecurity - tolerance)
         - fatigue * (burden / reference_burden - 1.0)
@@ -47,6 +84,21 @@ def capability_inflow(milex, ppp_factor, munitions, transfers, absorbed, absorpt
     (munitions[..., p, c], by client c) and arms given away (transfers[..., i, j], by
     donor i), plus what the actor absorbs (its absorptive capacity eta) of arms
     received and of transferred technology leaving the pipeline (``absorbed``).
+
+    Parameters
+    ----------
+    milex : array_like
+        Military expenditure, USD bn per year, (..., N).
+    ppp_factor : array_like
+        Military purchasing-power multiplier of milex, (..., N).
+    munitions : array_like
+        (..., N, N) munitions supplied, [patron p, client c], USD bn per year.
+    transfers : array_like
+        (..., N, N) arms transfers, [donor i, recipient j], USD bn per year.
+    absorbed : array_like
+        Technology leaving the pipeline, USD bn per year, (..., N).
+    absorptive_capacity : array_like
+        eta in [0, 1], (..., N).
     """
     return (
         ppp_factor * milex
@@ -57,6 +109,20 @@ def capability_inflow(milex, ppp_factor, munitions, transfers, absorbed, absorpt
 
 
 def capability_step(capability, inflow, depreciation, dt):
-    """K <- K e^(-delta dt) + inflow (1 - e^(-delta dt)) / delta (USD bn)."""
+    """Perpetual inventory: K <- K e^(-delta dt) + inflow (1 - e^(-delta dt)) / delta.
+
+    Exact for an inflow held over the step (USD bn stock; inflow USD bn per year).
+
+    Parameters
+    ----------
+    capability : array_like
+        K at t, USD bn, (..., N).
+    inflow : array_like
+        Inputs, USD bn per year, (..., N).
+    depreciation : array_like
+        delta > 0 per year, broadcastable to (..., N).
+    dt : float
+        Step length, years.
+    """
     keep = np.exp(-depreciation * dt)
     return capability * keep + inflow * (-np.expm1(-depreciation * dt)) / depreciation

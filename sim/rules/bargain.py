@@ -1,7 +1,7 @@
 """Military cooperation: the munitions-for-technology bargain and arms transfers.
 
-The bargain (DESIGN §3.7): a patron p at war elsewhere demands munitions D_p (USD bn
-per year, exogenous ``war_demand``).  Clients with spare stock share that demand in
+The bargain (``docs/model.md``, Military cooperation): a patron p at war elsewhere
+demands munitions D_p (USD bn per year, exogenous ``war_demand``).  Clients with spare stock share that demand in
 proportion to their capacity cap_c = export_capacity_c K_c and goodwill; each
 supplies m_pc = smin(D_p share_pc, cap_c) sigmoid(k rbar_pc).  The patron pays
 pi m in energy, food and cash (leakage against any regime on the client) and
@@ -27,8 +27,23 @@ from .common import off_diagonal, sigmoid, smooth_min, sum_last
 def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
     """m[..., p, c]: munitions supplied by client c to patron p, USD bn per year.
 
-    war_demand_p, capacity_c : (..., N); relation, multiplier : (..., N, N).
-    The client-to-patron multiplier (dyads.C>P.transfer_multiplier) scales supply.
+    Clients share the patron's war demand in proportion to their capacity and
+    goodwill; each supplies the smooth minimum of its share and its capacity, scaled
+    by sigmoid(k rbar_pc) and by the client-to-patron multiplier
+    (``dyads.C>P.transfer_multiplier``).
+
+    Parameters
+    ----------
+    war_demand_p : array_like
+        D_p, demand for munitions of each actor at war, USD bn per year, (..., N).
+    capacity_c : array_like
+        cap_c, munitions each actor can spare, USD bn per year, (..., N).
+    relation : array_like
+        (..., N, N) attitudes.
+    multiplier : array_like
+        (..., N, N) transfer multipliers [from, to].
+    sharpness : array_like
+        k of the goodwill gate, broadcastable to (..., N, N).
     """
     rbar = 0.5 * (relation + np.swapaxes(relation, -1, -2))
     n = relation.shape[-1]
@@ -44,9 +59,20 @@ def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
 def payments(munitions, ratio, shares):
     """What patrons pay for munitions, USD bn per year, (..., p, c).
 
-    Returns (paid, total): paid = ratio x munitions (energy, food and cash), and the
-    part of it the scenario's payment categories carry (``shares`` (C,), summing to 1,
-    or all zero when the scenario has no payment categories).
+    Parameters
+    ----------
+    munitions : array_like
+        (..., N, N) munitions [patron p, client c], USD bn per year.
+    ratio : array_like
+        pi, value paid per unit of munitions, per run (...,).
+    shares : ndarray
+        (C,) split of the payment over categories, summing to 1, or all zero when the
+        scenario has no payment categories.
+
+    Returns
+    -------
+    (paid, total): paid = pi x munitions (energy, food and cash), and the part of it the
+    payment categories carry.
     """
     paid = ratio[..., None, None] * munitions
     return paid, paid * shares.sum()
@@ -56,7 +82,22 @@ def technology(munitions_pc, war_demand_p, multiplier, willingness_p, ratio, lev
     """Technology sent by patron p to client c, USD bn per year, (..., p, c).
 
     lambda = ratio x willingness_p x (1 + leverage x dep_pc): the patron's willingness
-    to transfer (its doctrine) scales what it gives per unit of munitions.
+    to transfer (its doctrine) scales what it gives per unit of munitions, and the more
+    it depends on the client for its war (dep_pc = m_pc / D_p) the more it must give
+    (reverse leverage).
+
+    Parameters
+    ----------
+    munitions_pc : array_like
+        (..., N, N) munitions [patron p, client c], USD bn per year.
+    war_demand_p : array_like
+        (..., N) war demand, USD bn per year.
+    multiplier : array_like
+        (..., N, N) transfer multipliers [from, to].
+    willingness_p : array_like
+        (..., N) transfer willingness of each patron.
+    ratio, leverage : array_like
+        lambda_0 and lambda_1, per run (...,).
     """
     dependence = munitions_pc / np.where(war_demand_p > 0, war_demand_p, 1.0)[..., :, None]
     lam = (
@@ -68,9 +109,23 @@ def technology(munitions_pc, war_demand_p, multiplier, willingness_p, ratio, lev
 
 
 def pipeline_step(pipeline, inflow, lag, dt):
-    """Technology awaiting absorption: dP/dt = inflow - P / lag (exact); returns (P', outflow).
+    """Technology awaiting absorption: dP/dt = inflow - P / lag, exact over the step.
 
-    outflow is the mean absorption rate over the step, USD bn per year.
+    Parameters
+    ----------
+    pipeline : array_like
+        P at t, USD bn, (..., N).
+    inflow : array_like
+        Technology received, USD bn per year, (..., N).
+    lag : array_like
+        Mean absorption lag, years, broadcastable to (..., N).
+    dt : float
+        Step length, years.
+
+    Returns
+    -------
+    (P', outflow): the pipeline at t+1 and the mean absorption rate over the step,
+    USD bn per year.
     """
     keep = np.exp(-dt / lag)
     new = pipeline * keep + inflow * lag * (1.0 - keep)
@@ -90,7 +145,23 @@ def arms_transfers(
     milex,
     sharpness,
 ):
-    """transfer[..., i, j], USD bn per year, within each donor's capacity."""
+    """transfer[..., i, j], arms transfers from i to j, USD bn per year.
+
+    willingness_i sigmoid(k r_ij) alliance_ij multiplier_ij need_j with
+    need_j = max(0, ins_j - tol_j) milex_j, scaled down smoothly to the donor's capacity
+    (alliance support: Snyder 1984).
+
+    Parameters
+    ----------
+    willingness_i, capacity_i, milex_i : array_like
+        (..., N) donors' willingness, capacity (share of milex) and milex (USD bn/yr).
+    relation, alliance, multiplier : array_like
+        (..., N, N) attitudes, commitments and multipliers [donor i, recipient j].
+    insecurity, tolerance, milex : array_like
+        (..., N) recipients' insecurity, tolerance and milex (USD bn per year).
+    sharpness : array_like
+        k of the goodwill gate, broadcastable to (..., N, N).
+    """
     need = np.maximum(0.0, insecurity - tolerance) * milex  # (..., N) by recipient j
     raw = (
         willingness_i[..., :, None]

@@ -1,8 +1,11 @@
 """Smooth building blocks shared by the rules: gates, bounded updates, smooth minimum.
 
-DESIGN §3 asks that nothing be held in range by a hard clamp: quantities in
-(-1, 1) or (0, 1) move by exact relaxations between two non-negative forcings,
-thresholds are logistic, and a ceiling is a smooth minimum.
+Nothing in the model is held in range by a hard clamp (``docs/model.md``, Design
+concepts): quantities in (-1, 1) or (0, 1) move by exact relaxations between two
+non-negative forcings, thresholds are logistic, and a ceiling is a smooth minimum.
+Hard clamps would make the map non-differentiable, bias sensitivity analyses and let
+the two engines part at the clamp.  The term-by-term sums and products here make a
+block of runs round exactly as each run alone, whatever the memory layout.
 """
 
 from __future__ import annotations
@@ -20,14 +23,35 @@ SMOOTH_MIN_POWER = 6.0
 def sigmoid(x):
     """The logistic function 1 / (1 + e^-x), safe for large |x|.
 
-    x is floored at -700 so that e^-x cannot overflow (the result there is below
-    1e-304 either way); about twice as fast as scipy's expit, which is not vectorised.
+    About twice as fast as scipy's expit on these arrays.
+
+    Parameters
+    ----------
+    x : array_like
+        Any shape; floored at -700 so that e^-x cannot overflow (the result there is
+        below 1e-304 either way).
+
+    Returns
+    -------
+    ndarray in (0, 1), the shape of ``x``.
     """
     return 1.0 / (1.0 + np.exp(-np.maximum(x, -700.0)))
 
 
 def softplus(x, sharpness=1.0):
-    """A smooth max(0, x): log(1 + e^(k x)) / k."""
+    """A smooth max(0, x): log(1 + e^(k x)) / k (Dugas et al. 2001).
+
+    Parameters
+    ----------
+    x : array_like
+        Any shape.
+    sharpness : float or array_like
+        k > 0, broadcastable to ``x``; larger is closer to max(0, x).
+
+    Returns
+    -------
+    ndarray >= 0, the broadcast shape.
+    """
     k = np.asarray(sharpness, dtype=float)
     return np.logaddexp(0.0, k * np.asarray(x, dtype=float)) / k
 
@@ -35,8 +59,17 @@ def softplus(x, sharpness=1.0):
 def smooth_min(a, b):
     """Smooth minimum of two non-negative arrays: lo (1 + (lo/hi)^p)^(-1/p), 0 if either is 0.
 
-    Equal to (a^-p + b^-p)^(-1/p), written so that it never exceeds min(a, b) in floating
-    point and can only underflow.
+    Equal to (a^-p + b^-p)^(-1/p) with p = :data:`SMOOTH_MIN_POWER`, written so that it
+    never exceeds min(a, b) in floating point and can only underflow.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Non-negative, broadcastable to each other.
+
+    Returns
+    -------
+    ndarray in [0, min(a, b)], the broadcast shape.
     """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -51,6 +84,19 @@ def relax_signed(x, up, down, dt):
 
     With non-negative forcings the target is (up - down) / (up + down) and the rate
     up + down; the update is exact over ``dt`` for forcings held over the step.
+
+    Parameters
+    ----------
+    x : array_like
+        Values in (-1, 1).
+    up, down : array_like
+        Non-negative forcings per year, broadcastable to ``x``.
+    dt : float
+        Step length, years.
+
+    Returns
+    -------
+    ndarray in (-1, 1), the broadcast shape.
     """
     total = up + down
     safe = np.where(total > 0, total, 1.0)
@@ -59,7 +105,21 @@ def relax_signed(x, up, down, dt):
 
 
 def relax_unit(x, up, down, dt):
-    """Exact step of dx/dt = up (1 - x) - down x, which keeps x in (0, 1)."""
+    """Exact step of dx/dt = up (1 - x) - down x, which keeps x in (0, 1).
+
+    Parameters
+    ----------
+    x : array_like
+        Values in (0, 1).
+    up, down : array_like
+        Non-negative forcings per year, broadcastable to ``x``.
+    dt : float
+        Step length, years.
+
+    Returns
+    -------
+    ndarray in (0, 1), the broadcast shape.
+    """
     total = up + down
     safe = np.where(total > 0, total, 1.0)
     target = np.where(total > 0, up / safe, x)
@@ -71,6 +131,17 @@ def signed_offsets(x0, up, down):
 
     Used once at the start so that the initial relations are an equilibrium of the
     deterministic model: the structural affinity that the explicit terms miss.
+
+    Parameters
+    ----------
+    x0 : array_like
+        Starting values in (-1, 1).
+    up, down : array_like
+        The explicit forcings at the start (per year), broadcastable to ``x0``.
+
+    Returns
+    -------
+    (c_up, c_down), non-negative, at most one of them non-zero at each position.
     """
     gap = x0 * (up + down) - (up - down)
     c_up = np.where(gap > 0, gap / (1.0 - x0), 0.0)
@@ -79,7 +150,19 @@ def signed_offsets(x0, up, down):
 
 
 def unit_offsets(x0, up, down):
-    """Constant forcings (c_up, c_down) >= 0 that make x0 the target of relax_unit."""
+    """Constant forcings (c_up, c_down) >= 0 that make x0 the target of relax_unit.
+
+    Parameters
+    ----------
+    x0 : array_like
+        Starting values in [0, 1].
+    up, down : array_like
+        The explicit forcings at the start (per year), broadcastable to ``x0``.
+
+    Returns
+    -------
+    (c_up, c_down), non-negative, at most one of them non-zero at each position.
+    """
     gap = x0 * (up + down) - up
     c_up = np.where(gap > 0, gap / np.where(x0 < 1, 1.0 - x0, 1.0), 0.0)
     c_down = np.where(gap < 0, -gap / np.where(x0 > 0, x0, 1.0), 0.0)
@@ -87,12 +170,28 @@ def unit_offsets(x0, up, down):
 
 
 def decay_factor(dt, time_constant):
-    """e^(-dt / tau): the share of a memory left after one step."""
+    """e^(-dt / tau): the share of a memory left after one step.
+
+    Parameters
+    ----------
+    dt : float
+        Step length, years.
+    time_constant : array_like
+        tau > 0, years.
+    """
     return np.exp(-dt / np.asarray(time_constant, dtype=float))
 
 
 def event_probability(hazard, dt):
-    """Probability 1 - e^(-h dt) that an event of hazard h (per year) falls in a step."""
+    """Probability 1 - e^(-h dt) that an event of hazard h (per year) falls in a step.
+
+    Parameters
+    ----------
+    hazard : array_like
+        h >= 0, events per year.
+    dt : float
+        Step length, years.
+    """
     return -np.expm1(-np.asarray(hazard, dtype=float) * dt)
 
 
@@ -101,6 +200,13 @@ def perceived_attitude(relation, bias):
 
     The bias shifts the attitude in atanh units, so that a reading never leaves the
     open interval however large the bias (Jervis 1976: misperception of intent).
+
+    Parameters
+    ----------
+    relation : array_like
+        Attitudes in (-1, 1).
+    bias : array_like
+        Suspicion of the observer (atanh units; 0: none), broadcastable to ``relation``.
     """
     return np.tanh(np.arctanh(relation) - bias)
 
@@ -111,6 +217,19 @@ def event_counts(hazard, dt, uniforms):
     The count is the Poisson(h dt) quantile of 1 - u: an event happens at all exactly
     when u < 1 - e^(-h dt), and raising the hazard only adds events (monotone draws).
     The expected count is h dt, whatever the step length.
+
+    Parameters
+    ----------
+    hazard : array_like
+        h >= 0, events per year.
+    dt : float
+        Step length, years.
+    uniforms : array_like
+        Keyed uniforms in (0, 1) (:func:`sim.random.uniforms`), broadcastable to ``hazard``.
+
+    Returns
+    -------
+    ndarray of counts (whole numbers as floats), at most :data:`MAX_EVENTS_PER_STEP`.
     """
     lam = np.asarray(hazard, dtype=float) * dt
     v = 1.0 - np.asarray(uniforms, dtype=float)
@@ -139,6 +258,17 @@ def memory_update(memory, events, time_constant, dt):
     Events fall at a uniform time within the step, so each is worth its mean decay to
     the end of the step; the expected memory under a constant hazard h is then h tau
     for any step length.
+
+    Parameters
+    ----------
+    memory : array_like
+        M at the start of the step (event-years).
+    events : array_like
+        Events in the step (counts, or expected counts h dt).
+    time_constant : array_like
+        tau > 0, years.
+    dt : float
+        Step length, years.
     """
     tau = np.asarray(time_constant, dtype=float)
     keep = np.exp(-dt / tau)
@@ -154,7 +284,13 @@ def runs_fastest(x):
     nothing extra (1.5-2.5x faster on these shapes; sums over actors or categories
     2-3x).  Values, shapes and indexing are unchanged, and numpy's ufuncs give their
     results the layout of their inputs; the few places that create arrays from nothing
-    ask for ``order="F"``.  Arrays of fewer than two dimensions are returned as they are.
+    ask for ``order="F"``.
+
+    Parameters
+    ----------
+    x : array_like
+        Any array; a block's arrays have the run axis first.  Arrays of fewer than two
+        dimensions are returned as they are.
     """
     x = np.asarray(x)
     return np.asfortranarray(x) if x.ndim >= 2 else x
@@ -182,13 +318,36 @@ def _fold(x, index, op):
 
 
 def sum_terms(x, index):
-    """x[..., index[0]] + x[..., index[1]] + ..., added one by one (at least one term)."""
+    """x[..., index[0]] + x[..., index[1]] + ..., added one by one (at least one term).
+
+    Parameters
+    ----------
+    x : array_like
+        (..., M) values.
+    index : sequence of int
+        Positions along the last axis to add, in this order.
+
+    Returns
+    -------
+    (...) sums.
+    """
     return _fold(x, index, np.add)
 
 
 def sum_last(x):
-    """Sum over the last axis, term by term in a fixed order (see :func:`_fold`); on the
-    short axes of this model (actors, categories) as fast as a reduction."""
+    """Sum over the last axis, term by term in a fixed order (see :func:`_fold`).
+
+    On the short axes of this model (actors, categories) as fast as a reduction.
+
+    Parameters
+    ----------
+    x : array_like
+        (..., M) values; M = 0 gives zeros.
+
+    Returns
+    -------
+    (...) sums.
+    """
     x = np.asarray(x, dtype=float)
     if x.shape[-1] == 0:
         return np.zeros(x.shape[:-1])
@@ -196,17 +355,35 @@ def sum_last(x):
 
 
 def sum_second_last(x):
-    """Sum over the second-to-last axis, x[..., i, j] -> (..., j), term by term."""
+    """Sum over the second-to-last axis, x[..., i, j] -> (..., j), term by term.
+
+    Parameters
+    ----------
+    x : array_like
+        (..., M, J) values.
+    """
     return sum_last(np.swapaxes(x, -1, -2))
 
 
 def sum_last_two(x):
-    """Sum over the last two axes: x[..., i, j] -> (...)."""
+    """Sum over the last two axes: x[..., i, j] -> (...).
+
+    Parameters
+    ----------
+    x : array_like
+        (..., I, J) values.
+    """
     return sum_last(sum_last(x))
 
 
 def prod_last(x):
-    """Product over the last axis, term by term in a fixed order (see :func:`_fold`)."""
+    """Product over the last axis, term by term in a fixed order (see :func:`_fold`).
+
+    Parameters
+    ----------
+    x : array_like
+        (..., M) values; M = 0 gives ones.
+    """
     x = np.asarray(x, dtype=float)
     if x.shape[-1] == 0:
         return np.ones(x.shape[:-1])
@@ -214,10 +391,22 @@ def prod_last(x):
 
 
 def prod_second_last(x):
-    """Product over the second-to-last axis, x[..., i, j] -> (..., j), term by term."""
+    """Product over the second-to-last axis, x[..., i, j] -> (..., j), term by term.
+
+    Parameters
+    ----------
+    x : array_like
+        (..., M, J) values.
+    """
     return prod_last(np.swapaxes(x, -1, -2))
 
 
-def off_diagonal(n: int):
-    """Boolean (N, N) mask that is False on the diagonal."""
+def off_diagonal(n: int) -> np.ndarray:
+    """Boolean (N, N) mask that is False on the diagonal.
+
+    Parameters
+    ----------
+    n : int
+        N, the number of actors.
+    """
     return ~np.eye(n, dtype=bool)

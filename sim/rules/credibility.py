@@ -27,7 +27,21 @@ def credibility(
     w_vulnerability,
     w_provocation,
 ):
-    """(..., N, N) credibility[k, i] of patron k's commitment to client i."""
+    """(..., N, N) credibility[k, i] of patron k's commitment to client i, in (0, 1).
+
+    Parameters
+    ----------
+    alliance : array_like
+        (..., N, N) commitments [patron k, client i].
+    presence_k : array_like
+        (..., N) presence of each patron in the region.
+    vulnerability_k : array_like
+        (..., N) each patron's bare insecurity (without cover).
+    provocation_memory_i : array_like
+        (..., N) each client's provocation memory.
+    base, w_alliance, w_presence, w_vulnerability, w_provocation : array_like
+        c0..c4 of the logit, broadcastable to (..., N, N).
+    """
     logit = (
         base
         + w_alliance * alliance
@@ -39,7 +53,15 @@ def credibility(
 
 
 def hedging(insecurity_i, credibility, alliance):
-    """max(0, insecurity - alliance-weighted credibility of patrons); 0 without allies."""
+    """max(0, insecurity - alliance-weighted credibility of patrons); 0 without allies.
+
+    Parameters
+    ----------
+    insecurity_i : array_like
+        (..., N) insecurity of each client.
+    credibility, alliance : array_like
+        (..., N, N) [patron k, client i].
+    """
     weight = sum_second_last(alliance)
     cred = sum_second_last(credibility * alliance) / np.where(weight > 0, weight, 1.0)
     return np.where(weight > 0, np.maximum(0.0, insecurity_i - cred), 0.0)

@@ -64,10 +64,20 @@ def growth_rate(
 ):
     """Effective real growth per year (before shocks), (..., N).
 
-    lost_share and evasion_share are trade lost and trade unrecorded as shares of
-    GDP (:func:`trade_shares`); the effects count relative to the start and apply
-    where ``endogenous`` ((N,) bool); the burden drag applies everywhere.  The
-    elasticities are per-run parameters, (...,).
+    Parameters
+    ----------
+    base_growth : array_like
+        (..., N) base real growth per year.
+    lost_share, lost_share0 : array_like
+        (..., N) trade lost (after diversion) as a share of GDP, now and at the start.
+    evasion_share, evasion_share0 : array_like
+        (..., N) trade passing unrecorded as a share of GDP, now and at the start.
+    burden, burden0 : array_like
+        (..., N) defence burden now and at the start (shares of GDP).
+    endogenous : ndarray
+        (N,) bool: where the trade effects apply; the burden drag applies everywhere.
+    trade_loss_elasticity, evasion_premium, guns_butter : array_like
+        Per-run elasticities (...,).
     """
     effect = -trade_loss_elasticity[..., None] * (lost_share - lost_share0) - evasion_premium[
         ..., None
@@ -77,10 +87,32 @@ def growth_rate(
 
 
 def growth_shock(sd, normals, dt):
-    """Log-GDP shock of a step: sd sqrt(dt) e, so that its variance per year is sd^2."""
+    """Log-GDP shock of a step: sd sqrt(dt) e, so that its variance per year is sd^2.
+
+    Parameters
+    ----------
+    sd : array_like
+        Shock sd per square-root year, broadcastable to ``normals``.
+    normals : array_like
+        Keyed standard normal draws, (..., N).
+    dt : float
+        Step length, years.
+    """
     return sd * np.sqrt(dt) * normals
 
 
 def gdp_step(gdp, growth, shock, dt):
-    """GDP after a step: gdp e^(growth dt + shock) (USD bn; growth per year)."""
+    """GDP after a step: gdp e^(growth dt + shock), USD bn.
+
+    Parameters
+    ----------
+    gdp : array_like
+        (..., N) GDP at t, USD bn.
+    growth : array_like
+        (..., N) growth per year.
+    shock : array_like
+        (..., N) log shocks of the step (or 0).
+    dt : float
+        Step length, years.
+    """
     return gdp * np.exp(growth * dt + shock)

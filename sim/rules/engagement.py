@@ -18,7 +18,14 @@ from .common import event_counts, memory_update, off_diagonal
 def summits(summit_rate, dt, uniforms_upper):
     """Symmetric matrix of summit counts in the step, from keyed uniforms for i < j.
 
-    uniforms_upper : (..., P) draws for the pairs of :func:`upper_pairs`, in order.
+    Parameters
+    ----------
+    summit_rate : array_like
+        (..., N, N) summit hazards per year; a pair's rate is the mean of its two.
+    dt : float
+        Step length, years.
+    uniforms_upper : array_like
+        (..., P) keyed uniforms for the pairs of :func:`upper_pairs`, in order.
     """
     n = summit_rate.shape[-1]
     i, j = upper_pairs(n)
@@ -31,23 +38,57 @@ def summits(summit_rate, dt, uniforms_upper):
 
 
 def upper_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (i, j) of the unordered pairs i < j, row by row."""
+    """Indices (i, j) of the unordered pairs i < j, row by row.
+
+    Parameters
+    ----------
+    n : int
+        N, the number of actors.
+    """
     return np.triu_indices(n, 1)
 
 
 def memory_step(memory, events, time_constant, dt):
-    """Summit memory after the step's summits (see common.memory_update)."""
+    """Summit memory after the step's summits (see :func:`.common.memory_update`).
+
+    Parameters
+    ----------
+    memory : array_like
+        (..., N, N) summit memory at t.
+    events : array_like
+        (..., N, N) summits in the step (or their expected counts).
+    time_constant : array_like
+        Memory time, years.
+    dt : float
+        Step length, years.
+    """
     return memory_update(memory, events, time_constant, dt)
 
 
 def stationary_memory(summit_rate, time_constant):
-    """Expected summit memory under constant rates: the mean rate of the pair x tau."""
+    """Expected summit memory under constant rates: the mean rate of the pair x tau.
+
+    Parameters
+    ----------
+    summit_rate : array_like
+        (..., N, N) summit hazards per year.
+    time_constant : array_like
+        Memory time tau, years, broadcastable to (..., N, N).
+    """
     rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
     return rate * time_constant
 
 
 def expected_summits(summit_rate, dt):
-    """Deterministic counterpart of summits: the expected count rate x dt in the step."""
+    """Deterministic counterpart of :func:`summits`: the expected count rate x dt.
+
+    Parameters
+    ----------
+    summit_rate : array_like
+        (..., N, N) summit hazards per year.
+    dt : float
+        Step length, years.
+    """
     rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
     n = summit_rate.shape[-1]
     return rate * dt * off_diagonal(n)

@@ -46,5 +46,13 @@ def step(log_error, sd, normals, persistence, dt):
 
 
 def factor(log_error, sd):
-    """The mean-one multiplicative misperception e^(x - s^2 / 2), (..., N, N)."""
+    """The mean-one multiplicative misperception e^(x - s^2 / 2), (..., N, N).
+
+    Parameters
+    ----------
+    log_error : array_like
+        (..., N, N) log errors x.
+    sd : array_like
+        (..., N, 1) stationary spread s_i of each perceiver.
+    """
     return np.exp(log_error - sd**2 / 2.0)

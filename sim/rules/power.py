@@ -11,7 +11,20 @@ import numpy as np
 
 
 def reference_capability(world_milex, depreciation, world_milex_growth):
-    """World capability stock K_ref = milex_world / (delta + g), USD bn."""
+    """World capability stock K_ref = milex_world / (delta + g), USD bn.
+
+    The steady-growth stock of world military spending, the denominator of
+    capability shares.
+
+    Parameters
+    ----------
+    world_milex : array_like
+        World military expenditure, USD bn per year.
+    depreciation : array_like
+        delta, per year.
+    world_milex_growth : array_like
+        g, trailing growth of world milex per year.
+    """
     return world_milex / (depreciation + world_milex_growth)
 
 
@@ -47,10 +60,30 @@ def power(
 
 
 def regional_power(power_share, presence):
-    """Power the actor can bring to bear in the region: power x presence."""
+    """Power the actor can bring to bear in the region: power x presence.
+
+    Parameters
+    ----------
+    power_share : array_like
+        (..., N) composite power shares.
+    presence : array_like
+        (..., N) presence in [0, 1].
+    """
     return power_share * presence
 
 
 def initial_capability(milex, ppp_factor, depreciation, milex_growth):
-    """Steady-growth capability stock K0 = ppp x milex0 / (delta + g_m), USD bn."""
+    """Steady-growth capability stock K0 = ppp x milex0 / (delta + g_m), USD bn.
+
+    Parameters
+    ----------
+    milex : array_like
+        (N,) military expenditure at the start, USD bn per year.
+    ppp_factor : array_like
+        (N,) military purchasing-power multipliers.
+    depreciation : array_like
+        delta, per year.
+    milex_growth : array_like
+        (N,) trailing growth of each actor's milex per year (delta + g floored at 1e-3).
+    """
     return ppp_factor * milex / np.maximum(depreciation + milex_growth, 1e-3)

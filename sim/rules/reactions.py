@@ -13,7 +13,16 @@ import numpy as np
 
 
 def holds(value, above, below):
-    """Whether the condition holds (NaN never holds)."""
+    """Whether a reaction's condition holds on a measure's value (NaN never holds).
+
+    Parameters
+    ----------
+    value : array_like
+        The measure's current value, any shape.
+    above, below : float or None
+        The condition: the value lies above ``above`` and below ``below`` (either may be
+        None).
+    """
     ok = np.isfinite(value)
     if above is not None:
         ok = ok & (value > above)
@@ -23,7 +32,29 @@ def holds(value, above, below):
 
 
 def update(streak, since_fired, fired_count, condition, for_steps, every, once):
-    """Advance the counters; return (streak, since_fired, fired_count, fire)."""
+    """Advance a reaction's counters by one evaluation.
+
+    Parameters
+    ----------
+    streak : array_like
+        Consecutive evaluations the condition has held.
+    since_fired : array_like
+        Evaluations since the reaction last fired.
+    fired_count : array_like
+        How often it has fired.
+    condition : array_like
+        Bool, whether the condition holds now (:func:`holds`).
+    for_steps : int
+        Evaluations the condition must hold in a row.
+    every : int
+        Evaluations at least between two firings.
+    once : bool
+        Fire at most once.
+
+    Returns
+    -------
+    (streak, since_fired, fired_count, fire), each of the counters' shape.
+    """
     streak = np.where(condition, streak + 1, 0)
     ready = (streak >= for_steps) & (since_fired >= every)
     if once:

@@ -28,13 +28,36 @@ from .common import perceived_attitude, relax_signed, sigmoid, sum_last
 
 
 def threat_shares(threat, own_power, cover_total):
-    """tau[..., i, j] = T_ij / (sum_j T_ij + P_i + C_i), in [0, 1)."""
+    """tau[..., i, j] = T_ij / (sum_j T_ij + P_i + C_i), in [0, 1).
+
+    The share of i's security problem posed by j.
+
+    Parameters
+    ----------
+    threat : array_like
+        (..., N, N) threat to i from j.
+    own_power : array_like
+        (..., N) regional power of each i.
+    cover_total : array_like
+        (..., N) allied cover of each i.
+    """
     denom = sum_last(threat) + own_power + cover_total
     return threat / np.where(denom > 0, denom, 1.0)[..., None]
 
 
 def shared_threat(tau_rows, tau):
-    """S[..., i, j] = sum_k tau_ik tau_jk for the given rows i against all j."""
+    """S[..., i, j] = sum_k tau_ik tau_jk for the given rows i against all j.
+
+    The enemy of my enemy (Walt 1987): states that face the same threats.  Summed term
+    by term over k, so that a block sums as each run alone.
+
+    Parameters
+    ----------
+    tau_rows : array_like
+        (..., I, N) threat shares of the rows i.
+    tau : array_like
+        (..., N, N) threat shares of every actor.
+    """
     total = tau_rows[..., :, None, 0] * tau[..., None, :, 0]
     for k in range(1, tau.shape[-1]):  # term by term: a block sums as each run alone
         total += tau_rows[..., :, None, k] * tau[..., None, :, k]
@@ -44,7 +67,10 @@ def shared_threat(tau_rows, tau):
 def trade_dependence(exports):
     """dep[..., i, j]: share of i's trade (both ways, all categories) that is with j.
 
-    exports : (..., N, N) USD bn per year over all categories, [from, to].
+    Parameters
+    ----------
+    exports : array_like
+        (..., N, N) USD bn per year over all categories, [from, to].
     """
     bilateral = exports + np.swapaxes(exports, -1, -2)
     total = sum_last(bilateral)
@@ -76,8 +102,34 @@ def forcings(
 ):
     """Cooperative and hostile forcings (F+, F-) >= 0 on attitudes r_ij, per year.
 
-    Arrays are (..., I, N) for rows i of the attitude matrix; doctrine arguments are
-    (..., I) and broadcast over partners j; memory_j is (..., N).
+    Parameters
+    ----------
+    relation_ij, relation_ji : array_like
+        (..., I, N) attitudes of the rows i toward j, and of j toward i.
+    bias_i : array_like
+        (..., I) suspicion of each i (atanh units).
+    baseline_ij : array_like
+        (..., I, N) structural attitudes.
+    tau_ij, shared_ij, dependence_ij : array_like
+        (..., I, N) threat shares, shared threat, trade dependence.
+    sanction_ji : array_like
+        (..., I, N) sanctions of j on i.
+    proximity_ij : array_like
+        (..., I, N) proximity.
+    memory_j : array_like
+        (..., N) provocation memory of each j.
+    summit_ij : array_like
+        (..., I, N) summit memory.
+    reciprocity, forgiveness, baseline_pull, shared_threat_weight, threat_response,
+    trade_affinity, sanction_resentment, provocation_sensitivity, summit_warmth : array_like
+        (..., I) doctrine of the rows, per year (forgiveness: a share); they broadcast
+        over partners j.
+    sharpness : array_like
+        k of the forgiveness gate, broadcastable to (..., I, N).
+
+    Returns
+    -------
+    (F+, F-), each (..., I, N), per year.
     """
     perceived = perceived_attitude(relation_ji, bias_i[..., None])
     target = perceived * (1.0 - forgiveness[..., None] * sigmoid(-sharpness * perceived))
@@ -101,5 +153,17 @@ def forcings(
 
 
 def step(relation_ij, up, down, offset_up, offset_down, dt):
-    """Exact bounded update of the attitudes, with the structural offsets added."""
+    """Exact bounded update of the attitudes, with the structural offsets added.
+
+    Parameters
+    ----------
+    relation_ij : array_like
+        (..., I, N) attitudes at t.
+    up, down : array_like
+        (..., I, N) forcings (:func:`forcings`), per year.
+    offset_up, offset_down : array_like
+        (..., I, N) structural offsets fixed at the start, per year.
+    dt : float
+        Step length, years.
+    """
     return relax_signed(relation_ij, up + offset_up, down + offset_down, dt)

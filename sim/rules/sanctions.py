@@ -28,45 +28,124 @@ SANCTION_FLOOR = 1e-3
 
 
 def floor(sanction, level=SANCTION_FLOOR):
-    """Unilateral sanctions raised to ``level``, zero on the diagonal, (..., N, N)."""
+    """Unilateral sanctions raised to ``level``, zero on the diagonal, (..., N, N).
+
+    Parameters
+    ----------
+    sanction : array_like
+        (..., N, N) sanctions [sender, target] in [0, 1].
+    level : float
+        The floor (default :data:`SANCTION_FLOOR`).
+    """
     n = sanction.shape[-1]
     return np.where(off_diagonal(n), np.maximum(sanction, level), 0.0)
 
 
 def proposal_hazard(rate, memory_t):
-    """Hazard (per year) that a new measure on target T is proposed: rate x M_T."""
+    """Hazard (per year) that a new measure on target T is proposed: rate x M_T.
+
+    Parameters
+    ----------
+    rate : array_like
+        Proposals per year per unit of provocation memory (``model.measure_rate``).
+    memory_t : array_like
+        The target's provocation memory.
+    """
     return rate * memory_t
 
 
 def tighten(coverage, step=MEASURE_STEP):
-    """Coverage after a passed measure: c + step (1 - c), by category, (..., C)."""
+    """Coverage after a passed measure: c + step (1 - c), by category, (..., C).
+
+    Parameters
+    ----------
+    coverage : array_like
+        (..., C) coverage of the target's regime.
+    step : float
+        Share of the uncovered remainder the measure covers (:data:`MEASURE_STEP`).
+    """
     return coverage + step * (1.0 - coverage)
 
 
 def gate(hostility_ij, memory_j, hostility_threshold, memory_threshold):
-    """Smooth trigger g[..., i, j] in (0, 1)."""
+    """Smooth trigger g[..., i, j] in (0, 1) of unilateral sanctions by i on j.
+
+    Parameters
+    ----------
+    hostility_ij : array_like
+        (..., I, N) perceived hostility of j toward i.
+    memory_j : array_like
+        (..., N) provocation memory of each j.
+    hostility_threshold, memory_threshold : array_like
+        h* and M*, broadcastable to (..., I, N).
+    """
     return sigmoid(GATE_SHARPNESS * (hostility_ij - hostility_threshold)) * sigmoid(
         GATE_SHARPNESS * (memory_j[..., None, :] - memory_threshold)
     )
 
 
 def unilateral_forcings(gate_ij, propensity_i, decay_i):
-    """(up, down) forcings of s_ij, per year."""
+    """(up, down) forcings of unilateral sanctions s_ij, per year.
+
+    Parameters
+    ----------
+    gate_ij : array_like
+        (..., I, N) trigger (:func:`gate`).
+    propensity_i, decay_i : array_like
+        (..., I) rise and decay rates of each sender, per year.
+    """
     return propensity_i[..., None] * gate_ij, decay_i[..., None] * (1.0 - gate_ij)
 
 
 def unilateral_step(sanction, up, down, offset_up, offset_down, dt):
-    """Exact bounded update of unilateral sanctions."""
+    """Exact bounded update of unilateral sanctions, with the structural offsets added.
+
+    Parameters
+    ----------
+    sanction : array_like
+        (..., I, N) sanctions at t.
+    up, down : array_like
+        (..., I, N) forcings (:func:`unilateral_forcings`), per year.
+    offset_up, offset_down : array_like
+        (..., I, N) offsets fixed at the start so that existing sanctions are an
+        equilibrium, per year.
+    dt : float
+        Step length, years.
+    """
     return relax_unit(sanction, up + offset_up, down + offset_down, dt)
 
 
 def vetoes(relation_vt, relation_to_sponsors_v, threshold_v, holders):
-    """Boolean (..., N): which holders veto a measure on the target."""
+    """Boolean (..., N): which holders veto a measure on the target.
+
+    Holder v vetoes when its attitude to the target exceeds its attitude to the
+    sponsors by more than its veto threshold.
+
+    Parameters
+    ----------
+    relation_vt : array_like
+        (..., N) attitude of each actor toward the target.
+    relation_to_sponsors_v : array_like
+        (..., N) mean attitude of each actor toward the sponsors
+        (:func:`relation_to_sponsors`).
+    threshold_v : array_like
+        (..., N) veto thresholds.
+    holders : ndarray
+        (N,) bool, the veto holders.
+    """
     return holders & (relation_vt - relation_to_sponsors_v > threshold_v)
 
 
 def relation_to_sponsors(relation, sponsors_mask):
-    """Mean attitude of each actor toward the sponsors other than itself, (..., N)."""
+    """Mean attitude of each actor toward the sponsors other than itself, (..., N).
+
+    Parameters
+    ----------
+    relation : array_like
+        (..., N, N) attitudes.
+    sponsors_mask : ndarray
+        (N,) bool, the sanctioning coalition.
+    """
     w = sponsors_mask.astype(float)
     count = w.sum() - w  # (N,): leave the actor itself out
     return sum_last(relation * w) / np.where(count > 0, count, 1.0)

@@ -48,7 +48,17 @@ class Flows:
 
     @classmethod
     def of(cls, support, n: int, categories: int) -> Flows:
-        """Flows of a set of (exporter, importer, category), the diagonal left out."""
+        """Flows of a set of (exporter, importer, category), the diagonal left out.
+
+        Parameters
+        ----------
+        support : iterable of (int, int, int)
+            The (exporter, importer, category) indices a scenario can have.
+        n : int
+            N, the number of actors.
+        categories : int
+            C, the number of categories.
+        """
         flows = sorted((int(i), int(j), int(c)) for i, j, c in support if i != j)
         source = np.array([f[0] for f in flows], dtype=np.intp)
         target = np.array([f[1] for f in flows], dtype=np.intp)
@@ -69,25 +79,58 @@ class Flows:
 
     @property
     def size(self) -> int:
+        """K, the number of possible flows."""
         return len(self.source)
 
     def index(self, i: int, j: int, c: int) -> int:
-        """Position of the flow (i, j, c); KeyError if the scenario cannot have it."""
+        """Position of the flow (i, j, c); KeyError if the scenario cannot have it.
+
+        Parameters
+        ----------
+        i, j : int
+            Exporter and importer indices.
+        c : int
+            Category index.
+        """
         hit = np.flatnonzero((self.source == i) & (self.target == j) & (self.category == c))
         if not len(hit):
             raise KeyError((i, j, c))
         return int(hit[0])
 
     def at(self, x, rows, cols):
-        """x[..., rows[k], cols[k]] for each flow k, runs fastest in memory."""
+        """x[..., rows[k], cols[k]] for each flow k, runs fastest in memory.
+
+        Parameters
+        ----------
+        x : array_like
+            (..., A, B) values.
+        rows, cols : ndarray
+            (K,) indices into the last two axes.
+        """
         return runs_fastest(np.asarray(x)[..., rows, cols])
 
     def take(self, x, index):
-        """x[..., index], runs fastest in memory."""
+        """x[..., index], runs fastest in memory.
+
+        Parameters
+        ----------
+        x : array_like
+            (..., M) values.
+        index : ndarray
+            Indices into the last axis.
+        """
         return runs_fastest(np.asarray(x)[..., index])
 
     def by_category(self, x, ks):
-        """Flows ``ks`` of x (..., K) summed by category, term by term: (..., C)."""
+        """Flows ``ks`` of x (..., K) summed by category, term by term: (..., C).
+
+        Parameters
+        ----------
+        x : array_like
+            (..., K) flows, USD bn per year.
+        ks : ndarray
+            Positions of the flows to sum.
+        """
         x = np.asarray(x, dtype=float)
         out = np.zeros(x.shape[:-1] + (self.categories,), order="F")
         for c in range(self.categories):
@@ -97,13 +140,24 @@ class Flows:
         return out
 
     def of_dyads(self, dyad):
-        """A dyad quantity (..., N, N) at each flow: (..., K)."""
+        """A dyad quantity (..., N, N) at each flow: (..., K).
+
+        Parameters
+        ----------
+        dyad : array_like
+            (..., N, N) values [exporter, importer].
+        """
         return self.at(dyad, self.source, self.target)
 
     def by_dyad(self, x, categories=None):
         """Flows (..., K) summed over categories into (..., N, N) exports [from, to].
 
-        ``categories`` (C,) bool keeps only those categories.
+        Parameters
+        ----------
+        x : array_like
+            (..., K) flows, USD bn per year.
+        categories : ndarray, optional
+            (C,) bool: keep only those categories.
         """
         x = np.asarray(x, dtype=float)
         out = np.zeros(x.shape[:-1] + (self.n, self.n), order="F")
@@ -115,7 +169,13 @@ class Flows:
         return out
 
     def dense(self, x):
-        """Flows (..., K) as (..., N, N, C), zero where no flow can be."""
+        """Flows (..., K) as (..., N, N, C), zero where no flow can be.
+
+        Parameters
+        ----------
+        x : array_like
+            (..., K) flows.
+        """
         x = np.asarray(x)
         out = np.zeros(x.shape[:-1] + (self.n, self.n, self.categories))
         out[..., self.source, self.target, self.category] = x
@@ -134,17 +194,32 @@ def effective_compliance(
     years_since,
     targets=None,
 ):
-    """ec[..., i, T]: how fully i enforces the regime on T.
+    """ec[..., i, T]: how fully i enforces the regime on T, in [0, 1).
+
+    ec = cbar_i (m0 + (1 - m0) monitoring_T) sigmoid(k (gap_iT - mid)) e^(-e years), gap
+    the attitude of i to the sanctioning coalition minus its attitude to T (Early 2011;
+    Early & Spice 2015).
 
     Parameters
     ----------
-    compliance_i : (..., N) baseline compliance.
-    monitoring_t : (..., N) monitoring of the regime on each target (0: none).
-    relation : (..., N, N) attitudes.
-    sponsors : (N, N) bool, sponsors[T, k]: k is in the coalition against T.
-    years_since : (N,) years since each regime was imposed (0 where none).
-    targets : the actors under a regime, if given: only their columns are computed,
-        the others are 0 (no regime, nothing to enforce).
+    compliance_i : array_like
+        (..., N) baseline compliance.
+    monitoring_t : array_like
+        (..., N) monitoring of the regime on each target (0: none).
+    relation : array_like
+        (..., N, N) attitudes.
+    sponsors : ndarray
+        (N, N) bool, sponsors[T, k]: k is in the coalition against T.
+    monitoring_floor : array_like
+        m0, compliance without monitoring as a share of full compliance.
+    sharpness, midpoint : array_like
+        k and mid of the attitude gate.
+    erosion : array_like
+        e, decay of compliance per year since imposition.
+    years_since : ndarray
+        (N,) years since each regime was imposed (0 where none).
+    targets : ndarray, optional
+        The actors under a regime: only their columns are computed, the others are 0.
     """
     n = relation.shape[-1]
     cols = np.arange(n) if targets is None else np.asarray(targets, dtype=np.intp)
@@ -178,11 +253,18 @@ def effective_compliance(
 def pass_through(coverage, compliance_matrix, flows: Flows):
     """Shares (recorded, legal+illegal passing) of potential trade of each flow, (..., K).
 
-    coverage : (..., N, C) share of category c prohibited for a target (0 if none).
-    compliance_matrix : (..., N, N) ec[i, T].
     For the flow i -> j of category c: recorded = (1 - cov_jc)(1 - cov_ic), passing =
     (1 - cov_jc ec_ij)(1 - cov_ic ec_ji): the exporter enforces a regime on the
     importer, the importer one on the exporter.
+
+    Parameters
+    ----------
+    coverage : array_like
+        (..., N, C) share of category c prohibited for a target (0 if none).
+    compliance_matrix : array_like
+        (..., N, N) ec[i, T] (:func:`effective_compliance`).
+    flows : Flows
+        The scenario's possible flows.
     """
     i, j, c = flows.source, flows.target, flows.category
     cov_to = flows.at(coverage, j, c)
@@ -195,24 +277,66 @@ def pass_through(coverage, compliance_matrix, flows: Flows):
 
 
 def unilateral_bite(sanction):
-    """u[..., i, j] = 1 - (1 - s_ij)(1 - s_ji): share of trade lost to unilateral sanctions."""
+    """u[..., i, j] = 1 - (1 - s_ij)(1 - s_ji): share of trade lost to unilateral sanctions.
+
+    Parameters
+    ----------
+    sanction : array_like
+        (..., N, N) unilateral sanctions [sender, target].
+    """
     return 1.0 - (1.0 - sanction) * (1.0 - np.swapaxes(sanction, -1, -2))
 
 
 def potential(base_potential, relation, base_relation, elasticity, bite, flows: Flows):
-    """V[..., k] = V0 exp(theta (rbar - rbar0)) (1 - u) of each flow, USD bn per year."""
+    """V[..., k] = V0 exp(theta (rbar - rbar0)) (1 - u) of each flow, USD bn per year.
+
+    Trade follows the flag (Pollins 1989): potentials rise and fall with the mean
+    mutual attitude.
+
+    Parameters
+    ----------
+    base_potential : array_like
+        (..., K) V0, USD bn per year.
+    relation : array_like
+        (..., N, N) attitudes.
+    base_relation : array_like
+        (..., N, N) rbar0, the mean mutual attitudes at the start.
+    elasticity : array_like
+        theta, per run (...,).
+    bite : array_like
+        (..., N, N) unilateral bite (:func:`unilateral_bite`).
+    flows : Flows
+        The scenario's possible flows.
+    """
     rbar = 0.5 * (relation + np.swapaxes(relation, -1, -2))
     factor = np.exp(elasticity[..., None, None] * (rbar - base_relation)) * (1.0 - bite)
     return base_potential * flows.of_dyads(factor)
 
 
 def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness, targets, flows):
-    """Blocked trade re-routed through low-compliance partners, (..., K).
+    """Blocked trade re-routed through low-compliance partners, (..., K), USD bn per year.
 
     For each target T, blocked exports to T are re-sent by partners k in proportion
     to (1 - ec_kT) proximity_kT sigmoid(k r_kT): black knights are near, lax and
     friendly to the target (Early 2011); blocked exports from T are taken likewise.
     Only targets block trade, so only flows to and from them are touched.
+
+    Parameters
+    ----------
+    blocked : array_like
+        (..., K) blocked trade, USD bn per year.
+    compliance_matrix : array_like
+        (..., N, N) ec[i, T].
+    proximity, relation : array_like
+        (..., N, N) proximity and attitudes.
+    share : array_like
+        Share of blocked trade that is diverted, per run (...,).
+    sharpness : array_like
+        k of the goodwill gate, broadcastable to (..., N).
+    targets : array_like
+        Indices of the actors under a regime.
+    flows : Flows
+        The scenario's possible flows.
     """
     n = proximity.shape[-1]
     out = np.zeros_like(blocked)
@@ -240,7 +364,17 @@ def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness,
 
 
 def relax_flows(flows, target, rate, dt):
-    """Exact relaxation of flows (..., K) toward their targets at ``rate`` per year."""
+    """Exact relaxation of flows (..., K) toward their targets at ``rate`` per year.
+
+    Parameters
+    ----------
+    flows, target : array_like
+        (..., K) flows and their targets, USD bn per year.
+    rate : array_like
+        Adjustment rate per year, per run (...,).
+    dt : float
+        Step length, years.
+    """
     keep = np.exp(-rate * dt)[..., None]
     return target + (flows - target) * keep
 
@@ -248,8 +382,21 @@ def relax_flows(flows, target, rate, dt):
 def base_potential(recorded, unrecorded, pass_share, bite, flows: Flows, floor=1e-3):
     """Potential V0 of each flow that reproduces the starting flows, (..., K).
 
-    V0 = (recorded + unrecorded) / (passing share x (1 - unilateral bite)), the
-    passing share floored at ``floor`` so that a fully blocked flow stays finite.
+    V0 = (recorded + unrecorded) / (passing share x (1 - unilateral bite)), the passing
+    share floored at ``floor`` so that a fully blocked flow stays finite.
+
+    Parameters
+    ----------
+    recorded, unrecorded : array_like
+        (..., K) starting flows, USD bn per year.
+    pass_share : array_like
+        (..., K) passing shares (:func:`pass_through`).
+    bite : array_like
+        (..., N, N) unilateral bite.
+    flows : Flows
+        The scenario's possible flows.
+    floor : float
+        Smallest passing share used.
     """
     passing = pass_share * flows.of_dyads(1.0 - bite)
     return (recorded + unrecorded) / np.maximum(passing, floor)

@@ -16,6 +16,8 @@ A scenario is a YAML file (``docs/scenarios.md``) that becomes a frozen, validat
   and a hint.
 - **Dates** are ``YYYY-MM``; an event falls in the step containing its date; a
   date outside the run is an error naming the run's span.
+- **Warnings** (:mod:`.lint`) name reactions that duplicate an endogenous rule;
+  they do not stop a run.
 
 May import: :mod:`sim.registry`, :mod:`sim.errors`, pydantic and PyYAML; nothing
 of the engine, the analysis or the command line.

@@ -42,7 +42,18 @@ DEFAULT_BARGAIN = ("arms", "energy", "food", "other")
 
 
 def cross_problems(tree: Y) -> list[Problem]:
-    """Cross-reference checks on the raw tree (they run even when fields failed)."""
+    """Cross-reference checks on the raw tree (they run even when fields failed).
+
+    Parameters
+    ----------
+    tree : Y
+        The annotated scenario tree, ``extends:`` merged and overrides applied.
+
+    Returns
+    -------
+    list of Problem
+        Every problem found, section by section in file order; empty when none.
+    """
     return Checks(tree).run()
 
 
@@ -57,7 +68,27 @@ def _entries(node: Y | None) -> dict[str, Y]:
 
 
 class Checks:
-    """The cross-reference checks of one tree; :meth:`run` returns every problem."""
+    """The cross-reference checks of one tree; :meth:`run` returns every problem.
+
+    Parameters
+    ----------
+    tree : Y
+        The annotated scenario tree; it is read, never changed.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        The problems found so far.
+    codes : list of str
+        The actor codes of the cast, in file order (empty without an ``actors``
+        mapping, and then actor names are not checked).
+    categories : list of str
+        The scenario's trade categories, or :data:`~.schema.DEFAULT_CATEGORIES`.
+    span : tuple of (int, int) or None
+        The first month of the run and the month after its last, as month indices;
+        None when ``start``, ``step`` or ``steps`` is malformed (dates are then not
+        checked).
+    """
 
     def __init__(self, tree: Y):
         self.tree = tree
@@ -90,7 +121,19 @@ class Checks:
     # -- helpers
 
     def node(self, *keys: Any) -> Y | None:
-        """The node at a path of keys and list indices, or None."""
+        """The node at a path of keys and list indices, or None.
+
+        Parameters
+        ----------
+        *keys : str or int
+            Mapping keys and list indices from the top of the tree, e.g.
+            ``("dyads", 0, "pair")``.
+
+        Returns
+        -------
+        Y or None
+            The node, or None where a key is missing or a node is not a container.
+        """
         cur: Y | None = self.tree
         for k in keys:
             if cur is None:
@@ -105,12 +148,33 @@ class Checks:
         return cur
 
     def add(self, n: Y | None, path: str, msg: str, hint: str = "") -> None:
-        """Report a problem at node ``n`` (or at the file when there is none)."""
+        """Report a problem at node ``n`` (or at the file when there is none).
+
+        Parameters
+        ----------
+        n : Y or None
+            The node the problem is about; its file and line locate the problem.
+        path : str
+            Where in the scenario, e.g. ``dyads[2].pair``.
+        msg : str
+            What is wrong.
+        hint : str
+            How to fix it.
+        """
         file = n.file if n else self.tree.file
         self.problems.append(Problem(file, path, n.line if n else None, msg, hint))
 
     def code(self, n: Y | None, path: str) -> None:
-        """An actor code must name an actor of the cast."""
+        """An actor code must name an actor of the cast.
+
+        Parameters
+        ----------
+        n : Y or None
+            The node holding the code; nothing is checked when it is None or the
+            cast is unknown.
+        path : str
+            Where in the scenario, for the message.
+        """
         if n is None or not self.codes:
             return
         c = n.value
@@ -118,7 +182,15 @@ class Checks:
             self.add(n, path, f"unknown actor {c!r}", closest(str(c), self.codes))
 
     def category(self, n: Y | None, path: str) -> None:
-        """A category must be one of the scenario's categories."""
+        """A category must be one of the scenario's categories.
+
+        Parameters
+        ----------
+        n : Y or None
+            The node holding the category; nothing is checked when it is None.
+        path : str
+            Where in the scenario, for the message.
+        """
         if n is not None and n.value not in self.categories:
             self.add(
                 n,
@@ -128,7 +200,16 @@ class Checks:
             )
 
     def category_keys(self, mapping: Y | None, base: str) -> None:
-        """Every key of a mapping by category must be a category."""
+        """Every key of a mapping by category must be a category.
+
+        Parameters
+        ----------
+        mapping : Y or None
+            The mapping (a regime's ``coverage``, the bargain's ``payment``); nothing
+            is checked when it is missing or not a mapping.
+        base : str
+            Its path in the scenario, for the messages.
+        """
         for cat, value in _entries(mapping).items():
             if cat not in self.categories:
                 self.add(
@@ -155,7 +236,23 @@ class Checks:
         return first, first + count * months
 
     def date(self, n: Y | None, path: str, allow_before: bool = False) -> None:
-        """A date must fall inside the run (or before it, where ``allow_before``)."""
+        """A date must fall inside the run (or before it, where ``allow_before``).
+
+        The run spans ``start`` to the last month of its last step
+        (``docs/scenarios.md``, Dates).
+
+        Parameters
+        ----------
+        n : Y or None
+            The node holding the date; nothing is checked when it is None, when the
+            date is malformed (the field pass reports it) or when the run's span is
+            unknown.
+        path : str
+            Where in the scenario, for the message.
+        allow_before : bool
+            A date before the run is allowed (a regime's ``since``, a ``war_demand``
+            step's ``from``); a date after it never is.
+        """
         if n is None or self.span is None:
             return
         try:
@@ -172,7 +269,18 @@ class Checks:
             )
 
     def operations(self, ops: Y | None, base: str) -> None:
-        """The ``set``/``add``/``scale`` tables of an event or reaction: valid paths."""
+        """The ``set``/``add``/``scale`` tables of an event or reaction: valid paths.
+
+        Each path must parse against the cast and categories and must not be a run
+        setting; ``add`` and ``scale`` need numbers.
+
+        Parameters
+        ----------
+        ops : Y or None
+            The event, or the reaction's ``then``, holding the tables.
+        base : str
+            Its path in the scenario (``events[3]``, ``reactions[0].then``).
+        """
         for verb in ("set", "add", "scale"):
             table = _entries(ops).get(verb)
             for path, value in _entries(table).items():

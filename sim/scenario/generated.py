@@ -20,9 +20,30 @@ from .. import registry
 from .base import Frozen, limits
 
 STUB = Path(__file__).with_suffix(".pyi")
+"""The type stub ``generated.pyi`` beside this file."""
 
 
 def registry_model(name: str, entries: tuple[registry.Param, ...], doc: str) -> type[Frozen]:
+    """A frozen pydantic model with one number field per registered parameter.
+
+    Each field is a float with the parameter's default and range (:func:`~.base.limits`)
+    and a description giving its documentation, unit, range, tier and source (shown by
+    ``geosim params``).  This is how :class:`Doctrine` and :class:`ModelParams` are built.
+
+    Parameters
+    ----------
+    name : str
+        The name of the model class, e.g. ``"Doctrine"``.
+    entries : tuple of registry.Param
+        The registered parameters, one field each, in order.
+    doc : str
+        The docstring of the model class.
+
+    Returns
+    -------
+    type[Frozen]
+        The new model class; unknown keys are errors and its objects are frozen.
+    """
     fields: dict[str, Any] = {}
     for p in entries:
         fields[p.name] = (
@@ -41,9 +62,11 @@ def registry_model(name: str, entries: tuple[registry.Param, ...], doc: str) -> 
 Doctrine = registry_model(
     "Doctrine", registry.DOCTRINE, "An actor's tunable rule parameters (see sim.registry.DOCTRINE)."
 )
+"""An actor's doctrine section, ``actors.<A>.doctrine``: one field per doctrine parameter."""
 ModelParams = registry_model(
     "ModelParams", registry.MODEL, "Model-wide parameters (see sim.registry.MODEL)."
 )
+"""The ``model`` section of a scenario: one field per model-wide parameter."""
 
 
 def stub_text() -> str:

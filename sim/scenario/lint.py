@@ -1,8 +1,8 @@
 """Warnings that do not stop a run: reactions that duplicate an endogenous rule.
 
 A reaction that makes an actor arm on insecurity, sanction a provoker or answer a
-relation with a relation counts that mechanism twice (``docs/model.md``,
-Reactions); ``geosim validate`` and ``geosim run`` print a warning for each.
+relation with a relation counts that mechanism twice (``docs/model.md``, 7.13
+Events and reactions); ``geosim validate`` and ``geosim run`` print a warning for each.
 """
 
 from __future__ import annotations
@@ -38,8 +38,23 @@ _DUPLICATES = (
 def lint(scenario: Scenario) -> list[str]:
     """Warnings that do not stop a run: reactions that duplicate an endogenous rule.
 
-    DESIGN §3.11: a reaction that makes an actor arm on insecurity, sanction a
-    provoker or answer a relation with a relation counts the mechanism twice.
+    A reaction that makes an actor arm on insecurity, sanction a provoker or answer a
+    relation with a relation counts the mechanism twice: the arms rule
+    (``docs/model.md``, 7.4; Richardson 1960), unilateral sanctions (7.10) and
+    relations (7.7) already respond to these measures.  A reaction is flagged when it
+    reads one of a rule's measures and writes, by ``set``, ``add`` or ``scale``, a
+    path that rule already moves.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+
+    Returns
+    -------
+    list of str
+        One warning per reaction and rule it duplicates, naming the reaction
+        (``reactions[k]``), its measure and paths, and the rule; empty when none does.
     """
     out = []
     for k, r in enumerate(scenario.reactions):

@@ -20,7 +20,24 @@ from .yamlio import Y, parse_text
 
 
 def load_tree(path: str | Path) -> Y:
-    """Load a scenario file with its ``extends:`` chain merged (not yet validated)."""
+    """Load a scenario file with its ``extends:`` chain merged (not yet validated).
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario file; ``extends:`` is relative to its folder.
+
+    Returns
+    -------
+    Y
+        The annotated tree, the parents merged in and the ``extends:`` key removed.
+
+    Raises
+    ------
+    InputError
+        Every problem of the chain: a file that cannot be read or parsed, two entries
+        for one key, a missing parent or a cycle.
+    """
     problems: list[Problem] = []
     tree = resolve_extends(Path(path), (), problems)
     if problems:
@@ -37,19 +54,51 @@ def load_scenario(
 
     Parameters
     ----------
-    path : the scenario file.
-    overrides : ``{path: value}`` or a list of ``"PATH=VALUE"`` strings (as ``--set``).
+    path : str or Path
+        The scenario file.
+    overrides : dict or list of str, optional
+        ``{path: value}`` or a list of ``"PATH=VALUE"`` strings (as ``--set``),
+        applied after ``extends:`` and before validation.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
 
     Raises
     ------
-    InputError : every problem found, each with file, line, path and hint.
+    InputError
+        Every problem found, each with file, line, path and hint.
     """
     tree = load_tree(path)
     return resolve(tree, overrides)
 
 
 def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Scenario:
-    """Apply overrides to a (copied) tree and validate it."""
+    """Apply overrides to a (copied) tree and validate it.
+
+    The tree is not changed, so that one loaded file can be resolved into many
+    variants (the points of a sweep).
+
+    Parameters
+    ----------
+    tree : Y
+        The annotated scenario tree, e.g. from :func:`load_tree`.
+    overrides : dict or list of str, optional
+        ``{path: value}`` or a list of ``"PATH=VALUE"`` strings (as ``--set``).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    InputError
+        Every problem found: overrides that cannot be read or applied, or that set a
+        path twice, reported with the problems of the tree as far as the overrides
+        applied; otherwise the problems of validation (:func:`~.validate.validate_tree`).
+    """
     tree = tree.copy()
     if overrides:
         problems: list[Problem] = []
@@ -94,7 +143,26 @@ def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Sce
 
 
 def scenario_from_yaml(text: str, file: str = "<text>") -> Scenario:
-    """Validate a scenario given as YAML text (no ``extends:``)."""
+    """Validate a scenario given as YAML text (no ``extends:``).
+
+    Parameters
+    ----------
+    text : str
+        The YAML text of a whole scenario; an ``extends:`` key is not followed.
+    file : str
+        What messages name as the file of the text.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    InputError
+        If the text is not valid YAML, its top level is not a mapping, or the
+        scenario is invalid.
+    """
     tree = parse_text(text, file)
     if tree is None or not isinstance(tree.value, dict):
         raise InputError([Problem(file, "", None, "the top level must be a mapping")])

@@ -4,7 +4,8 @@ Mappings merge by key (``actors`` by code), ``dyads`` by pair, ``trade`` by (fro
 to, category), ``sanctions.regimes`` by target; ``events`` and ``reactions`` are
 appended; any other list is replaced.  Two entries for the same key in one file are
 an error.  ``extends:`` is relative to the child's folder; a cycle or a missing
-parent is reported with the line of the ``extends:`` key.
+parent is reported with the line of the ``extends:`` key.  The rules are those of
+``docs/scenarios.md``, ``extends:``.
 """
 
 from __future__ import annotations
@@ -97,6 +98,36 @@ def _merge(parent: Y, child: Y, section: str = "") -> Y:
 
 
 def resolve_extends(path: Path, stack: tuple[Path, ...], problems: list[Problem]) -> Y | None:
+    """Read a scenario file and merge it over its ``extends:`` chain, parents first.
+
+    Problems of the chain are collected rather than raised, so that every file of it
+    is checked and every problem reported at once.
+
+    Parameters
+    ----------
+    path : Path
+        The scenario file.
+    stack : tuple of Path
+        The resolved paths of the files that extend this one, outermost first, to
+        detect a cycle; ``()`` for the file the user named.
+    problems : list of Problem
+        Collects, in place, the problems found: two entries for one key in a file,
+        an ``extends:`` that is not a path, names a missing file or closes a cycle,
+        and a parent that cannot be read.
+
+    Returns
+    -------
+    Y or None
+        The annotated tree of the file merged over its parents, without the
+        ``extends:`` key; the file's own tree (``extends:`` kept) where its parent
+        cannot be used, the problem being in ``problems``.
+
+    Raises
+    ------
+    InputError
+        If the file itself cannot be read or parsed (a parent's problems go to
+        ``problems`` instead).
+    """
     tree = load_file(path)
     _check_unique(tree, problems)
     ext = tree.value.get("extends")

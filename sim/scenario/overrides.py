@@ -4,7 +4,8 @@ An override is applied to the annotated YAML tree *before* validation, so that i
 value is checked like any value of the file and an error names ``--set`` as its
 origin.  :func:`parse_override` reads ``PATH=VALUE`` with the value as a YAML 1.2
 scalar or list; :func:`apply_override` writes it at the place the path addresses
-(creating a dyad, trade or doctrine entry when the file has none).
+(creating a dyad, trade or doctrine entry when the file has none), by the rules of
+``docs/scenarios.md``, Paths and ``--set PATH=VALUE``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,26 @@ from .yamlio import Y, parse_text
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """Split ``PATH=VALUE`` and read the value as a YAML 1.2 scalar or list."""
+    """Split ``PATH=VALUE`` and read the value as a YAML 1.2 scalar or list.
+
+    Parameters
+    ----------
+    text : str
+        The override as given to ``--set``, e.g. ``actors.CHN.doctrine.compliance=0.3``;
+        the path is split at the first ``=``.
+
+    Returns
+    -------
+    tuple of (str, Any)
+        The path, stripped, and the value as plain data (``null`` is None, ``[a, b]``
+        a list); the path is not checked here.
+
+    Raises
+    ------
+    InputError
+        If there is no ``=``, no value after it, or the value is not valid YAML; the
+        problem names ``--set`` and the path.
+    """
     if "=" not in text:
         raise InputError(
             [
@@ -60,7 +80,24 @@ def parse_override(text: str) -> tuple[str, Any]:
 
 
 def wrap(value: Any, origin: str) -> Y:
-    """An annotated tree for a plain value given outside a file (``--set``)."""
+    """An annotated tree for a plain value given outside a file (``--set``).
+
+    Also wraps the plain data of a whole scenario built in code
+    (:func:`sim.synthetic.synthetic_scenario`).
+
+    Parameters
+    ----------
+    value : Any
+        Plain data: dicts, lists or tuples (wrapped element by element) and scalars;
+        a :class:`Y` is returned as it is.
+    origin : str
+        What messages name as the file of these values, e.g. ``--set``.
+
+    Returns
+    -------
+    Y
+        The annotated tree, every node from ``origin`` with no line.
+    """
     if isinstance(value, Y):
         return value
     if isinstance(value, dict):
@@ -83,7 +120,34 @@ def _ensure_list(node: Y, key: str, origin: str) -> Y:
 
 
 def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> None:
-    """Set ``path`` to ``value`` in an annotated scenario tree (before validation)."""
+    """Set ``path`` to ``value`` in an annotated scenario tree (before validation).
+
+    The path is checked against the tree's actors and categories.  A missing
+    ``model``, ``reference`` or doctrine section, dyad entry or trade flow is created;
+    a number given for ``war_demand`` becomes a constant series; a directed path on a
+    symmetric dyad entry turns the field into a pair ``[A toward B, B toward A]``.
+    The value itself is checked only when the tree is validated.
+
+    Parameters
+    ----------
+    tree : Y
+        The annotated scenario tree, ``extends:`` merged; changed in place.
+    path : str
+        The path (:func:`~.paths.parse_path`), e.g. ``dyads.RUS>PRK.relation``.
+    value : Any
+        The new value, as plain data.
+    origin : str
+        What messages about the new value name as its file.
+
+    Raises
+    ------
+    PathError
+        If the path addresses nothing, or names a sanctions regime the tree does not
+        have.
+    KeyError, TypeError, AttributeError
+        If the section the path changes is missing or malformed (e.g. no
+        ``actors``); :func:`~.load.resolve` reports these as problems.
+    """
     data = tree.value
     codes = (
         list(data["actors"].value)

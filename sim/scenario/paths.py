@@ -12,7 +12,10 @@ Paths (``--set``, sweeps, events and reactions)::
     model.contest_exponent                       a model-wide parameter
     reference.world_gdp                          a reference total
 
-Measures: ``name[.A[.B]][:reducer]`` (``docs/model.md``, Measures).  Both parsers
+The forms and how a dyad path lands on the entries of a file are in
+``docs/scenarios.md``, Paths.
+
+Measures: ``name[.A[.B]][:reducer]`` (``docs/model.md``, 7.14 Measures).  Both parsers
 check names against the registry and, given the cast, against the actor codes, and
 raise :class:`PathError` with a hint naming the closest valid name.
 """
@@ -29,7 +32,27 @@ from .schema import CODE_RE, DYAD_FIELD_NAMES
 
 @dataclass(frozen=True)
 class PathRef:
-    """A parsed path: what it addresses in a scenario and in a running model."""
+    """A parsed path: what it addresses in a scenario and in a running model.
+
+    Attributes
+    ----------
+    text : str
+        The path as written.
+    kind : str
+        The section it addresses: ``actor`` (a figure), ``doctrine``, ``dyad``,
+        ``trade``, ``regime``, ``model``, ``reference`` or ``run`` (a run setting).
+    field : str
+        The field addressed; ``value`` or ``unrecorded`` for a trade flow,
+        ``monitoring`` or ``coverage`` for a regime.
+    a : str or None
+        The actor, the first actor of a pair, the exporter, or the regime's target.
+    b : str or None
+        The second actor of a pair, or the importer.
+    directed : bool
+        The path names one direction (``A>B``); always true for trade.
+    category : str or None
+        The trade category of a flow or of a regime's coverage.
+    """
 
     text: str
     kind: Literal["actor", "doctrine", "dyad", "trade", "regime", "model", "reference", "run"]
@@ -41,6 +64,11 @@ class PathRef:
 
     @property
     def param(self) -> registry.Param | None:
+        """The registered quantity the path addresses: its unit, default and range.
+
+        None for a run setting, for an actor's ``war_demand`` (a series, not a
+        registered figure) and for a reference total the registry does not list.
+        """
         table = {
             "actor": registry.ACTOR_BY_NAME,
             "doctrine": registry.DOCTRINE_BY_NAME,
@@ -59,11 +87,27 @@ class PathRef:
 
 
 RUN_FIELDS = ("seed", "replications", "steps", "start", "step", "name")
+"""Run settings: a path of one name, for ``--set`` and sweeps only (not during a run)."""
 ACTOR_PATH_FIELDS = tuple(p.name for p in registry.ACTOR_FIELDS) + ("war_demand",)
+"""The actor fields a path may name: the registered figures and ``war_demand``."""
 
 
 def closest(word: str, options: list[str] | tuple[str, ...]) -> str:
-    """A hint naming the closest valid option."""
+    """A hint naming the closest valid option, or else the valid ones.
+
+    Parameters
+    ----------
+    word : str
+        The name that was not recognised.
+    options : list or tuple of str
+        The valid names; the comparison ignores case.
+
+    Returns
+    -------
+    str
+        ``did you mean 'X'?`` for the closest option (a :mod:`difflib` similarity of
+        at least 0.5), otherwise ``valid: a, b, ...`` with the first twelve options.
+    """
     by_lower = {o.lower(): o for o in options}
     match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.5)
     if match:
@@ -73,7 +117,15 @@ def closest(word: str, options: list[str] | tuple[str, ...]) -> str:
 
 
 class PathError(ValueError):
-    """A path that does not address anything; ``hint`` says what would."""
+    """A path that does not address anything; ``hint`` says what would.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong with the path.
+    hint : str
+        The closest valid name or form; empty when there is none.
+    """
 
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
@@ -83,7 +135,32 @@ class PathError(ValueError):
 def parse_path(
     text: str, codes: list[str] | None = None, categories: list[str] | None = None
 ) -> PathRef:
-    """Parse a path; with ``codes``/``categories`` also check the names it uses."""
+    """Parse a path; with ``codes``/``categories`` also check the names it uses.
+
+    Field names are always checked against the registry.
+
+    Parameters
+    ----------
+    text : str
+        The path, e.g. ``actors.CHN.doctrine.compliance`` or ``trade.PRK>RUS.minerals``.
+    codes : list of str, optional
+        The actor codes of the cast; without them an actor need only be written as
+        an ISO alpha-3 code.
+    categories : list of str, optional
+        The trade categories of the scenario; without them any category is accepted.
+
+    Returns
+    -------
+    PathRef
+        What the path addresses.
+
+    Raises
+    ------
+    PathError
+        If the path is empty or has none of the forms, names an unknown field, actor
+        or category, names a pair of one actor, or a trade flow without a direction;
+        its hint names the closest valid name or the forms.
+    """
     if not isinstance(text, str) or not text:
         raise PathError("a path must be non-empty text", "e.g. actors.CHN.doctrine.compliance")
     parts = text.split(".")
@@ -196,7 +273,21 @@ def _pair(text: str, path: str) -> tuple[str, str, bool]:
 
 @dataclass(frozen=True)
 class MeasureSpec:
-    """A parsed measure name ``name[.A[.B]][:reducer]``."""
+    """A parsed measure name ``name[.A[.B]][:reducer]``.
+
+    Attributes
+    ----------
+    text : str
+        The measure as written.
+    name : str
+        The registered measure (``threat``).
+    actors : tuple of str
+        Its actor codes: none for a measure of the region, one for an actor's, two
+        (A, B) for a dyad's.
+    reducer : str or None
+        How a series is reduced to a number (``last``, ``mean``, ``max``, ``min``,
+        ``growth``); None when none is given.
+    """
 
     text: str
     name: str
@@ -210,7 +301,29 @@ class MeasureSpec:
 
 
 def parse_measure(text: str, codes: list[str] | None = None) -> MeasureSpec:
-    """Parse and check a measure name against the registry."""
+    """Parse and check a measure name against the registry.
+
+    Parameters
+    ----------
+    text : str
+        The measure, ``name[.A[.B]][:reducer]``, e.g. ``balance``,
+        ``capability.PRK`` or ``threat.JPN.PRK:max``.
+    codes : list of str, optional
+        The actor codes of the cast; without them an actor need only be written as
+        an ISO alpha-3 code.
+
+    Returns
+    -------
+    MeasureSpec
+        The measure's name, actors and reducer.
+
+    Raises
+    ------
+    PathError
+        If the reducer or the measure is unknown, the number of actor codes is not
+        one the measure takes, an actor is unknown, or a dyad measure names one
+        actor twice; its hint names the closest valid name or form.
+    """
     base, _, reducer = text.partition(":")
     if reducer and reducer not in registry.REDUCERS:
         raise PathError(

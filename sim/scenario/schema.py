@@ -23,9 +23,13 @@ from .base import Frozen, limits
 from .generated import Doctrine, ModelParams
 
 CODE_RE = re.compile(r"^[A-Z]{3}$")
+"""An actor code: three capital letters (ISO 3166-1 alpha-3, e.g. ``PRK``)."""
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+"""A date: ``YYYY-MM`` (the month is checked by :func:`check_month`)."""
 STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+"""The length in months of each step a scenario may choose (``step:``)."""
 DEFAULT_CATEGORIES = ("energy", "food", "minerals", "arms", "other")
+"""The trade categories of a scenario that gives no ``categories:``."""
 
 
 # --------------------------------------------------------------------------- types
@@ -37,6 +41,27 @@ def _limit(section: tuple[registry.Param, ...], name: str) -> Any:
 
 
 def check_month(value: Any) -> str:
+    """Check that a value is a ``YYYY-MM`` date with a month from 01 to 12.
+
+    The validator of every date field of a scenario (``start``, ``at``, ``from``,
+    ``by``, ``since``, ``renewal``), used again by the cross-reference checks.
+
+    Parameters
+    ----------
+    value : Any
+        The value read from the file.
+
+    Returns
+    -------
+    str
+        ``value``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not text of the form ``YYYY-MM``, or its month is not between
+        01 and 12; pydantic reports it as a field error.
+    """
     if not isinstance(value, str) or not MONTH_RE.match(value):
         raise ValueError(f"a date must be written YYYY-MM (e.g. 2024-07), not {value!r}")
     year, month = (int(x) for x in value.split("-"))
@@ -64,13 +89,35 @@ NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
 
 def month_index(month: str) -> int:
-    """Months since year 0 of a ``YYYY-MM`` date."""
+    """Months since year 0 of a ``YYYY-MM`` date (January of year 0 is month 0).
+
+    Parameters
+    ----------
+    month : str
+        A date ``YYYY-MM``, already checked (:func:`check_month`).
+
+    Returns
+    -------
+    int
+        ``12 * year + month - 1``, in months; the inverse of :func:`month_name`.
+    """
     year, mon = (int(x) for x in month.split("-"))
     return year * 12 + mon - 1
 
 
 def month_name(index: int) -> str:
-    """The ``YYYY-MM`` date of a month index."""
+    """The ``YYYY-MM`` date of a month index.
+
+    Parameters
+    ----------
+    index : int
+        Months since year 0, as :func:`month_index` counts them (non-negative).
+
+    Returns
+    -------
+    str
+        The date ``YYYY-MM``, the year padded to four digits.
+    """
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
@@ -356,7 +403,12 @@ class Bargain(Frozen):
 
 
 class Scenario(Frozen):
-    """A resolved scenario (``extends:`` merged, overrides applied, validated)."""
+    """A resolved scenario (``extends:`` merged, overrides applied, validated).
+
+    One field per top-level key of a scenario file (``docs/scenarios.md``, Fields);
+    the run has ``steps`` steps of ``step`` each, from the month ``start``
+    (``docs/scenarios.md``, Dates).
+    """
 
     schema_version: Literal[1]
     name: str
@@ -394,18 +446,46 @@ class Scenario(Frozen):
 
     @property
     def step_months(self) -> int:
+        """Step length in months: 1, 3 or 12."""
         return STEP_MONTHS[self.step]
 
     def step_of(self, month: str) -> int:
-        """Index of the step containing a month (may be outside 0..steps-1)."""
+        """Index of the step containing a month (may be outside 0..steps-1).
+
+        Step k covers the months from ``start + k * step_months`` on, so an event
+        falls in the step that contains its date (``docs/scenarios.md``, Dates).
+
+        Parameters
+        ----------
+        month : str
+            A date ``YYYY-MM``.
+
+        Returns
+        -------
+        int
+            The step index; negative for a month before ``start``, ``steps`` or more
+            for a month after the run.
+        """
         return (month_index(month) - month_index(self.start)) // self.step_months
 
     def date_of(self, step: int) -> str:
-        """Start month of step ``step`` (step ``steps`` is the end of the run)."""
+        """Start month of step ``step`` (step ``steps`` is the end of the run).
+
+        Parameters
+        ----------
+        step : int
+            A step index, 0 for the first step of the run.
+
+        Returns
+        -------
+        str
+            The first month ``YYYY-MM`` of that step.
+        """
         return month_name(month_index(self.start) + step * self.step_months)
 
     @property
     def span(self) -> str:
+        """The months of the run, for messages: ``start to end (exclusive)``."""
         return f"{self.start} to {self.date_of(self.steps)} (exclusive)"
 
     def to_yaml(self) -> str:

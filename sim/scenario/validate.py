@@ -52,7 +52,27 @@ def _locate(tree: Y | None, loc: tuple) -> tuple[str, str, int | None]:
 def field_problems(
     tree: Y, exc: ValidationError, top_file: str, root: type[BaseModel] | None = None
 ) -> list[Problem]:
-    """Located problems of a pydantic error; ``root`` is the validated model (Scenario)."""
+    """Located problems of a pydantic error; ``root`` is the validated model (Scenario).
+
+    Parameters
+    ----------
+    tree : Y
+        The annotated tree whose plain value was validated.
+    exc : ValidationError
+        Pydantic's error from validating it.
+    top_file : str
+        The file named by a problem the tree cannot locate.
+    root : type[BaseModel], optional
+        The model that was validated (default :class:`~.schema.Scenario`), whose
+        field names make the closest-name hint of an unknown key.
+
+    Returns
+    -------
+    list of Problem
+        One problem per path (the first of pydantic's errors there), located at the
+        file and line of the value, or of its parent for a missing or unknown key,
+        with a hint for the kind of error.
+    """
     problems: list[Problem] = []
     seen: set[str] = set()
     for err in exc.errors(include_url=False):
@@ -84,6 +104,7 @@ def field_problems(
 
 
 DATE_FIELDS = ("start", "at", "from", "by", "since", "renewal")
+"""The keys that hold a ``YYYY-MM`` date (for the hint of a date given as a number)."""
 
 
 def _value_hint(message: str) -> str:
@@ -162,6 +183,31 @@ def _allowed_keys(loc: tuple, root: type[BaseModel]) -> list[str]:
 
 
 def validate_tree(tree: Y) -> Scenario:
+    """Validate an annotated scenario tree into a :class:`~.schema.Scenario`.
+
+    Every problem is reported at once: the field errors (:func:`field_problems`), the
+    cross references (:func:`~.cross.cross_problems`) and, if the fields are valid,
+    the checks that need their numbers.
+
+    Parameters
+    ----------
+    tree : Y
+        The annotated scenario tree, ``extends:`` merged and overrides applied; it is
+        not changed.
+
+    Returns
+    -------
+    Scenario
+        The validated, frozen scenario.
+
+    Raises
+    ------
+    InputError
+        Every problem found, duplicates removed: field errors, cross-reference
+        errors, a defence burden milex / gdp outside the model's range
+        (``model.burden_floor``, ``model.burden_ceiling``) and power weights that are
+        all 0.
+    """
     problems: list[Problem] = []
     data = tree.plain()
     scenario = None

@@ -58,7 +58,17 @@ _SPECIAL_FLOATS = {
 
 @dataclass
 class Y:
-    """A YAML value with its origin: a dict of Y, a list of Y, or a scalar."""
+    """A YAML value with its origin: a dict of Y, a list of Y, or a scalar.
+
+    Attributes
+    ----------
+    value : Any
+        A dict of str to Y, a list of Y, or a scalar (str, int, float, bool, None).
+    file : str
+        The file it came from, or the origin standing for it (``--set``).
+    line : int or None
+        Its line in ``file``, counted from 1; None for a value given outside a file.
+    """
 
     value: Any
     file: str
@@ -85,7 +95,26 @@ class Y:
 def resolve_scalar(text: str) -> Any:
     """Read a plain (unquoted) scalar by the YAML 1.2 core schema.
 
-    Raises ValueError for numbers YAML 1.1 would misread (leading zeros).
+    ``null``, ``~`` and the empty text are None; ``true`` and ``false`` (in lower,
+    title or upper case) are booleans; integers, floats (``1e-3``, ``.inf``,
+    ``.nan``) and digit separators ``_`` are numbers; anything else (``yes``,
+    ``NO``) stays text.
+
+    Parameters
+    ----------
+    text : str
+        The scalar as written.
+
+    Returns
+    -------
+    Any
+        None, a bool, an int, a float or the text itself.
+
+    Raises
+    ------
+    ValueError
+        For numbers YAML 1.1 would misread: a leading zero (``010``) or a
+        ``0x``/``0o``/``0b`` prefix.
     """
     if text in ("", "~", "null", "Null", "NULL"):
         return None
@@ -274,7 +303,31 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> i
 
 
 def parse_text(text: str, file: str) -> Y | None:
-    """Parse YAML text into an annotated tree; None for an empty document."""
+    """Parse YAML text into an annotated tree; None for an empty document.
+
+    The rules are those of the module docstring (``docs/scenarios.md``, How YAML is
+    read); the size and depth of the document are measured before anything is built.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text, one document.
+    file : str
+        What the tree and the messages name as its file.
+
+    Returns
+    -------
+    Y or None
+        The annotated tree, every node with ``file`` and its line.
+
+    Raises
+    ------
+    InputError
+        Every problem of the text: a syntax error, more than one document, values
+        nested more than :data:`MAX_DEPTH` levels or expanding to more than
+        :data:`MAX_NODES`, a recursive alias, a tag other than the plain YAML types,
+        a merge key, a duplicate or non-scalar key, or an ambiguous number.
+    """
     builder = _Builder(file)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -345,7 +398,24 @@ def parse_text(text: str, file: str) -> Y | None:
 
 
 def load_file(path: str | Path) -> Y:
-    """Read and parse a YAML file whose top level must be a mapping."""
+    """Read and parse a YAML file whose top level must be a mapping.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file, UTF-8 text.
+
+    Returns
+    -------
+    Y
+        The annotated tree of the file, a mapping.
+
+    Raises
+    ------
+    InputError
+        If the file does not exist, is a folder, cannot be read as UTF-8, is not
+        valid YAML (:func:`parse_text`), is empty, or its top level is not a mapping.
+    """
     path = Path(path)
     file = str(path)
     if not path.exists():
