@@ -8,8 +8,9 @@ or the Figure.  Nothing here calls ``plt.show()``, uses the pyplot state machine
 changes ``rcParams`` beyond a temporary ``rc_context``.  Each figure has a ``*_data``
 function returning the tidy frame it draws, saved beside the image as CSV.
 
-Modules: :mod:`.style` (palettes, actor styles, helpers, saving), :mod:`.run` (the
-figures of a run and :func:`write_run_plots`), :mod:`.relations` (network and
+Modules: :mod:`.style` (palettes, actor styles, helpers, saving), :mod:`.timeline` (balance,
+risk and tension), :mod:`.economy` (actors, trade, sanctions), :mod:`.run` (the run's
+figures by name and :func:`write_run_plots`), :mod:`.relations` (network and
 heatmap), :mod:`.compare` (comparisons), :mod:`.sweep` (sweeps and sensitivity),
 :mod:`.formats` (formats and metadata).  The run figures are importable from here
 (``from sim import plots; plots.balance(result)``); they load matplotlib when first
@@ -28,10 +29,14 @@ from typing import Any
 from .formats import FORMATS, METADATA
 
 _WHERE = {
-    "run": (
-        "RUN_FIGURES event_marks balance_data balance balance_split balance_figure risk_data "
-        "tension conflict_risk provocations risk_figure actors_data actors_figure trade_flows "
-        "trade_data trade_figure sanctions_data sanctions sanctions_figure write_run_plots"
+    "run": "RUN_FIGURES write_run_plots",
+    "timeline": (
+        "event_marks balance_data balance balance_split balance_figure risk_data "
+        "tension conflict_risk provocations risk_figure"
+    ),
+    "economy": (
+        "actors_data actors_figure trade_flows trade_data trade_figure sanctions_data "
+        "sanctions sanctions_figure"
     ),
     "relations": (
         "network_layout network_data network network_figure network_gif heatmap_data "
