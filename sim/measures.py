@@ -26,7 +26,6 @@ from .rules.common import (
     off_diagonal,
     prod_last,
     sigmoid,
-    softplus,
     sum_last,
     sum_last_two,
     sum_second_last,
@@ -96,17 +95,17 @@ def balance(regional_power, align_a, align_b, members):
         return np.where(total > 0, (sb - sa) / np.where(total > 0, total, 1.0), np.nan)
 
 
-def true_hostility(relation, sharpness):
-    """hostility[..., i, j] = softplus_k(-r_ji): j's actual intent toward i.
+def true_hostility(relation, exponent):
+    """hostility[..., i, j] = max(0, -r_ji)^p: j's actual intent toward i.
 
     Parameters
     ----------
     relation : array_like
         (..., N, N) attitudes.
-    sharpness : array_like
-        softplus sharpness, broadcastable to (..., N, N).
+    exponent : array_like
+        p >= 1, broadcastable to (..., N, N) (``model.hostility_exponent``).
     """
-    return softplus(-np.swapaxes(relation, -1, -2), sharpness)
+    return np.maximum(0.0, -np.swapaxes(relation, -1, -2)) ** exponent
 
 
 def tension(power, proximity, hostility_matrix):
@@ -131,14 +130,14 @@ def conflict_risk(
     relation,
     alliance,
     proximity,
-    power,
+    deterrence_balance,
     warheads,
     dependence,
     hostility_matrix,
     warhead_half,
     base,
     w_hostility,
-    w_parity,
+    w_deterrence,
     w_proximity,
     w_alliance,
     w_nuclear,
@@ -146,49 +145,68 @@ def conflict_risk(
 ):
     """(..., N, N) symmetric yearly probability of a militarised dispute.
 
-    Logit of hostility, parity times the weaker side's dissatisfaction (Organski &
-    Kugler 1980), proximity, alliance, mutual nuclear deterrence and trade
-    interdependence (Bremer 1992; Oneal & Russett 1997).
+    A logit of mutual hostility, the challenge term, proximity, the pair's own
+    alliance, mutual nuclear deterrence and trade interdependence (Bremer 1992; Oneal &
+    Russett 1997).  The challenge term is extended deterrence (Huth & Russett 1984;
+    Huth 1988): for each direction, the challenger's odds against the defender with its
+    allies' credible cover, (1 - balance_dc) / 2, times the challenger's hostility to
+    the defender; averaged over the two directions.  A stronger or better-covered
+    defender deters: deeper commitments to a protege lower the risk of a clash with it.
 
     Parameters
     ----------
     relation, alliance, proximity : array_like
         (..., N, N) attitudes, commitments and proximity.
-    power : array_like
-        (..., N) composite power.
+    deterrence_balance : array_like
+        (..., N, N) balance [defender d, challenger c] in (-1, 1)
+        (:func:`sim.rules.threat.deterrence`).
     warheads : array_like
         (..., N) nuclear warheads.
     dependence : array_like
         (..., N, N) trade dependence.
     hostility_matrix : array_like
-        (..., N, N) actual hostility.
+        (..., N, N) actual hostility [d, c]: c's intent toward d.
     warhead_half : array_like
         Warheads at half the deterrent effect.
-    base, w_hostility, w_parity, w_proximity, w_alliance, w_nuclear, w_interdependence : array_like
+    base, w_hostility, w_deterrence, w_proximity, w_alliance, w_nuclear, w_interdependence : array_like
         The logit's constant and weights, per run (...,).
     """
     mutual_host = 0.5 * (hostility_matrix + np.swapaxes(hostility_matrix, -1, -2))
-    p_i = power[..., :, None]
-    p_j = power[..., None, :]
-    parity = np.minimum(p_i, p_j) / np.maximum(np.maximum(p_i, p_j), 1e-12)
-    weaker_is_i = p_i <= p_j
-    r_weak = np.where(weaker_is_i, relation, np.swapaxes(relation, -1, -2))
-    dissatisfaction = (1.0 - r_weak) / 2.0
+    odds = 0.5 * (1.0 - deterrence_balance)  # [d, c]: the challenger's odds
+    directed = hostility_matrix * odds
+    challenge = 0.5 * (directed + np.swapaxes(directed, -1, -2))
     nuc = warheads / (warheads + warhead_half)
-    deterrence = nuc[..., :, None] * nuc[..., None, :]
+    mutual_nuclear = nuc[..., :, None] * nuc[..., None, :]
     tie = np.maximum(alliance, np.swapaxes(alliance, -1, -2))
     interdep = dependence + np.swapaxes(dependence, -1, -2)
     logit = (
         base[..., None, None]
         + w_hostility[..., None, None] * mutual_host
-        + w_parity[..., None, None] * parity * dissatisfaction
+        + w_deterrence[..., None, None] * challenge
         + w_proximity[..., None, None] * proximity
         - w_alliance[..., None, None] * tie
-        - w_nuclear[..., None, None] * deterrence
+        - w_nuclear[..., None, None] * mutual_nuclear
         - w_interdependence[..., None, None] * interdep
     )
     n = relation.shape[-1]
     return sigmoid(logit) * off_diagonal(n)
+
+
+def regional_reach(reach, proximity):
+    """reach_i: the capability of i that can reach its region, (..., N), power-share units.
+
+    The proximity-weighted mean over the others of reach[i, j]: conventional forces and
+    deliverable arsenals, falling off with distance (Boulding 1962).
+
+    Parameters
+    ----------
+    reach : array_like
+        (..., N, N) reach [i, j] (:func:`sim.rules.threat.reach`).
+    proximity : array_like
+        (..., N, N) proximity.
+    """
+    weight = sum_last(proximity)
+    return sum_last(reach * proximity) / np.where(weight > 0, weight, 1.0)
 
 
 def any_dispute(risk, pairs):
@@ -273,3 +291,198 @@ def reduce(values, reducer: str | None, dt: float):
             ratio = np.where(ok, last / np.where(ok, first, 1.0), np.nan)
             return ratio ** (1.0 / years) - 1.0
     raise ValueError(f"unknown reducer {reducer!r}; use one of {', '.join(REDUCERS)}")
+
+
+# --------------------------------------------------------------------------- landscape
+
+EXHAUSTIVE_MAX = 14
+"""Largest cast whose two-bloc configurations are all searched (2^13 = 8,192 of them)."""
+
+LOCAL_SEARCH_SWEEPS = 50
+"""Most single-actor improving sweeps of the local search used above that size."""
+
+
+def propensity(relation, alliance, shared, threat_weight):
+    """p[..., i, j]: the propensity of i and j to be in the same bloc, symmetric.
+
+    The mean mutual attitude, the stronger alliance tie and shared threat (Axelrod &
+    Bennett 1993: propensities from history, alliances and common enemies).
+
+    Parameters
+    ----------
+    relation, alliance : array_like
+        (..., N, N) attitudes and commitments.
+    shared : array_like
+        (..., N, N) shared threat (:func:`sim.rules.relations.shared_threat`).
+    threat_weight : array_like
+        Weight of shared threat, broadcastable to (..., N, N).
+    """
+    mutual = 0.5 * (relation + np.swapaxes(relation, -1, -2))
+    tie = np.maximum(alliance, np.swapaxes(alliance, -1, -2))
+    common = 0.5 * (shared + np.swapaxes(shared, -1, -2))
+    return (mutual + tie + threat_weight * common) * off_diagonal(relation.shape[-1])
+
+
+def configurations(n: int) -> np.ndarray:
+    """Every two-bloc configuration of n actors, actor 0 in bloc 0: (2^(n-1), n) bool.
+
+    Parameters
+    ----------
+    n : int
+        N, the number of actors (at most :data:`EXHAUSTIVE_MAX` in practice).
+    """
+    codes = np.arange(2 ** max(n - 1, 0))[:, None]
+    bits = (codes >> np.arange(max(n - 1, 0))[None, :]) & 1
+    return np.concatenate([np.zeros((len(codes), 1), dtype=bool), bits.astype(bool)], axis=1)
+
+
+def _frustrations(sizes, prop, apart):
+    """Frustration of each configuration: (..., P) for apart (P, N) bool."""
+    n = prop.shape[-1]
+    i, j = np.triu_indices(n, 1)
+    w = sizes[..., i] * sizes[..., j]  # (..., pairs)
+    p = prop[..., i, j]
+    friends = w * np.maximum(p, 0.0)  # frustrated when apart
+    foes = w * np.maximum(-p, 0.0)  # frustrated when together
+    norm = sum_last(friends + foes)
+    d = (apart[:, i] != apart[:, j]).astype(float)  # (P, pairs)
+    energy = np.zeros(sizes.shape[:-1] + (apart.shape[0],), order="F")
+    for k in range(len(i)):  # term by term: a block sums as each run alone
+        energy += foes[..., k, None] + (friends[..., k, None] - foes[..., k, None]) * d[:, k]
+    return energy / np.where(norm > 0, norm, 1.0)[..., None], norm
+
+
+def frustration(sizes, prop, apart):
+    """The frustration of one configuration per run, in [0, 1], (...).
+
+    The size-weighted propensity of the pairs the configuration frustrates (friends,
+    p > 0, in different blocs; foes, p < 0, in the same one) over the size-weighted
+    total |p| (Axelrod & Bennett 1993, eq. 2, normalised).
+
+    Parameters
+    ----------
+    sizes : array_like
+        (..., N) sizes.
+    prop : array_like
+        (..., N, N) propensities, symmetric.
+    apart : ndarray
+        (..., N) bool bloc of each actor.
+    """
+    n = prop.shape[-1]
+    i, j = np.triu_indices(n, 1)
+    w = sizes[..., i] * sizes[..., j]
+    p = prop[..., i, j]
+    friends = w * np.maximum(p, 0.0)
+    foes = w * np.maximum(-p, 0.0)
+    d = (apart[..., i] != apart[..., j]).astype(float)
+    norm = sum_last(friends + foes)
+    return sum_last(foes + (friends - foes) * d) / np.where(norm > 0, norm, 1.0)
+
+
+def _local_search(sizes, prop, start):
+    """Single-actor flips from ``start`` (..., N) bool while any lowers the frustration."""
+    best = start.copy()
+    value = frustration(sizes, prop, best)
+    n = prop.shape[-1]
+    for _ in range(LOCAL_SEARCH_SWEEPS):
+        improved = np.zeros(value.shape, dtype=bool)
+        for a in range(1, n):  # actor 0 stays in bloc 0
+            trial = best.copy()
+            trial[..., a] = ~trial[..., a]
+            v = frustration(sizes, prop, trial)
+            better = v < value - 1e-15
+            best = np.where(better[..., None], trial, best)
+            value = np.where(better, v, value)
+            improved |= better
+        if not improved.any():
+            break
+    return best, value
+
+
+def landscape(sizes, prop, start):
+    """The minimum-frustration partition into two blocs (Axelrod & Bennett 1993).
+
+    The frustration of a configuration is the size-weighted propensity of the pairs
+    it frustrates (friends apart, foes together) over the total, in [0, 1]; its
+    minimum is the configuration the region tends to.  Up to :data:`EXHAUSTIVE_MAX`
+    actors every configuration is searched; above, a heuristic: local searches of
+    single-actor flips from two starts, ``start`` and the signs of the leading
+    eigenvector of the size-weighted propensities (spectral partitioning of a signed
+    graph, Kunegis et al. 2010), keeping the better.  It finds a local minimum (no single
+    flip improves it), and the next-best configuration it reports is its best single
+    flip.
+
+    Parameters
+    ----------
+    sizes : array_like
+        (..., N) sizes of the actors (regional power).
+    prop : array_like
+        (..., N, N) propensities (:func:`propensity`).
+    start : ndarray
+        (N,) bool: the starting configuration of the local search (e.g. the poles).
+
+    Returns
+    -------
+    (apart, frustration, gap, polarisation): ``apart`` (..., N) bool, the bloc of each
+    actor with actor 0 in bloc False; the minimum frustration; the gap to the
+    next-best configuration (in frustration units; near 0: another alignment is as
+    good); and the polarisation of the best one (:func:`polarisation`).
+    """
+    n = prop.shape[-1]
+    if n <= EXHAUSTIVE_MAX:
+        apart_all = configurations(n)
+        energy, _ = _frustrations(sizes, prop, apart_all)
+        order = np.argsort(energy, axis=-1, kind="stable")
+        best_index = order[..., 0]
+        apart = apart_all[best_index]
+        least = np.take_along_axis(energy, best_index[..., None], axis=-1)[..., 0]
+        second = (
+            np.take_along_axis(energy, order[..., 1:2], axis=-1)[..., 0]
+            if energy.shape[-1] > 1
+            else least
+        )
+    else:
+        poles = np.broadcast_to(start != start[0], sizes.shape).copy()
+        w = sizes[..., :, None] * sizes[..., None, :] * prop
+        vector = np.linalg.eigh(w)[1][..., -1]  # the leading eigenvector's signs
+        spectral = (vector < 0) != (vector[..., :1] < 0)
+        apart, least = _local_search(sizes, prop, poles)
+        other, value = _local_search(sizes, prop, spectral)
+        better = value < least
+        apart = np.where(better[..., None], other, apart)
+        least = np.where(better, value, least)
+        second = np.full(least.shape, np.inf)
+        for a in range(1, n):
+            trial = apart.copy()
+            trial[..., a] = ~trial[..., a]
+            second = np.minimum(second, frustration(sizes, prop, trial))
+    return apart, least, second - least, polarisation(sizes, prop, apart)
+
+
+def polarisation(sizes, prop, apart):
+    """4 s_A s_B (1 - 2 frustration) of a two-bloc configuration, in [-1, 1], (...).
+
+    s_A, s_B are the blocs' shares of size (4 s_A s_B is 1 for two equal blocs, 0 when
+    one holds everything) and 1 - 2 frustration the cohesion: the size-weighted
+    propensity the configuration satisfies (friends together, foes apart) minus what it
+    frustrates, over the total.  1: two equal blocs, friendly within and hostile across.
+
+    Parameters
+    ----------
+    sizes : array_like
+        (..., N) sizes.
+    prop : array_like
+        (..., N, N) propensities.
+    apart : ndarray
+        (..., N) bool bloc of each actor.
+    """
+    n = prop.shape[-1]
+    i, j = np.triu_indices(n, 1)
+    w = sizes[..., i] * sizes[..., j] * prop[..., i, j]
+    together = (apart[..., i] == apart[..., j]).astype(float)
+    norm = sum_last(np.abs(w))
+    cohesion = sum_last(w * (2.0 * together - 1.0)) / np.where(norm > 0, norm, 1.0)
+    in_b = sum_last(sizes * apart)
+    total = sum_last(sizes)
+    share = in_b / np.where(total > 0, total, 1.0)
+    return 4.0 * share * (1.0 - share) * cohesion

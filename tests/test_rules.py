@@ -30,6 +30,7 @@ from sim import measures
 from sim.engine import phases as dynamics
 from sim.engine.model import GeoModel
 from sim.rules import (
+    alliances,
     arms,
     bargain,
     common,
@@ -54,6 +55,7 @@ measures."""
 EXEMPT = {
     "common.off_diagonal": "takes only N and has no leading dimensions",
     "engagement.upper_pairs": "takes only N and has no leading dimensions",
+    "measures.configurations": "takes only N and has no leading dimensions",
 }
 RUNS = 3
 CATEGORIES = 5
@@ -118,6 +120,12 @@ class Case:
 
 def _signed(b: Block):
     return b.dyad(-0.98, 0.98, diagonal=0.0)
+
+
+def _symmetric(b: Block):
+    """Signed propensities, symmetric with a zero diagonal."""
+    x = b.dyad(-1, 1, 0.1, diagonal=0.0)
+    return 0.5 * (x + np.swapaxes(x, -1, -2))
 
 
 CASES: dict[str, Case] = {
@@ -234,18 +242,49 @@ CASES: dict[str, Case] = {
         ),
     ),
     # threat
-    "threat.offence": Case(
-        threat.offence,
+    "threat.military_share": Case(
+        threat.military_share,
+        lambda b: ({"capability": b.actor(0, 1e4), "world_capability": b.run(1e4, 3e4, 1)}, {}),
+    ),
+    "threat.delivery": Case(
+        threat.delivery,
         lambda b: (
             {
-                "warheads": b.actor(0, 6000, 0.4),
-                "provocation_memory": b.actor(0, 5, 0.4),
-                "technology": b.actor(0, 10, 0.4),
-                "capability": b.actor(0, 1e4, 0.1),
-                "warhead_offence": b.run(0, 3, 1),
-                "warhead_half": b.run(10, 500, 1),
-                "provocation_offence": b.run(0, 0.5, 1),
-                "technology_offence": b.run(0, 5, 1),
+                "delivery_share": b.actor(0, 0.01, 0.3),
+                "proximity": b.dyad(0, 1, 0.3),
+                "half": b.run(1e-5, 1e-3, 2),
+            },
+            {},
+        ),
+    ),
+    "threat.nuclear_weight": Case(
+        threat.nuclear_weight,
+        lambda b: ({"warheads": b.actor(0, 6000, 0.4), "half": b.run(10, 500, 1)}, {}),
+    ),
+    "threat.reach": Case(
+        threat.reach,
+        lambda b: (
+            {
+                "military": b.actor(0, 0.5),
+                "presence": b.actor(0, 1),
+                "proximity": b.dyad(0, 1, 0.3),
+                "nuclear": b.actor(0, 1, 0.4),
+                "delivery_matrix": b.dyad(0, 1, 0.3),
+                "weight": b.run(0, 0.2, 2),
+            },
+            {},
+        ),
+    ),
+    "threat.strength": Case(
+        threat.strength,
+        lambda b: (
+            {
+                "military": b.actor(0, 0.5),
+                "presence": b.actor(0, 1),
+                "nuclear": b.actor(0, 1, 0.4),
+                "delivery_share": b.actor(0, 0.01, 0.3),
+                "weight": b.run(0, 0.2, 1),
+                "half": b.run(1e-5, 1e-3, 1),
             },
             {},
         ),
@@ -253,7 +292,7 @@ CASES: dict[str, Case] = {
     "threat.hostility": Case(
         threat.hostility,
         lambda b: (
-            {"relation": _signed(b), "bias": b.actor(-0.5, 0.5), "sharpness": b.run(1, 10, 2)},
+            {"relation": _signed(b), "bias": b.actor(-0.5, 0.5), "exponent": b.run(1, 3, 2)},
             {},
         ),
     ),
@@ -261,11 +300,11 @@ CASES: dict[str, Case] = {
         threat.threat_matrix,
         lambda b: (
             {
-                "hostility_matrix": b.dyad(0, 2),
-                "proximity": b.dyad(0, 1, 0.3),
-                "offence_j": b.actor(1, 3),
-                "regional_power_j": b.actor(0, 0.2),
+                "hostility_matrix": b.dyad(0, 1),
+                "reach_matrix": b.dyad(0, 0.2, 0.3, diagonal=0.0),
                 "misperception": b.dyad(0.5, 1.5),
+                "provocation_memory": b.actor(0, 5, 0.4),
+                "weight": b.run(0, 0.5, 1),
             },
             {},
         ),
@@ -276,7 +315,7 @@ CASES: dict[str, Case] = {
             {
                 "credibility": b.dyad(0, 1),
                 "alliance": b.dyad(0, 1, 0.5, diagonal=0.0),
-                "regional_power_k": b.actor(0, 0.2),
+                "reach_matrix": b.dyad(0, 0.2, 0.3, diagonal=0.0),
             },
             {},
         ),
@@ -286,9 +325,22 @@ CASES: dict[str, Case] = {
         lambda b: (
             {
                 "threat_total": b.actor(0, 0.5, 0.2),
-                "own_power": b.actor(0, 0.2, 0.1),
+                "own_strength": b.actor(0, 0.2, 0.1),
                 "cover_total": b.actor(0, 0.2, 0.3),
+                "background": b.run(0, 0.2, 1),
+                "substitution": b.run(0, 1, 1),
                 "exponent": b.run(0.5, 2, 1),
+            },
+            {},
+        ),
+    ),
+    "threat.deterrence": Case(
+        threat.deterrence,
+        lambda b: (
+            {
+                "reach_matrix": b.dyad(0, 0.2, 0.3, diagonal=0.0),
+                "own_strength": b.actor(0, 0.2, 0.1),
+                "cover_total": b.actor(0, 0.2, 0.3),
             },
             {},
         ),
@@ -364,6 +416,22 @@ CASES: dict[str, Case] = {
             {"dt": 0.25},
         ),
     ),
+    "arms.insecurity_logit": Case(
+        arms.insecurity_logit, lambda b: ({"insecurity": b.actor(0.01, 0.99)}, {})
+    ),
+    "arms.delivery_inflow": Case(
+        arms.delivery_inflow,
+        lambda b: (
+            {
+                "milex": b.actor(1, 1000),
+                "ppp_factor": b.actor(0.5, 4),
+                "missile_share": b.actor(0, 0.5),
+                "absorbed": b.actor(0, 2, 0.5),
+                "absorptive_capacity": b.actor(0, 1),
+            },
+            {},
+        ),
+    ),
     "arms.capability_inflow": Case(
         arms.capability_inflow,
         lambda b: (
@@ -371,11 +439,49 @@ CASES: dict[str, Case] = {
                 "milex": b.actor(1, 1000),
                 "ppp_factor": b.actor(0.5, 4),
                 "munitions": b.dyad(0, 3, 0.6, diagonal=0.0),
+                "drawdown": b.run(0, 1),
                 "transfers": b.dyad(0, 3, 0.6, diagonal=0.0),
                 "absorbed": b.actor(0, 2, 0.5),
                 "absorptive_capacity": b.actor(0, 1),
             },
             {},
+        ),
+    ),
+    # alliances
+    "alliances.drive": Case(
+        alliances.drive,
+        lambda b: (
+            {
+                "relation_ij": _signed(b),
+                "relation_ji": _signed(b),
+                "shared_ij": b.dyad(0, 0.5, 0.3),
+                "need_ij": b.dyad(0, 1, 0.6),
+                "w_relation": b.run(0, 3, 2),
+                "w_threat": b.run(0, 5, 2),
+                "w_need": b.run(0, 5, 2),
+            },
+            {},
+        ),
+    ),
+    "alliances.forcings": Case(
+        alliances.forcings,
+        lambda b: (
+            {
+                "drive_ij": b.dyad(-1, 2),
+                "drive0_ij": b.dyad(-1, 2),
+                "level_ij": b.dyad(0, 1, 0.4, diagonal=0.0),
+                "pull": b.run(0.02, 1, 2),
+                "formation": b.run(0, 5, 2),
+                "lapse": b.run(0, 5, 2),
+            },
+            {},
+        ),
+    ),
+    "alliances.step": Case(
+        alliances.step,
+        lambda b: (
+            {"alliance_ij": b.dyad(0, 1, 0.4), "up": b.dyad(0, 3, 0.2), "down": b.dyad(0, 3, 0.2)},
+            {"dt": 0.25},
         ),
     ),
     # bargain
@@ -386,12 +492,49 @@ CASES: dict[str, Case] = {
             {"shares": np.array([0.5, 0.2, 0.3])},
         ),
     ),
+    "bargain.offered": Case(
+        bargain.offered,
+        lambda b: (
+            {
+                "capacity_c": b.actor(0, 20, 0.5),
+                "payment_ratio": b.run(0.01, 1.5),
+                "elasticity": b.run(0, 2),
+            },
+            {"reference_ratio": 0.5},
+        ),
+    ),
+    "bargain.patron_need": Case(
+        bargain.patron_need,
+        lambda b: (
+            {"munitions_pc": b.dyad(0, 3, 0.5, diagonal=0.0), "war_demand_p": b.actor(0, 5, 0.5)},
+            {},
+        ),
+    ),
+    "bargain.client_need": Case(
+        bargain.client_need,
+        lambda b: (
+            {
+                "paid_pc": b.dyad(0, 3, 0.5, diagonal=0.0),
+                "technology_pc": b.dyad(0, 1, 0.5, diagonal=0.0),
+                "imports_c": b.actor(0, 50, 0.2),
+            },
+            {},
+        ),
+    ),
+    "bargain.need": Case(
+        bargain.need,
+        lambda b: ({"patron_pc": b.dyad(0, 1, 0.5), "client_cp": b.dyad(0, 1, 0.5)}, {}),
+    ),
+    "bargain.gains": Case(
+        bargain.gains,
+        lambda b: ({"need_ij": b.dyad(0, 1, 0.5), "leverage_ij": b.dyad(0, 1, 0.5)}, {}),
+    ),
     "bargain.munitions": Case(
         bargain.munitions,
         lambda b: (
             {
                 "war_demand_p": b.actor(0, 5, 0.6),
-                "capacity_c": b.actor(0, 20, 0.5),
+                "offered_c": b.actor(0, 20, 0.5),
                 "relation": _signed(b),
                 "multiplier": b.dyad(0, 3, 0.2, diagonal=1.0),
                 "sharpness": b.run(1, 10, 2),
@@ -430,10 +573,12 @@ CASES: dict[str, Case] = {
             {
                 "willingness_i": b.actor(0, 1),
                 "capacity_i": b.actor(0, 0.3),
+                "interest_i": b.actor(0, 1),
                 "milex_i": b.actor(1, 1000),
                 "relation": _signed(b),
                 "alliance": b.dyad(0, 1, 0.5, diagonal=0.0),
                 "multiplier": b.dyad(0, 3, 0.2, diagonal=1.0),
+                "gains": b.dyad(0, 2, 0.5),
                 "insecurity": b.actor(0, 1),
                 "tolerance": b.actor(0, 1),
                 "milex": b.actor(1, 1000),
@@ -693,6 +838,7 @@ CASES: dict[str, Case] = {
                 "monitoring_floor": b.run(0, 1, 1),
                 "sharpness": b.run(1, 10, 2),
                 "erosion": b.run(0, 0.1, 1),
+                "gain": b.dyad(0.1, 20),
             },
             {
                 "sponsors": b.mask((b.n, b.n)) & ~np.eye(b.n, dtype=bool),
@@ -700,6 +846,10 @@ CASES: dict[str, Case] = {
                 "years_since": b.rng.uniform(0, 20, b.n),
             },
         ),
+    ),
+    "trade.enforcement": Case(
+        trade.enforcement,
+        lambda b: ({"blocked": b.flow(0, 3, 0.5), "potential": b.flow()}, {"flows": b.flows}),
     ),
     "trade.pass_through": Case(
         trade.pass_through,
@@ -824,7 +974,14 @@ CASES: dict[str, Case] = {
     ),
     "measures.true_hostility": Case(
         measures.true_hostility,
-        lambda b: ({"relation": _signed(b), "sharpness": b.run(1, 10, 2)}, {}),
+        lambda b: ({"relation": _signed(b), "exponent": b.run(1, 3, 2)}, {}),
+    ),
+    "measures.regional_reach": Case(
+        measures.regional_reach,
+        lambda b: (
+            {"reach": b.dyad(0, 0.2, 0.3, diagonal=0.0), "proximity": b.dyad(0, 1, 0.3)},
+            {},
+        ),
     ),
     "measures.tension": Case(
         measures.tension,
@@ -844,14 +1001,14 @@ CASES: dict[str, Case] = {
                 "relation": _signed(b),
                 "alliance": b.dyad(0, 1, 0.6, diagonal=0.0),
                 "proximity": b.dyad(0, 1, 0.3, diagonal=0.0),
-                "power": b.actor(0, 0.2),
+                "deterrence_balance": b.dyad(-1, 1, diagonal=0.0),
                 "warheads": b.actor(0, 6000, 0.5),
                 "dependence": b.dyad(0, 1, 0.3),
                 "hostility_matrix": b.dyad(0, 2),
                 "warhead_half": b.run(10, 500, 1),
                 "base": b.run(-8, -2),
                 "w_hostility": b.run(0, 6),
-                "w_parity": b.run(0, 4),
+                "w_deterrence": b.run(0, 6),
                 "w_proximity": b.run(0, 4),
                 "w_alliance": b.run(0, 3),
                 "w_nuclear": b.run(0, 3),
@@ -865,6 +1022,47 @@ CASES: dict[str, Case] = {
         lambda b: (
             {"risk": b.dyad(0, 1, diagonal=0.0)},
             {"pairs": [(0, b.n - 1), (b.n - 1, 0)] if b.n > 1 else []},
+        ),
+    ),
+    "measures.propensity": Case(
+        measures.propensity,
+        lambda b: (
+            {
+                "relation": _signed(b),
+                "alliance": b.dyad(0, 1, 0.6, diagonal=0.0),
+                "shared": b.dyad(0, 1, 0.3, diagonal=0.0),
+                "threat_weight": b.run(0, 2, 2),
+            },
+            {},
+        ),
+    ),
+    "measures.landscape": Case(
+        measures.landscape,
+        lambda b: (
+            {"sizes": b.actor(0, 0.2, 0.2), "prop": _symmetric(b)},
+            {"start": _poles(b.n)["in_b"]},
+        ),
+    ),
+    "measures.frustration": Case(
+        measures.frustration,
+        lambda b: (
+            {
+                "sizes": b.actor(0, 0.2, 0.2),
+                "prop": _symmetric(b),
+                "apart": b.mask((RUNS, b.n)),
+            },
+            {},
+        ),
+    ),
+    "measures.polarisation": Case(
+        measures.polarisation,
+        lambda b: (
+            {
+                "sizes": b.actor(0, 0.2, 0.2),
+                "prop": _symmetric(b),
+                "apart": b.mask((RUNS, b.n)),
+            },
+            {},
         ),
     ),
     "measures.influence": Case(
@@ -912,7 +1110,10 @@ def _forcing_inputs(b: Block) -> dict[str, np.ndarray]:
         "tau_ij": b.dyad(0, 0.5, 0.3, diagonal=0.0),
         "shared_ij": b.dyad(0, 0.5, 0.3),
         "dependence_ij": b.dyad(0, 1, 0.3, diagonal=0.0),
+        "need_ij": b.dyad(0, 1, 0.6, diagonal=0.0),
         "sanction_ji": b.dyad(0, 1, 0.5, diagonal=0.0),
+        "enforcement_ij": b.dyad(0, 1, 0.6, diagonal=0.0),
+        "alliance_ij": b.dyad(0, 1, 0.5, diagonal=0.0),
         "proximity_ij": b.dyad(0, 1, 0.3, diagonal=0.0),
         "memory_j": b.actor(0, 5, 0.5),
         "summit_ij": b.dyad(0, 2, 0.7, diagonal=0.0),
@@ -922,8 +1123,11 @@ def _forcing_inputs(b: Block) -> dict[str, np.ndarray]:
         "shared_threat_weight": b.actor(0, 2),
         "threat_response": b.actor(0, 2),
         "trade_affinity": b.actor(0, 2),
+        "need_warmth": b.actor(0, 2),
         "sanction_resentment": b.actor(0, 2),
+        "enforcement_resentment": b.actor(0, 2),
         "provocation_sensitivity": b.actor(0, 2),
+        "entrapment_sensitivity": b.actor(0, 2),
         "summit_warmth": b.actor(0, 2),
         "sharpness": b.run(1, 10, 2),
     }
@@ -977,7 +1181,10 @@ ROW_ARGS = {  # arguments indexed by the row i; the others stay whole
         "tau_ij": 2,
         "shared_ij": 2,
         "dependence_ij": 2,
+        "need_ij": 2,
         "sanction_ji": 2,
+        "enforcement_ij": 2,
+        "alliance_ij": 2,
         "proximity_ij": 2,
         "summit_ij": 2,
         "reciprocity": 1,
@@ -986,10 +1193,16 @@ ROW_ARGS = {  # arguments indexed by the row i; the others stay whole
         "shared_threat_weight": 1,
         "threat_response": 1,
         "trade_affinity": 1,
+        "need_warmth": 1,
         "sanction_resentment": 1,
+        "enforcement_resentment": 1,
         "provocation_sensitivity": 1,
+        "entrapment_sensitivity": 1,
         "summit_warmth": 1,
     },
+    "alliances.drive": {k: 2 for k in ("relation_ij", "relation_ji", "shared_ij", "need_ij")},
+    "alliances.forcings": {k: 2 for k in ("drive_ij", "drive0_ij", "level_ij")},
+    "alliances.step": {k: 2 for k in ("alliance_ij", "up", "down")},
     "relations.shared_threat": {"tau_rows": 2},
     "relations.step": {k: 2 for k in ("relation_ij", "up", "down", "offset_up", "offset_down")},
     "sanctions.gate": {"hostility_ij": 2},
@@ -1048,15 +1261,15 @@ POSITIVE = st.floats(min_value=0.0, max_value=1e6, allow_nan=False)
 def test_insecurity_unchanged_when_every_power_is_rescaled(
     threat_total, own, cover, exponent, scale
 ):
-    before = threat.insecurity(threat_total, own, cover, exponent)
-    after = threat.insecurity(scale * threat_total, scale * own, scale * cover, exponent)
+    before = threat.insecurity(threat_total, own, cover, 0.02, 0.3, exponent)
+    after = threat.insecurity(scale * threat_total, scale * own, scale * cover, 0.02, 0.3, exponent)
     np.testing.assert_allclose(after, before, rtol=1e-12, atol=1e-300)
     assert 0.0 <= before < 1.0
 
 
 def _scaled_by_ten(state):
     out = state.copy()
-    for name in ("gdp", "capability", "population", "technology", "pipeline"):
+    for name in ("gdp", "capability", "population", "technology", "delivery", "pipeline"):
         setattr(out, name, getattr(out, name) * 10.0)
     for name in ("world_gdp", "world_milex", "world_population"):
         out.reference[name] = out.reference[name] * 10.0
@@ -1074,7 +1287,8 @@ def test_perception_unchanged_when_all_economies_are_rescaled(deterministic):
     for key in (
         "power",
         "regional_power",
-        "offence",
+        "reach",
+        "strength",
         "threat",
         "threat_total",
         "credibility",

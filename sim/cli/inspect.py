@@ -124,7 +124,7 @@ def _scenario_value(p: registry.Param, s: Scenario) -> str:
         given = [d for d in s.dyads if getattr(d, p.name) is not None]
         return f"{len(given)} of {len(s.dyads)} dyads set; else {_num(p.default)}"
     if p.section == "trade":
-        values = [getattr(t, p.name) for t in s.trade]
+        values = [getattr(t, p.name) or 0.0 for t in s.trade]
         nonzero = sum(1 for v in values if v)
         return f"{nonzero} flows, total {_num(round(sum(values), 3))}"
     if p.section == "regime":

@@ -8,13 +8,21 @@ offsets of existing sanctions, trade potentials, starting memories);
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..random import normals, seed_for_pairs
-from ..rules import engagement, misperception, provocations, sanctions, trade
-from ..rules.common import signed_offsets, unit_offsets
-from .decide import relation_forcings, sanction_forcings
-from .perceive import perceive
+from ..rules import engagement, misperception, provocations, relations, sanctions, trade
+from ..rules.common import signed_offsets, sum_terms, unit_offsets
+from .decide import alliance_drive, relation_forcings, sanction_forcings
+from .perceive import perceive, trade_view
 from .state import State, Structure
 from .world import trade_shares
+
+GAIN_ITERATIONS = 48
+"""Bisection steps for a regime's enforcement gain (48 halve the log range to 1e-14)."""
+
+GAIN_RANGE = (1e-2, 1e2)
+"""Bounds of a regime's enforcement gain."""
 
 MEMORY_ITERATIONS = 8
 """Fixed-point iterations for the starting provocation memory (it feeds its hazard)."""
@@ -44,11 +52,8 @@ def calibrate(st: State, S: Structure) -> None:
     st.sanction = sanctions.floor(st.sanction)
     tau = st.model["memory_time"]
     st.summit_memory = engagement.stationary_memory(st.summit_rate, tau[..., None, None])
-    # trade: potential = starting flows / passing share; flows at their targets
-    view = perceive(st, S, 0, 0, deterministic=True)
-    _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.flows)
-    bite = trade.unilateral_bite(st.sanction)
-    st.potential0 = trade.base_potential(st.recorded, st.unrecorded, pass_share, bite, S.flows)
+    # trade: potentials (given, or starting flows / passing share); flows at their targets
+    _calibrate_potentials(st, S)
     view = perceive(st, S, 0, 0, deterministic=True)
     st.recorded = view["recorded_target"].copy(order="K")
     st.unrecorded = view["unrecorded_target"].copy(order="K")
@@ -58,13 +63,77 @@ def calibrate(st: State, S: Structure) -> None:
     view = perceive(st, S, 0, 0, deterministic=True)
     st.tolerance = view["insecurity"].copy(order="K")
     rows = slice(None)
-    up, down = relation_forcings(st, S, view, rows)
+    shared = relations.shared_threat(view["tau"], view["tau"])
+    st.alliance_drive0 = alliance_drive(st, view, rows, shared)
+    up, down = relation_forcings(st, S, view, rows, shared)
     st.relation_offset_up, st.relation_offset_down = signed_offsets(st.relation, up, down)
     s_up, s_down = sanction_forcings(st, view, rows)
     st.sanction_offset_up, st.sanction_offset_down = unit_offsets(st.sanction, s_up, s_down)
     lost, evasion = trade_shares(st, S, view)
     st.lost_share0, st.evasion_share0 = lost, evasion
     st.growth = st.base_growth.copy(order="K")
+
+
+def _set_potentials(st: State, S: Structure) -> None:
+    """Potentials given by the scenario where it gives them, else the starting flows over
+    their passing share (they then reproduce themselves), at the current enforcement gains."""
+    view = trade_view(st, S, 0)
+    _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.flows)
+    bite = trade.unilateral_bite(st.sanction)
+    inverted = trade.base_potential(st.recorded, st.unrecorded, pass_share, bite, S.flows)
+    given = st.potential_given
+    st.potential0 = np.where(np.isfinite(given), given, inverted)
+
+
+def _calibrate_potentials(st: State, S: Structure) -> None:
+    """Trade potentials, and the enforcement gain of each partner whose flows with a
+    target have given potentials.
+
+    A scenario may give the pre-sanctions level of flows between a target T and a
+    partner i (``potential``, e.g. North Korea's 2016 trade with China).  The gain g[i, T]
+    of i's enforcement of the regime on T (effective compliance 1 - (1 - ec)^g) is then
+    found by bisection in log g over [GAIN_RANGE] so that the model's starting trade of
+    the pair, both ways and over all categories, equals the starting trade the scenario
+    gives: the regime binds as much as the gap between pre-sanctions and current trade
+    says.  Fixed iterations keep every run of a block exactly as it would be alone.
+    """
+    observed = st.recorded + st.unrecorded
+    given = np.isfinite(st.potential_given)
+    fl = S.flows
+    pairs = []
+    for target in S.targets.tolist():
+        for partner in range(S.n):
+            ks = _pair_flows(fl, partner, target)
+            if len(ks) and given[..., ks].any():
+                pairs.append((partner, target, ks))
+    _set_potentials(st, S)
+    if not pairs:
+        return
+    chosen = np.zeros((S.n, S.n), dtype=bool)
+    for partner, target, _ in pairs:
+        chosen[partner, target] = True
+    lo = np.full(st.enforcement_gain.shape, np.log(GAIN_RANGE[0]))
+    hi = np.full(st.enforcement_gain.shape, np.log(GAIN_RANGE[1]))
+    for _ in range(GAIN_ITERATIONS):
+        mid = 0.5 * (lo + hi)
+        st.enforcement_gain = np.where(chosen, np.exp(mid), 1.0)
+        _set_potentials(st, S)
+        view = trade_view(st, S, 0)
+        flows = view["recorded_target"] + view["unrecorded_target"]
+        too_open = np.zeros(st.enforcement_gain.shape, dtype=bool)
+        for partner, target, ks in pairs:
+            too_open[..., partner, target] = sum_terms(flows, ks) > sum_terms(observed, ks)
+        lo = np.where(too_open, mid, lo)
+        hi = np.where(too_open, hi, mid)
+    st.enforcement_gain = np.where(chosen, np.exp(0.5 * (lo + hi)), 1.0)
+    _set_potentials(st, S)
+
+
+def _pair_flows(fl, i: int, j: int) -> np.ndarray:
+    """Positions of the flows between actors i and j, both ways."""
+    return np.flatnonzero(
+        ((fl.source == i) & (fl.target == j)) | ((fl.source == j) & (fl.target == i))
+    )
 
 
 def seed_run(st: State, S: Structure, seed) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..random import uniforms
-from ..rules import arms, provocations, relations, sanctions
+from ..rules import alliances, arms, provocations, relations, sanctions
 from .state import State, Structure
 
 # --------------------------------------------------------------------------- decisions
@@ -35,12 +35,15 @@ class Decision:
         zero toward themselves.
     sanction : (..., I, N) unilateral sanctions of the rows on every actor at t+1,
         in [0, 1), zero on themselves.
+    alliance : (..., I, N) the rows' commitments to every actor's defence at t+1, in
+        [0, 1], zero to themselves (:mod:`sim.rules.alliances`).
     events : (..., I) provocations of the rows in the step (counts, >= 0).
     """
 
     burden_logit: np.ndarray
     relation: np.ndarray
     sanction: np.ndarray
+    alliance: np.ndarray
     events: np.ndarray
 
     ACTOR_FIELDS = ("burden_logit", "events")
@@ -59,6 +62,7 @@ class Decision:
             burden_logit=np.empty_like(st.burden_logit),
             relation=np.empty_like(st.relation),
             sanction=np.empty_like(st.sanction),
+            alliance=np.empty_like(st.alliance),
             events=np.empty_like(st.burden),
         )
 
@@ -122,11 +126,14 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> Decisi
         doc("grievance"),
         dt,
     )
-    # relations
-    up, down = relation_forcings(st, S, view, rows)
+    # relations and alliances
+    shared = relations.shared_threat(a2(view["tau"]), view["tau"])
+    up, down = relation_forcings(st, S, view, rows, shared)
     rel = relations.step(
         a2(st.relation), up, down, a2(st.relation_offset_up), a2(st.relation_offset_down), dt
     )
+    a_up, a_down = alliance_forcings(st, view, rows, shared)
+    ally = alliances.step(a2(st.alliance), a_up, a_down, dt)
     # unilateral sanctions
     s_up, s_down = sanction_forcings(st, view, rows)
     sanc = sanctions.unilateral_step(
@@ -143,10 +150,11 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> Decisi
     np.fill_diagonal(diag, True)
     rel = np.where(diag[rows], 0.0, rel)
     sanc = np.where(diag[rows], 0.0, sanc)
-    return Decision(burden_logit=z, relation=rel, sanction=sanc, events=events)
+    ally = np.where(diag[rows], 0.0, ally)
+    return Decision(burden_logit=z, relation=rel, sanction=sanc, alliance=ally, events=events)
 
 
-def relation_forcings(st: State, S: Structure, view, rows: slice):
+def relation_forcings(st: State, S: Structure, view, rows: slice, shared: np.ndarray | None = None):
     """Forcings (F+, F-) on the attitudes of actor ``rows``, per year (:mod:`sim.rules.relations`).
 
     Parameters
@@ -159,6 +167,8 @@ def relation_forcings(st: State, S: Structure, view, rows: slice):
         What :func:`~sim.engine.perceive.perceive` derived from the state at t.
     rows : slice
         The actor rows.
+    shared : ndarray, optional
+        (..., I, N) shared threat of the rows (computed here when not given).
     """
     m, d = st.model, st.doctrine
     tau = view["tau"]
@@ -171,7 +181,8 @@ def relation_forcings(st: State, S: Structure, view, rows: slice):
     def a2(x):
         return _rows(x, rows, 2)
 
-    shared = relations.shared_threat(a2(tau), tau)
+    if shared is None:
+        shared = relations.shared_threat(a2(tau), tau)
     return relations.forcings(
         a2(st.relation),
         a2(rel_t),
@@ -180,7 +191,10 @@ def relation_forcings(st: State, S: Structure, view, rows: slice):
         a2(tau),
         shared,
         a2(view["dependence"]),
+        a2(view["need"]),
         a2(sanc_t),
+        a2(view["enforcement"]),
+        a2(st.alliance),
         a2(st.proximity),
         st.provocation_memory,
         a2(st.summit_memory),
@@ -190,10 +204,64 @@ def relation_forcings(st: State, S: Structure, view, rows: slice):
         a1(d["shared_threat_weight"]),
         a1(d["threat_response"]),
         a1(d["trade_affinity"]),
+        a1(d["need_warmth"]),
         a1(d["sanction_resentment"]),
+        a1(d["enforcement_resentment"]),
         a1(d["provocation_sensitivity"]),
+        a1(d["entrapment_sensitivity"]),
         a1(d["summit_warmth"]),
         m["relation_sharpness"][..., None, None],
+    )
+
+
+def alliance_drive(st: State, view, rows: slice, shared: np.ndarray) -> np.ndarray:
+    """The drive of the commitments of actor ``rows`` (:func:`sim.rules.alliances.drive`).
+
+    Parameters
+    ----------
+    st : State
+        The state at t.
+    view : dict
+        What :func:`~sim.engine.perceive.perceive` derived from the state at t.
+    rows : slice
+        The actor rows.
+    shared : ndarray
+        (..., I, N) shared threat of the rows.
+    """
+    m = st.model
+    return alliances.drive(
+        _rows(st.relation, rows, 2),
+        _rows(np.swapaxes(st.relation, -1, -2), rows, 2),
+        shared,
+        _rows(view["need"], rows, 2),
+        m["alliance_relation_weight"][..., None, None],
+        m["alliance_threat_weight"][..., None, None],
+        m["alliance_need_weight"][..., None, None],
+    )
+
+
+def alliance_forcings(st: State, view, rows: slice, shared: np.ndarray):
+    """Forcings (up, down) on the commitments of actor ``rows``, per year.
+
+    Parameters
+    ----------
+    st : State
+        The state at t.
+    view : dict
+        What :func:`~sim.engine.perceive.perceive` derived from the state at t.
+    rows : slice
+        The actor rows.
+    shared : ndarray
+        (..., I, N) shared threat of the rows.
+    """
+    m = st.model
+    return alliances.forcings(
+        alliance_drive(st, view, rows, shared),
+        _rows(st.alliance_drive0, rows, 2),
+        _rows(st.alliance_level, rows, 2),
+        m["alliance_pull"][..., None, None],
+        m["alliance_formation"][..., None, None],
+        m["alliance_lapse"][..., None, None],
     )
 
 

@@ -254,6 +254,11 @@ def apply_op(st: State, S: Structure, verb: str, ref, value, mask, t: int = 0) -
                 shift = array[(Ellipsis, *pair)] - before
                 base = st.baseline_relation[(Ellipsis, *pair)] + shift
                 st.baseline_relation[(Ellipsis, *pair)] = np.clip(base, lo, hi)
+            elif ref.field == "alliance":  # a treaty sets the structural level as well
+                level = st.alliance_level[(Ellipsis, *pair)]
+                st.alliance_level[(Ellipsis, *pair)] = np.where(
+                    mask, array[(Ellipsis, *pair)], level
+                )
     elif ref.kind == "trade":
         assert ref.a is not None and ref.b is not None and ref.category is not None
         category = S.categories.index(ref.category)

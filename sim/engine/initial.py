@@ -66,6 +66,12 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         model["depreciation"],
         arr([a.milex_growth for a in actors]),
     )
+    delivery = power.initial_capability(  # the delivery-means part, at steady growth
+        milex * doctrine["missile_share"],
+        arr([a.ppp_factor for a in actors]),
+        model["depreciation"],
+        arr([a.milex_growth for a in actors]),
+    )
     # reference burden schedule (documented trends)
     schedule = np.tile(burden, (structure.steps + 1, 1))
     start_m = month_index(spec.start)
@@ -110,10 +116,13 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
 
     recorded = np.zeros((n, n, nc))
     unrecorded = np.zeros((n, n, nc))
+    given = np.full((n, n, nc), np.nan)
     for f in spec.trade:
         where = (idx[f.source_code], idx[f.to], cats.index(f.category))
         recorded[where] += f.value
         unrecorded[where] += f.unrecorded
+        if f.potential is not None:
+            given[where] = f.potential
     fl = structure.flows
     flow_index = (fl.source, fl.target, fl.category)
     coverage = np.zeros((n, nc))
@@ -138,6 +147,7 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         tolerance=np.zeros(n),
         capability=capability,
         technology=np.zeros(n),
+        delivery=delivery,
         pipeline=np.zeros(n),
         provocation_memory=np.zeros(n),
         war_override=np.full(n, np.nan),
@@ -148,6 +158,8 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         war_series=war,
         relation=fields["relation"],
         alliance=fields["alliance"],
+        alliance_level=fields["alliance"].copy(),
+        alliance_drive0=np.zeros((n, n)),
         proximity=fields["proximity"],
         sanction=fields["sanction"],
         multiplier=fields["transfer_multiplier"],
@@ -163,6 +175,8 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         potential0=np.zeros(structure.flows.size),
         recorded=recorded[flow_index],
         unrecorded=unrecorded[flow_index],
+        potential_given=given[flow_index],
+        enforcement_gain=np.ones((n, n)),
         coverage=coverage,
         monitoring=monitoring,
         doctrine=doctrine,

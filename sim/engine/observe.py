@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import measures as M
-from ..rules import credibility
+from ..rules import credibility, relations, threat
 from ..rules import reactions as reaction_rules
 from ..rules.common import sum_last, sum_second_last
 from .state import State, Structure
@@ -57,7 +57,11 @@ def measures(
 
     @cache
     def host():
-        return M.true_hostility(st.relation, m["hostility_sharpness"][..., None, None])
+        return M.true_hostility(st.relation, m["hostility_exponent"][..., None, None])
+
+    @cache
+    def deterrence():
+        return threat.deterrence(view["reach"], view["strength"], view["cover"])
 
     @cache
     def risk():
@@ -65,19 +69,32 @@ def measures(
             st.relation,
             st.alliance,
             st.proximity,
-            pw,
+            deterrence(),
             st.warheads,
             view["dependence"],
             host(),
             m["warhead_half"][..., None],
             m["risk_base"],
             m["risk_hostility"],
-            m["risk_parity"],
+            m["risk_deterrence"],
             m["risk_proximity"],
             m["risk_alliance"],
             m["risk_nuclear"],
             m["risk_interdependence"],
         )
+
+    @cache
+    def blocs():
+        shared = relations.shared_threat(view["tau"], view["tau"])
+        prop = M.propensity(
+            st.relation, st.alliance, shared, m["bloc_threat_weight"][..., None, None]
+        )
+        return M.landscape(rp, prop, S.in_b)
+
+    def bloc_labels():
+        apart = blocs()[0]
+        anchor = int(np.flatnonzero(S.in_b)[0])
+        return np.asfortranarray((apart == apart[..., anchor : anchor + 1]).astype(float))
 
     def by_actor(flows):  # exports plus imports, all categories
         total = S.flows.by_dyad(flows)
@@ -99,6 +116,9 @@ def measures(
         "balance_swing": balance(~core),
         "tension": lambda: M.tension(pw, st.proximity, host()),
         "conflict_risk_any": lambda: M.any_dispute(risk(), S.key_pairs),
+        "frustration": lambda: blocs()[1],
+        "blocs_gap": lambda: blocs()[2],
+        "polarisation": lambda: blocs()[3],
     }
     actor_level = {
         "gdp": lambda: st.gdp,
@@ -125,6 +145,11 @@ def measures(
         ),
         "munitions_supplied": lambda: sum_second_last(view["munitions"]),
         "technology": lambda: st.technology,
+        "bloc": bloc_labels,
+        "delivery": lambda: st.delivery,
+        "reach": lambda: M.regional_reach(view["reach"], st.proximity),
+        "strength": lambda: view["strength"],
+        "trade": lambda: by_actor(st.recorded + st.unrecorded),
         "sanctions_pressure": lambda: np.where(
             regime, by_actor(view["blocked"]) / potential_i(), np.nan
         ),
@@ -140,6 +165,8 @@ def measures(
         "transfer": lambda: view["transfers"],
         "sanction": lambda: st.sanction,
         "conflict_risk": risk,
+        "deterrence": deterrence,
+        "reach": lambda: view["reach"],
         "munitions": lambda: view["munitions"],
     }
     levels = {"model": model_level, "actor": actor_level, "dyad": dyad_level}

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from .. import registry
 from ..rules import (
     bargain,
     credibility,
@@ -24,8 +25,11 @@ from ..rules import (
     threat,
     trade,
 )
-from ..rules.common import sum_last
+from ..rules.common import sum_last, sum_second_last
 from .state import RowsView, State, Structure
+
+PAYMENT_REFERENCE = registry.MODEL_BY_NAME["payment_ratio"].default
+"""The payment ratio at which clients offer their full munitions capacity."""
 
 # --------------------------------------------------------------------------- perception
 
@@ -49,7 +53,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     Returns
     -------
     dict
-        Arrays of the state's leading shape: ``power``, ``regional_power``, ``offence``,
+        Arrays of the state's leading shape: ``power``, ``regional_power``, ``reach``,
         ``hostility``, ``threat``, ``credibility``, ``cover``, ``insecurity``, ``tau``,
         trade potentials and targets, ``munitions``, ``transfers``, ``dependence``,
         ``hazard``, ...
@@ -69,27 +73,32 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         m["weight_population"][..., None],
     )
     rp = power.regional_power(pw, st.presence)
-    off = threat.offence(
-        st.warheads,
-        st.provocation_memory,
-        st.technology,
-        st.capability,
-        m["warhead_offence"][..., None],
-        m["warhead_half"][..., None],
-        m["provocation_offence"][..., None],
-        m["technology_offence"][..., None],
+    # what can reach whom: military shares, delivery means, arsenals (power-share units)
+    mil = threat.military_share(st.capability, k_ref[..., None])
+    q = threat.military_share(st.delivery, k_ref[..., None])
+    nuc = threat.nuclear_weight(st.warheads, m["warhead_half"][..., None])
+    dl = threat.delivery(q, st.proximity, m["delivery_half"][..., None, None])
+    rch = threat.reach(
+        mil, st.presence, st.proximity, nuc, dl, m["nuclear_weight"][..., None, None]
+    )
+    own = threat.strength(
+        mil, st.presence, nuc, q, m["nuclear_weight"][..., None], m["delivery_half"][..., None]
     )
     if deterministic:
         mis = np.ones_like(st.relation)
     else:
         mis = misperception.factor(st.misperception, d["misperception"][..., :, None])
     host = threat.hostility(
-        st.relation, d["hostility_bias"], m["hostility_sharpness"][..., None, None]
+        st.relation, d["hostility_bias"], m["hostility_exponent"][..., None, None]
     )
-    T = threat.threat_matrix(host, st.proximity, off, rp, mis)
+    T = threat.threat_matrix(
+        host, rch, mis, st.provocation_memory, m["provocation_offence"][..., None]
+    )
     t_total = sum_last(T)
     exponent = m["contest_exponent"][..., None]
-    bare = threat.insecurity(t_total, rp, 0.0, exponent)
+    background = m["background_threat"][..., None]
+    substitution = m["cover_substitution"][..., None]
+    bare = threat.insecurity(t_total, own, 0.0, background, substitution, exponent)
     cred = credibility.credibility(
         st.alliance,
         st.presence,
@@ -101,47 +110,22 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         m["credibility_vulnerability"][..., None, None],
         m["credibility_provocation"][..., None, None],
     )
-    cov = threat.cover(cred, st.alliance, rp)
-    ins = threat.insecurity(t_total, rp, cov, exponent)
-    tau = relations.threat_shares(T, rp, cov)
+    cov = threat.cover(cred, st.alliance, rch)
+    ins = threat.insecurity(t_total, own, cov, background, substitution, exponent)
+    tau = relations.threat_shares(T, own, cov)
 
     # trade: compliance, potentials, targets, diversion
-    ec = trade.effective_compliance(
-        d["compliance"],
-        st.monitoring * S.has_regime,
-        st.relation,
-        S.sponsors,
-        m["monitoring_floor"][..., None],
-        m["compliance_sharpness"][..., None, None],
-        m["compliance_midpoint"][..., None, None],
-        m["sanctions_erosion"][..., None],
-        S.years_since0 + t * S.dt,
-        S.targets,  # no regime, nothing to enforce
-    )
-    bite = trade.unilateral_bite(st.sanction)
-    potential = trade.potential(
-        st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite, S.flows
-    )  # (..., K): one entry per flow of S.flows
-    rec_share, pass_share = trade.pass_through(st.coverage, ec, S.flows)
-    blocked = potential * (1.0 - pass_share)
-    diverted = trade.diversion(
-        blocked,
-        ec,
-        st.proximity,
-        st.relation,
-        m["diversion"],
-        m["relation_sharpness"][..., None],
-        S.targets,
-        S.flows,
-    )
-    rec_target = potential * rec_share
-    unrec_target = potential * (pass_share - rec_share) + diverted
+    tv = trade_view(st, S, t)
+    ec, potential, blocked = tv["compliance"], tv["potential"], tv["blocked"]
+    diverted, rec_target = tv["diverted"], tv["recorded_target"]
+    unrec_target = tv["unrecorded_target"]
 
-    # military cooperation: the bargain and arms transfers (rates at t)
+    # military cooperation: the bargain (rates at t)
     war = np.where(np.isfinite(st.war_override), st.war_override, st.war_series[..., t, :])
     capacity = d["export_capacity"] * st.capability
+    offer = bargain.offered(capacity, m["payment_ratio"], PAYMENT_REFERENCE, m["supply_elasticity"])
     kappa = m["relation_sharpness"][..., None, None]
-    mun = bargain.munitions(war, capacity, st.relation, st.multiplier, kappa)
+    mun = bargain.munitions(war, offer, st.relation, st.multiplier, kappa)
     tech = bargain.technology(
         mun,
         war,
@@ -152,18 +136,6 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     )
     # goods paid for munitions, p -> c (shared over categories as S.payment)
     paid, payments = bargain.payments(mun, m["payment_ratio"], S.payment)
-    transfers = bargain.arms_transfers(
-        d["transfer_willingness"],
-        d["transfer_capacity"],
-        milex,
-        st.relation,
-        st.alliance,
-        st.multiplier,
-        ins,
-        st.tolerance,
-        milex,
-        kappa,
-    )
     # trade seen by actors, by dyad: flows plus the bargain (payments p -> c, munitions
     # c -> p in the supply category); summed over categories without building the
     # per-category bargain flows
@@ -172,9 +144,12 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     energy_food = S.energy_food.astype(float)  # (C,) 0/1
     exports = S.flows.by_dyad(flows) + payments + supplied
     dependence = relations.trade_dependence(exports)
+    supplier_need = bargain.patron_need(mun, war)
+    need = bargain.need(supplier_need, bargain.client_need(paid, tech, sum_second_last(exports)))
+    enforcement = trade.enforcement(blocked, potential, S.flows)
 
-    # provocations: hazard with allied cover and patron leverage
-    supply = provocations.essential_supply(  # energy and food, [k, i]
+    # patrons' leverage over their clients' essential (energy and food) supplies, [k, i]
+    supply = provocations.essential_supply(
         S.flows.by_dyad(flows, S.energy_food),
         paid,
         S.payment @ energy_food,
@@ -182,8 +157,25 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         energy_food[S.supply_category],
     )
     lev = provocations.leverage(supply)
+    # arms transfers: to allies in need, and to clients the donor gains from
+    transfers = bargain.arms_transfers(
+        d["transfer_willingness"],
+        d["transfer_capacity"],
+        d["transfer_interest"],
+        milex,
+        st.relation,
+        st.alliance,
+        st.multiplier,
+        bargain.gains(supplier_need, lev),
+        ins,
+        st.tolerance,
+        milex,
+        kappa,
+    )
+
+    # provocations: hazard with allied cover and patron leverage
     restr = provocations.restraint(d["stability_preference"], lev)
-    cover_share = provocations.cover_share(cov, rp)
+    cover_share = provocations.cover_share(cov, own)
     haz = provocations.hazard(d["provocation_rate"], d["boldness"], cover_share, ins, restr)
 
     return {
@@ -191,7 +183,9 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         "milex": milex,
         "power": pw,
         "regional_power": rp,
-        "offence": off,
+        "military": mil,
+        "reach": rch,
+        "strength": own,
         "hostility": host,
         "threat": T,
         "threat_total": t_total,
@@ -212,6 +206,8 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         "transfers": transfers,
         "exports": exports,
         "dependence": dependence,
+        "need": need,
+        "enforcement": enforcement,
         "restraint": restr,
         "hazard": haz,
         "misperception_factor": mis,
@@ -226,6 +222,8 @@ STEP_VIEW = frozenset(
         "seed",
         "deterministic",
         "dependence",
+        "need",
+        "enforcement",
         "hazard",
         "hostility",
         "insecurity",
@@ -242,6 +240,73 @@ STEP_VIEW = frozenset(
     }
 )
 """The parts of the view that :func:`decide` and :func:`world` read."""
+
+
+def trade_view(st: State, S: Structure, t: int) -> dict[str, Any]:
+    """The trade part of :func:`perceive`: compliance, potentials, targets, diversion.
+
+    The calibration of enforcement gains calls it alone, many times, since nothing
+    else in the view depends on the gains.
+
+    Parameters
+    ----------
+    st : State
+        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
+    S : Structure
+        What the scenario fixes for the run(s).
+    t : int
+        The step.
+
+    Returns
+    -------
+    dict
+        ``compliance`` (effective, (..., N, N)), ``bite`` (unilateral), ``potential``,
+        ``pass_share``, ``blocked``, ``diverted``, ``recorded_target`` and
+        ``unrecorded_target`` (each (..., K) over ``S.flows``, USD bn per year).
+    """
+    m, d = st.model, st.doctrine
+    ec = trade.effective_compliance(
+        d["compliance"],
+        st.monitoring * S.has_regime,
+        st.relation,
+        S.sponsors,
+        m["monitoring_floor"][..., None],
+        m["compliance_sharpness"][..., None, None],
+        m["compliance_midpoint"][..., None, None],
+        m["sanctions_erosion"][..., None],
+        S.years_since0 + t * S.dt,
+        S.targets,  # no regime, nothing to enforce
+        st.enforcement_gain,
+    )
+    bite = trade.unilateral_bite(st.sanction)
+    potential = trade.potential(
+        st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite, S.flows
+    )  # (..., K): one entry per flow of S.flows
+    rec_share, pass_share = trade.pass_through(st.coverage, ec, S.flows)
+    blocked = potential * (1.0 - pass_share)
+    diverted = trade.diversion(
+        blocked,
+        ec,
+        st.proximity,
+        st.relation,
+        m["diversion"],
+        m["relation_sharpness"][..., None],
+        S.targets,
+        S.flows,
+    )
+    rec_target = potential * rec_share
+    unrec_target = potential * (pass_share - rec_share) + diverted
+
+    return {
+        "compliance": ec,
+        "bite": bite,
+        "potential": potential,
+        "pass_share": pass_share,
+        "blocked": blocked,
+        "diverted": diverted,
+        "recorded_target": rec_target,
+        "unrecorded_target": unrec_target,
+    }
 
 
 def refresh(

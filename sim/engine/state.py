@@ -127,6 +127,7 @@ class State:
     tolerance: np.ndarray
     capability: np.ndarray
     technology: np.ndarray
+    delivery: np.ndarray  # delivery-means stock, USD bn
     pipeline: np.ndarray
     provocation_memory: np.ndarray
     war_override: np.ndarray
@@ -138,6 +139,8 @@ class State:
     # per dyad
     relation: np.ndarray
     alliance: np.ndarray
+    alliance_level: np.ndarray  # structural (treaty) level of each commitment
+    alliance_drive0: np.ndarray  # the drive that sustained each commitment at the start
     proximity: np.ndarray
     sanction: np.ndarray
     multiplier: np.ndarray
@@ -154,6 +157,8 @@ class State:
     potential0: np.ndarray  # (..., K): one entry per flow of Structure.flows
     recorded: np.ndarray
     unrecorded: np.ndarray
+    potential_given: np.ndarray  # (..., K) pre-sanctions potential of a flow, NaN if none
+    enforcement_gain: np.ndarray  # (..., N, N) [partner, target] calibrated bite of a regime
     coverage: np.ndarray  # (..., N, C) by target
     monitoring: np.ndarray  # (..., N) by target
     # parameters

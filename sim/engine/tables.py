@@ -135,6 +135,9 @@ class Recorder:
         risk = np.stack([d["conflict_risk"] for d in self.dyad], axis=1)  # (R, T, N, N)
         for i, j in S.key_pairs:
             cols[f"conflict_risk.{S.codes[i]}.{S.codes[j]}"] = risk[:, :, i, j].reshape(-1)
+        balance = np.stack([d["deterrence"] for d in self.dyad], axis=1)  # [defender, challenger]
+        for i, j in S.key_pairs:  # a key dyad names the challenger first
+            cols[f"deterrence.{S.codes[j]}.{S.codes[i]}"] = balance[:, :, j, i].reshape(-1)
         cols["provocations"] = np.stack(self.prov, axis=1).reshape(-1).astype(float)
         measures = pd.DataFrame(cols)
 

@@ -93,10 +93,16 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
         st.pipeline, sum_second_last(view["technology_flow"]), m["technology_lag"][..., None], dt
     )
     eta = d["absorptive_capacity"]
-    inflow = arms.capability_inflow(view["milex"], st.ppp_factor, mun, transfers, absorbed, eta)
+    inflow = arms.capability_inflow(
+        view["milex"], st.ppp_factor, mun, m["export_drawdown"], transfers, absorbed, eta
+    )
     delta = m["depreciation"][..., None]
     st.capability = arms.capability_step(st.capability, inflow, delta, dt)
     st.technology = arms.capability_step(st.technology, eta * absorbed, delta, dt)
+    delivery_in = arms.delivery_inflow(
+        view["milex"], st.ppp_factor, d["missile_share"], absorbed, eta
+    )
+    st.delivery = arms.capability_step(st.delivery, delivery_in, delta, dt)
 
     # decisions of the actors
     st.burden_logit = dec.burden_logit
@@ -105,6 +111,7 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
     )
     st.relation = dec.relation
     st.sanction = dec.sanction
+    st.alliance = dec.alliance
 
     # memories: provocations and summits
     tau_mem = m["memory_time"][..., None]

@@ -2,12 +2,14 @@
 
 The burden s = milex / gdp is each actor's decision.  It lives in (s_min, s_max)
 through s = s_min + (s_max - s_min) logistic(z) and the logit z moves by the
-discrete Richardson form dz = dt [k (ins - tol) - fatigue (s / s_ref - 1) + g]:
-reaction to insecurity above tolerance, fatigue pulling back to the reference
+discrete Richardson form dz = dt [k (logit ins - logit tol) - fatigue (s / s_ref - 1)
++ g]: reaction to insecurity above tolerance, in log-odds, fatigue pulling back to the reference
 burden, grievance.  tol is the starting insecurity, so the start is an equilibrium
 unless the scenario gives a documented trend (s_ref moving to a target by a date).
 Capability is a perpetual-inventory stock K <- K e^(-delta dt) + inputs
-(1 - e^(-delta dt)) / delta, exact for inputs held over the step.
+(1 - e^(-delta dt)) / delta, exact for inputs held over the step; the delivery-means
+stock (missiles, bombers, submarines) is one too, fed by the share of spending that
+builds delivery means and by absorbed foreign technology.
 """
 
 from __future__ import annotations
@@ -45,10 +47,29 @@ def logit_from_burden(s, floor, ceiling):
     return np.log(u) - np.log1p(-u)
 
 
+def insecurity_logit(insecurity):
+    """ln(ins / (1 - ins)): insecurity in log-odds, the scale on which actors react.
+
+    For a contest exponent a it is a ln((T + b S) / (S + s C)): a threat that rises by
+    a factor f moves it by a ln f whatever its level.
+
+    Parameters
+    ----------
+    insecurity : array_like
+        Insecurity in (0, 1).
+    """
+    return np.log(insecurity) - np.log1p(-insecurity)
+
+
 def burden_logit_step(
     z, burden, reference_burden, insecurity, tolerance, threat_sensitivity, fatigue, grievance, dt
 ):
-    """One Richardson (1960) step of the burden logit: z + dt [k (ins - tol) - a (s/s0 - 1) + g].
+    """One Richardson (1960) step of the burden logit.
+
+    z + dt [k (logit ins - logit tol) - a (s / s0 - 1) + g]: reaction to insecurity
+    above the tolerated level, in log-odds (a rise of the threat by a given factor
+    draws the same reaction whatever its level), fatigue pulling back to the reference
+    burden, grievance.
 
     Parameters
     ----------
@@ -59,9 +80,10 @@ def burden_logit_step(
     reference_burden : array_like
         s0, the burden fatigue pulls toward (the start, or a documented target path).
     insecurity, tolerance : array_like
-        Insecurity at t and its tolerated level (the starting insecurity), (..., N).
+        Insecurity at t and its tolerated level (the starting insecurity), in (0, 1).
     threat_sensitivity, fatigue, grievance : array_like
-        k, a and g of each actor (logit units per year), (..., N).
+        k (logit of burden per year per unit logit of insecurity), a and g (logit
+        units per year) of each actor, (..., N).
     dt : float
         Step length, years.
 
@@ -70,20 +92,24 @@ def burden_logit_step(
     (..., N) burden logits at t+1.
     """
     drive = (
-        threat_sensitivity * (insecurity - tolerance)
+        threat_sensitivity * (insecurity_logit(insecurity) - insecurity_logit(tolerance))
         - fatigue * (burden / reference_burden - 1.0)
         + grievance
     )
     return z + dt * drive
 
 
-def capability_inflow(milex, ppp_factor, munitions, transfers, absorbed, absorptive_capacity):
+def capability_inflow(
+    milex, ppp_factor, munitions, drawdown, transfers, absorbed, absorptive_capacity
+):
     """Inputs to each capability stock, USD bn per year, (..., N).
 
-    Own spending at military purchasing power, less munitions supplied to patrons
-    (munitions[..., p, c], by client c) and arms given away (transfers[..., i, j], by
-    donor i), plus what the actor absorbs (its absorptive capacity eta) of arms
-    received and of transferred technology leaving the pipeline (``absorbed``).
+    Own spending at military purchasing power, less the part of the munitions supplied
+    to patrons that comes out of stock (``drawdown`` x munitions[..., p, c], by client
+    c; the rest is new production the patron pays for) and arms given away
+    (transfers[..., i, j], by donor i), plus what the actor absorbs (its absorptive
+    capacity eta) of arms received and of transferred technology leaving the pipeline
+    (``absorbed``).
 
     Parameters
     ----------
@@ -93,6 +119,8 @@ def capability_inflow(milex, ppp_factor, munitions, transfers, absorbed, absorpt
         Military purchasing-power multiplier of milex, (..., N).
     munitions : array_like
         (..., N, N) munitions supplied, [patron p, client c], USD bn per year.
+    drawdown : array_like
+        Share of exported munitions drawn from the stock, per run (...,).
     transfers : array_like
         (..., N, N) arms transfers, [donor i, recipient j], USD bn per year.
     absorbed : array_like
@@ -102,10 +130,33 @@ def capability_inflow(milex, ppp_factor, munitions, transfers, absorbed, absorpt
     """
     return (
         ppp_factor * milex
-        - sum_second_last(munitions)
+        - drawdown[..., None] * sum_second_last(munitions)
         - sum_last(transfers)
         + absorptive_capacity * (sum_second_last(transfers) + absorbed)
     )
+
+
+def delivery_inflow(milex, ppp_factor, missile_share, absorbed, absorptive_capacity):
+    """Inputs to each delivery-means stock (missiles, bombers, submarines), USD bn per year.
+
+    The share of own spending that builds delivery means, at military purchasing
+    power, plus what the actor absorbs of transferred technology (a patron's missile,
+    satellite and submarine know-how), (..., N).
+
+    Parameters
+    ----------
+    milex : array_like
+        (..., N) military expenditure, USD bn per year.
+    ppp_factor : array_like
+        (..., N) military purchasing-power multipliers.
+    missile_share : array_like
+        (..., N) share of milex spent on delivery means.
+    absorbed : array_like
+        (..., N) technology leaving the pipeline, USD bn per year.
+    absorptive_capacity : array_like
+        (..., N) eta in [0, 1].
+    """
+    return missile_share * ppp_factor * milex + absorptive_capacity * absorbed
 
 
 def capability_step(capability, inflow, depreciation, dt):

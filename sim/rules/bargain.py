@@ -21,23 +21,44 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import off_diagonal, sigmoid, smooth_min, sum_last
+from .common import off_diagonal, sigmoid, smooth_min, sum_last, sum_second_last
 
 
-def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
+def offered(capacity_c, payment_ratio, reference_ratio, elasticity):
+    """Munitions a client offers, cap_c (pi / pi_ref)^e, USD bn per year, (..., N).
+
+    Supply responds to what the patron pays per unit: at the reference payment ratio a
+    client offers its capacity (``export_capacity`` x its capability stock).
+
+    Parameters
+    ----------
+    capacity_c : array_like
+        (..., N) munitions each actor can spare, USD bn per year.
+    payment_ratio : array_like
+        pi, value paid per unit of munitions, per run (...,).
+    reference_ratio : float
+        pi_ref, the payment ratio at which clients offer their capacity.
+    elasticity : array_like
+        e >= 0, per run (...,).
+    """
+    return capacity_c * ((payment_ratio / reference_ratio) ** elasticity)[..., None]
+
+
+def munitions(war_demand_p, offered_c, relation, multiplier, sharpness):
     """m[..., p, c]: munitions supplied by client c to patron p, USD bn per year.
 
-    Clients share the patron's war demand in proportion to their capacity and
-    goodwill; each supplies the smooth minimum of its share and its capacity, scaled
-    by sigmoid(k rbar_pc) and by the client-to-patron multiplier
-    (``dyads.C>P.transfer_multiplier``).
+    Clients share the patron's war demand in proportion to what they offer and to their
+    goodwill; each supplies the smooth minimum of its share and its offer, scaled by
+    sigmoid(k rbar_pc) and by the client-to-patron multiplier
+    (``dyads.C>P.transfer_multiplier``).  Where demand exceeds the offers, supply is
+    set by the clients' capacity and the payment (:func:`offered`), not by demand.
 
     Parameters
     ----------
     war_demand_p : array_like
-        D_p, demand for munitions of each actor at war, USD bn per year, (..., N).
-    capacity_c : array_like
-        cap_c, munitions each actor can spare, USD bn per year, (..., N).
+        D_p, demand for imported munitions of each actor at war, USD bn per year, (..., N).
+    offered_c : array_like
+        (..., N) munitions each actor offers (:func:`offered`), USD bn per year.
     relation : array_like
         (..., N, N) attitudes.
     multiplier : array_like
@@ -49,11 +70,59 @@ def munitions(war_demand_p, capacity_c, relation, multiplier, sharpness):
     n = relation.shape[-1]
     mask = off_diagonal(n)
     willing = sigmoid(sharpness * rbar) * mask * np.swapaxes(multiplier, -1, -2)
-    weight = capacity_c[..., None, :] * willing
+    weight = offered_c[..., None, :] * willing
     total = sum_last(weight)
     share = weight / np.where(total > 0, total, 1.0)[..., None]
     asked = war_demand_p[..., :, None] * share
-    return smooth_min(asked, np.broadcast_to(capacity_c[..., None, :], asked.shape)) * willing
+    return smooth_min(asked, np.broadcast_to(offered_c[..., None, :], asked.shape)) * willing
+
+
+def patron_need(munitions_pc, war_demand_p):
+    """need[..., p, c] = m_pc / D_p: the share of patron p's war demand client c meets.
+
+    Parameters
+    ----------
+    munitions_pc : array_like
+        (..., N, N) munitions [patron p, client c], USD bn per year.
+    war_demand_p : array_like
+        (..., N) war demand, USD bn per year.
+    """
+    return munitions_pc / np.where(war_demand_p > 0, war_demand_p, 1.0)[..., :, None]
+
+
+def client_need(paid_pc, technology_pc, imports_c):
+    """need[..., c, p]: the share of client c's external supply that is patron p's aid.
+
+    Aid is the payment for munitions and the technology p sends; the external supply is
+    c's imports of goods and of the bargain plus the technology it receives.
+
+    Parameters
+    ----------
+    paid_pc, technology_pc : array_like
+        (..., N, N) payments and technology [patron p, client c], USD bn per year.
+    imports_c : array_like
+        (..., N) each actor's imports of goods and the bargain, USD bn per year.
+    """
+    aid = np.swapaxes(paid_pc + technology_pc, -1, -2)  # [c, p]
+    supply = imports_c + sum_second_last(technology_pc)
+    return aid / np.where(supply > 0, supply, 1.0)[..., :, None]
+
+
+def need(patron_pc, client_cp):
+    """need[..., i, j]: what j supplies i, in [0, 1] (the dependence behind goodwill).
+
+    For a patron i at war, the share of its war demand that client j meets; for a client
+    i, the share of its external supply that is patron j's payment and technology.  Need
+    builds goodwill and commitment, and when it ends they erode (Snyder 1997).
+
+    Parameters
+    ----------
+    patron_pc : array_like
+        (..., N, N) :func:`patron_need`.
+    client_cp : array_like
+        (..., N, N) :func:`client_need`.
+    """
+    return patron_pc + client_cp
 
 
 def payments(munitions, ratio, shares):
@@ -133,13 +202,29 @@ def pipeline_step(pipeline, inflow, lag, dt):
     return new, outflow
 
 
+def gains(need_ij, leverage_ij):
+    """What donor i gains from client j, in [0, 2]: its war demand j meets, its leverage.
+
+    Parameters
+    ----------
+    need_ij : array_like
+        (..., N, N) :func:`patron_need` [i, j].
+    leverage_ij : array_like
+        (..., N, N) i's share of j's essential imports [i, j]
+        (:func:`sim.rules.provocations.leverage`).
+    """
+    return need_ij + leverage_ij
+
+
 def arms_transfers(
     willingness_i,
     capacity_i,
+    interest_i,
     milex_i,
     relation,
     alliance,
     multiplier,
+    gains,
     insecurity,
     tolerance,
     milex,
@@ -147,28 +232,37 @@ def arms_transfers(
 ):
     """transfer[..., i, j], arms transfers from i to j, USD bn per year.
 
-    willingness_i sigmoid(k r_ij) alliance_ij multiplier_ij need_j with
-    need_j = max(0, ins_j - tol_j) milex_j, scaled down smoothly to the donor's capacity
-    (alliance support: Snyder 1984).
+    willingness_i sigmoid(k r_ij) alliance_ij multiplier_ij (need_j + iota_i gain_ij)
+    milex_j, scaled down smoothly to the donor's capacity: a donor arms an ally in need
+    (alliance support: Snyder 1984), and a client it gains from whatever the client's
+    own insecurity, in munitions or in leverage over its supplies (arms as a
+    substitute for commitments: Yarhi-Milo, Lanoszka & Cooper 2016).
+    need_j = max(0, ins_j - tol_j).
 
     Parameters
     ----------
-    willingness_i, capacity_i, milex_i : array_like
-        (..., N) donors' willingness, capacity (share of milex) and milex (USD bn/yr).
+    willingness_i, capacity_i, interest_i, milex_i : array_like
+        (..., N) donors' willingness, capacity (share of milex), interest iota and milex
+        (USD bn per year).
     relation, alliance, multiplier : array_like
         (..., N, N) attitudes, commitments and multipliers [donor i, recipient j].
+    gains : array_like
+        (..., N, N) what donor i gains from recipient j in [0, 2]: the share of i's war
+        demand j meets plus i's leverage over j's essential imports.
     insecurity, tolerance, milex : array_like
         (..., N) recipients' insecurity, tolerance and milex (USD bn per year).
     sharpness : array_like
         k of the goodwill gate, broadcastable to (..., N, N).
     """
-    need = np.maximum(0.0, insecurity - tolerance) * milex  # (..., N) by recipient j
+    need_j = np.maximum(0.0, insecurity - tolerance)  # (..., N) by recipient j
+    motive = need_j[..., None, :] + interest_i[..., :, None] * gains
     raw = (
         willingness_i[..., :, None]
         * sigmoid(sharpness * relation)
         * alliance
         * multiplier
-        * need[..., None, :]
+        * motive
+        * milex[..., None, :]
     )
     total = sum_last(raw)
     cap = capacity_i * milex_i

@@ -11,8 +11,13 @@ non-negative forcings (exact over the step, see common.relax_signed):
 - threat posed by j (the security dilemma, Herz 1951, Jervis 1978): tau_ij;
 - trade dependence on j (Oneal & Russett 1997);
 - sanctions suffered from j;
+- need: what j supplies i, a patron's war demand met or a client's aid received
+  (Snyder 1997): it builds goodwill, and when the need ends the goodwill erodes;
+- enforcement of a multilateral regime on i by j, which the target resents (Galtung
+  1967; Peksen 2009);
 - provocations: j's provocation memory times proximity (the only place they act
-  on relations);
+  on relations); an adversary cools by its provocation sensitivity, a patron by its
+  (smaller) entrapment sensitivity (Snyder 1984);
 - summits: the summit memory with j;
 - a constant structural affinity fixed at the start so that the initial relations
   are an equilibrium of the deterministic model.
@@ -85,7 +90,10 @@ def forcings(
     tau_ij,
     shared_ij,
     dependence_ij,
+    need_ij,
     sanction_ji,
+    enforcement_ij,
+    alliance_ij,
     proximity_ij,
     memory_j,
     summit_ij,
@@ -95,8 +103,11 @@ def forcings(
     shared_threat_weight,
     threat_response,
     trade_affinity,
+    need_warmth,
     sanction_resentment,
+    enforcement_resentment,
     provocation_sensitivity,
+    entrapment_sensitivity,
     summit_warmth,
     sharpness,
 ):
@@ -112,8 +123,17 @@ def forcings(
         (..., I, N) structural attitudes.
     tau_ij, shared_ij, dependence_ij : array_like
         (..., I, N) threat shares, shared threat, trade dependence.
+    need_ij : array_like
+        (..., I, N) what j supplies i in [0, 1]: the share of i's war demand j meets,
+        or the share of i's external supply that is j's aid (:func:`sim.rules.bargain.need`).
     sanction_ji : array_like
-        (..., I, N) sanctions of j on i.
+        (..., I, N) unilateral sanctions of j on i.
+    enforcement_ij : array_like
+        (..., I, N) how strictly j enforces a multilateral regime on i
+        (:func:`sim.rules.trade.enforcement`).
+    alliance_ij : array_like
+        (..., I, N) i's commitment to j: a patron reacts to a client's provocations
+        with entrapment fear rather than threat (Snyder 1984).
     proximity_ij : array_like
         (..., I, N) proximity.
     memory_j : array_like
@@ -121,7 +141,8 @@ def forcings(
     summit_ij : array_like
         (..., I, N) summit memory.
     reciprocity, forgiveness, baseline_pull, shared_threat_weight, threat_response,
-    trade_affinity, sanction_resentment, provocation_sensitivity, summit_warmth : array_like
+    trade_affinity, need_warmth, sanction_resentment, enforcement_resentment,
+    provocation_sensitivity, entrapment_sensitivity, summit_warmth : array_like
         (..., I) doctrine of the rows, per year (forgiveness: a share); they broadcast
         over partners j.
     sharpness : array_like
@@ -135,11 +156,16 @@ def forcings(
     target = perceived * (1.0 - forgiveness[..., None] * sigmoid(-sharpness * perceived))
     rho = 0.5 * reciprocity[..., None]  # halves: (rho (1 + x)) / 2 = (rho / 2)(1 + x) exactly
     pull = 0.5 * baseline_pull[..., None]
+    provoked = (
+        provocation_sensitivity[..., None] * (1.0 - alliance_ij)
+        + entrapment_sensitivity[..., None] * alliance_ij
+    )
     up = (
         rho * (1.0 + target)
         + pull * (1.0 + baseline_ij)
         + shared_threat_weight[..., None] * shared_ij
         + trade_affinity[..., None] * dependence_ij
+        + need_warmth[..., None] * need_ij
         + summit_warmth[..., None] * summit_ij
     )
     down = (
@@ -147,7 +173,8 @@ def forcings(
         + pull * (1.0 - baseline_ij)
         + threat_response[..., None] * tau_ij
         + sanction_resentment[..., None] * sanction_ji
-        + provocation_sensitivity[..., None] * proximity_ij * memory_j[..., None, :]
+        + enforcement_resentment[..., None] * enforcement_ij
+        + provoked * proximity_ij * memory_j[..., None, :]
     )
     return up, down
 

@@ -45,6 +45,7 @@ class Flows:
     dyads: tuple = field(repr=False)  # ((i, j, flows of the dyad), ...)
     into: dict = field(repr=False)  # {actor: flows into it}
     out_of: dict = field(repr=False)  # {actor: flows out of it}
+    slot_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, support, n: int, categories: int) -> Flows:
@@ -161,12 +162,34 @@ class Flows:
         """
         x = np.asarray(x, dtype=float)
         out = np.zeros(x.shape[:-1] + (self.n, self.n), order="F")
-        for i, j, ks in self.dyads:
-            if categories is not None:
-                ks = ks[categories[self.category[ks]]]
-            if len(ks):
-                out[..., i, j] = sum_terms(x, ks)
+        for s, (rows, cols, ks) in enumerate(self._slots(categories)):
+            if s == 0:  # the first flow of every dyad, then the second, ... added in turn
+                out[..., rows, cols] = x[..., ks]
+            else:
+                out[..., rows, cols] += x[..., ks]
         return out
+
+    def _slots(self, categories=None) -> tuple:
+        """The dyads' flows by rank: slot s holds (rows, cols, flows) of each dyad's
+        s-th flow, so that adding the slots in turn sums every dyad term by term in the
+        order of its flows (as :func:`sim.rules.common.sum_terms` does), in a few
+        vectorised operations instead of one per dyad.  Cached per category mask."""
+        key = None if categories is None else tuple(bool(c) for c in categories)
+        hit = self.slot_cache.get(key)
+        if hit is None:
+            slots: list[tuple[list[int], list[int], list[int]]] = []
+            for i, j, ks in self.dyads:
+                if categories is not None:
+                    ks = ks[np.asarray(categories)[self.category[ks]]]
+                for s, k in enumerate(ks):
+                    if len(slots) <= s:
+                        slots.append(([], [], []))
+                    slots[s][0].append(i)
+                    slots[s][1].append(j)
+                    slots[s][2].append(int(k))
+            hit = tuple(tuple(np.array(a, dtype=np.intp) for a in slot) for slot in slots)
+            self.slot_cache[key] = hit
+        return hit
 
     def dense(self, x):
         """Flows (..., K) as (..., N, N, C), zero where no flow can be.
@@ -193,6 +216,7 @@ def effective_compliance(
     erosion,
     years_since,
     targets=None,
+    gain=None,
 ):
     """ec[..., i, T]: how fully i enforces the regime on T, in [0, 1).
 
@@ -220,6 +244,10 @@ def effective_compliance(
         (N,) years since each regime was imposed (0 where none).
     targets : ndarray, optional
         The actors under a regime: only their columns are computed, the others are 0.
+    gain : array_like, optional
+        (..., N, N) enforcement gain g[i, T] of partner i's enforcement on target T,
+        calibrated at the start so that the regime binds as the gap between the pair's
+        pre-sanctions and current trade says: ec <- 1 - (1 - ec)^g (1: unchanged).
     """
     n = relation.shape[-1]
     cols = np.arange(n) if targets is None else np.asarray(targets, dtype=np.intp)
@@ -243,6 +271,8 @@ def effective_compliance(
         * sigmoid(sharpness * (gap - midpoint))
         * np.exp(np.multiply(-erosion, years_since[cols], order="F"))[..., None, :]
     )
+    if gain is not None:
+        ec = -np.expm1(gain[..., :, cols] * np.log1p(-ec))
     if targets is None:
         return ec
     out = np.zeros(relation.shape, order="F")
@@ -400,3 +430,27 @@ def base_potential(recorded, unrecorded, pass_share, bite, flows: Flows, floor=1
     """
     passing = pass_share * flows.of_dyads(1.0 - bite)
     return (recorded + unrecorded) / np.maximum(passing, floor)
+
+
+def enforcement(blocked, potential, flows: Flows):
+    """E[..., T, i]: the share of target T's potential trade that partner i blocks, in [0, 1).
+
+    The trade i's enforcement of a regime blocks between it and T, both ways, over T's
+    potential trade with everyone; the target resents it (:mod:`.relations`).  A partner
+    with no potential trade with the target blocks nothing, however strict its
+    compliance.
+
+    Parameters
+    ----------
+    blocked : array_like
+        (..., K) blocked trade of each flow, USD bn per year.
+    potential : array_like
+        (..., K) potential trade of each flow, USD bn per year.
+    flows : Flows
+        The scenario's possible flows.
+    """
+    stopped = flows.by_dyad(blocked)
+    stopped = stopped + np.swapaxes(stopped, -1, -2)
+    possible = flows.by_dyad(potential)
+    total = sum_last(possible + np.swapaxes(possible, -1, -2))
+    return stopped / np.where(total > 0, total, 1.0)[..., :, None]

@@ -21,13 +21,18 @@ class Doctrine(Frozen):
     trade_affinity: float
     sanction_resentment: float
     provocation_sensitivity: float
+    entrapment_sensitivity: float
     summit_warmth: float
+    need_warmth: float
+    enforcement_resentment: float
     hostility_bias: float
     misperception: float
     transfer_willingness: float
     transfer_capacity: float
+    transfer_interest: float
     export_capacity: float
     absorptive_capacity: float
+    missile_share: float
     compliance: float
     stability_preference: float
     provocation_rate: float
@@ -43,11 +48,13 @@ class ModelParams(Frozen):
     weight_population: float
     depreciation: float
     contest_exponent: float
-    warhead_offence: float
+    background_threat: float
+    cover_substitution: float
+    nuclear_weight: float
     warhead_half: float
+    delivery_half: float
     provocation_offence: float
-    technology_offence: float
-    hostility_sharpness: float
+    hostility_exponent: float
     misperception_persistence: float
     credibility_base: float
     credibility_alliance: float
@@ -72,15 +79,24 @@ class ModelParams(Frozen):
     technology_ratio: float
     technology_leverage: float
     technology_lag: float
+    supply_elasticity: float
+    export_drawdown: float
     memory_time: float
+    alliance_pull: float
+    alliance_formation: float
+    alliance_lapse: float
+    alliance_relation_weight: float
+    alliance_threat_weight: float
+    alliance_need_weight: float
     sanction_hostility_threshold: float
     sanction_memory_threshold: float
     measure_rate: float
     alignment_sharpness: float
+    bloc_threat_weight: float
     influence_weight: float
     risk_base: float
     risk_hostility: float
-    risk_parity: float
+    risk_deterrence: float
     risk_proximity: float
     risk_alliance: float
     risk_nuclear: float

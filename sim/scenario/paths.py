@@ -225,7 +225,7 @@ def parse_path(
             )
         fld = "value"
         if len(parts) == 4:
-            fld = field(parts[3], ("value", "unrecorded"), "trade field")
+            fld = field(parts[3], tuple(p.name for p in registry.TRADE_FIELDS), "trade field")
         return PathRef(text, "trade", fld, a=code(a), b=code(b), directed=True, category=cat)
     if head == "sanctions" and len(parts) in (3, 4):
         target = code(parts[1])

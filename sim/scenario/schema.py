@@ -251,6 +251,11 @@ class Trade(Frozen):
     unrecorded: Annotated[float, _limit(registry.TRADE_FIELDS, "unrecorded")] = Field(
         0.0, description="Unrecorded flow, USD bn per year (estimate)."
     )
+    potential: Annotated[float, _limit(registry.TRADE_FIELDS, "potential")] | None = Field(
+        None,
+        description="The flow without multilateral sanctions (pre-sanctions level), USD bn "
+        "per year; for flows with a regime target, it calibrates how strictly the regime binds.",
+    )
     note: str | None = None
     source: str | None = None
 
