@@ -30,7 +30,7 @@ from sim.analysis.compare import compare  # noqa: E402
 from sim.runner import run  # noqa: E402
 
 SCENARIOS = REPO / "scenarios"
-RUN_FIGURES = ("balance", "risk", "actors", "trade", "network", "heatmap", "sanctions")
+RUN_FIGURES = ("balance", "risk", "security", "actors", "trade", "network", "heatmap", "sanctions")
 VARIANTS = ("trilateral_strengthens", "china_opposes", "partnership_deepens")
 
 

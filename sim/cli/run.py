@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 
@@ -201,11 +202,89 @@ def _print_run_summary(con: Console, result) -> None:
     con.print(
         f"balance: regional power aligned with each pole, {poles_text(spec)}", highlight=False
     )
+    _print_security_panel(con, result)
     ev = result.events
     if len(ev):
         counts = ev.groupby("kind").size().sort_values(ascending=False)
         per = ", ".join(f"{k} {v / max(1, len(end)):.1f}" for k, v in counts.items())
         con.print(f"Events per replication: {per}", highlight=False)
+
+
+PANEL_UNITS = {
+    "deterrence": "-1 .. +1",
+    "conflict_risk": "P per year",
+    "reach": "world share",
+    "frustration": "0 .. 1",
+    "blocs_gap": "frustration",
+    "polarisation": "-1 .. +1",
+}
+PANEL_NOTE = (
+    "deterrence.D.C: defender D's own strength and allies' cover against challenger C's "
+    "reach (+1 secure); reach.C: C's capability that can reach the region, nuclear "
+    "included; blocs by landscape theory: frustration left by the best two-bloc "
+    "alignment, the gap to the next best, polarisation (1: two equal opposed blocs)."
+)
+
+
+def _fine(x: float) -> str:
+    """:func:`fmt_number`, with two significant digits below 0.001 (not 0.000)."""
+    return f"{x:.2g}" if 0 < abs(x) < 1e-3 else fmt_number(x)
+
+
+def _panel_unit(name: str) -> str:
+    return PANEL_UNITS.get(name.split(".")[0], "")
+
+
+def _print_security_panel(con: Console, result) -> None:
+    """The security-balance panel of a run: deterrence, risk, reach and blocs."""
+    from ..analysis.security import bloc_partition, run_panel
+
+    panel = run_panel(result)
+    panel = panel[~panel["measure"].str.startswith("conflict_risk.")]  # in the table above
+    if panel.empty:
+        return
+    spec = result.scenario
+    table = plain_table(
+        ["security balance", "unit", spec.start, spec.date_of(spec.steps), "5-95 % band"],
+        "Security balance: deterrence per key dyad, challengers' reach, blocs",
+    )
+    for row in panel.itertuples():
+        band = f"{_fine(row.p05)} .. {_fine(row.p95)}"
+        table.add_row(
+            str(row.measure), _panel_unit(row.measure), _fine(row.start), _fine(row.end), band
+        )
+    con.print(table)
+    blocs, share = bloc_partition(result)
+    if blocs:
+        con.print(f"Blocs at the end: {blocs} ({share:.0%} of replications)", highlight=False)
+    con.print(PANEL_NOTE, style="dim", highlight=False)
+
+
+def _print_comparison_panel(con: Console, comparison) -> None:
+    """Paired end-state differences of the security-balance panel, per scenario."""
+    from ..analysis.security import comparison_panel
+
+    results = getattr(comparison, "results", None)
+    if not results or len(results) < 2:
+        return
+    panel = comparison_panel(results)
+    if panel.empty:
+        return
+    names = list(dict.fromkeys(panel["scenario"]))
+    table = plain_table(
+        ["security balance", "reference", *names],
+        f"Security balance: paired difference from {results[0].scenario.name} at the end "
+        "(mean, z = mean / se)",
+    )
+    for measure, rows in panel.groupby("measure", sort=False):
+        cells = []
+        for name in names:
+            row = rows[rows["scenario"] == name].iloc[0]
+            z = "" if not np.isfinite(row["z"]) else f" (z {row['z']:+.0f})"
+            cells.append(f"{row['mean_difference']:+.3g}{z}")
+        table.add_row(str(measure), _fine(float(rows["reference"].iloc[0])), *cells)
+    con.print(table)
+    con.print("|z| >= 3: outside seed noise. " + PANEL_NOTE, style="dim", highlight=False)
 
 
 # --------------------------------------------------------------------------- plot
@@ -224,7 +303,8 @@ def plot(
         typer.Option(
             "--only",
             metavar="NAME",
-            help="Redraw only this figure of a run (repeat for several): balance, risk, actors, "
+            help="Redraw only this figure of a run (repeat for several): balance, risk, security, "
+            "actors, "
             "trade, sanctions, network, heatmap.",
         ),
     ] = None,
@@ -425,6 +505,7 @@ def compare(
             f"{row.same_sign_share:.0%}",
         )
     con.print(table)
+    _print_comparison_panel(con, result)
     if measure.split(":")[0].startswith("balance") and first is not None:
         con.print(
             f"balance: {poles_text(first)}; a positive difference moves toward +1", highlight=False

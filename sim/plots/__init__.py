@@ -9,7 +9,7 @@ changes ``rcParams`` beyond a temporary ``rc_context``.  Each figure has a ``*_d
 function returning the tidy frame it draws, saved beside the image as CSV.
 
 Modules: :mod:`.style` (palettes, actor styles, helpers, saving), :mod:`.timeline` (balance,
-risk and tension), :mod:`.economy` (actors, trade, sanctions), :mod:`.run` (the run's
+risk and tension), :mod:`.security` (deterrence, reach, blocs), :mod:`.economy` (actors, trade, sanctions), :mod:`.run` (the run's
 figures by name and :func:`write_run_plots`), :mod:`.relations` (network and
 heatmap), :mod:`.compare` (comparisons), :mod:`.sweep` (sweeps and sensitivity),
 :mod:`.formats` (formats and metadata).  The run figures are importable from here
@@ -34,6 +34,7 @@ _WHERE = {
         "event_marks balance_data balance balance_split balance_figure risk_data "
         "tension conflict_risk provocations risk_figure"
     ),
+    "security": "security_data deterrence reach blocs security_figure",
     "economy": (
         "actors_data actors_figure trade_flows trade_data trade_figure sanctions_data "
         "sanctions sanctions_figure"

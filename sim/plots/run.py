@@ -1,7 +1,8 @@
 """The figures of a run, by name, and writing them all into a results folder.
 
 The figures themselves live in :mod:`.timeline` (balance, risk and tension),
-:mod:`.economy` (actors, trade, sanctions) and :mod:`.relations` (network, heatmap).
+:mod:`.security` (deterrence, reach, blocs), :mod:`.economy` (actors, trade,
+sanctions) and :mod:`.relations` (network, heatmap).
 
 Every drawing function takes a :class:`~sim.results.RunResult` and ``ax=None``
 (single panels) or ``fig=None`` (multi-panel figures), draws on a
@@ -32,6 +33,7 @@ from .economy import (
 )
 from .formats import FORMATS, METADATA
 from .relations import heatmap_data, heatmap_figure, network_data, network_figure, network_gif
+from .security import security_data, security_figure
 from .style import (
     check_result,
     save_figure,
@@ -46,6 +48,7 @@ Drawer = Callable[[RunResult], Figure]
 RUN_FIGURES: dict[str, tuple[Callable[[RunResult], pd.DataFrame], Drawer]] = {
     "balance": (balance_data, balance_figure),
     "risk": (risk_data, risk_figure),
+    "security": (security_data, security_figure),
     "actors": (actors_data, actors_figure),
     "trade": (trade_data, trade_figure),
     "sanctions": (sanctions_data, sanctions_figure),

@@ -92,14 +92,29 @@ def event_marks(result: RunResult) -> pd.DataFrame:
     return marks[cols]
 
 
-def _mark_events(
+def mark_events(
     ax: Axes, marks: pd.DataFrame, styles: dict[str, ActorStyle], max_entries: int = 10
 ) -> list:
     """Scheduled events: dashed vertical lines numbered above the axes, named in the legend.
 
     Fired reactions: triangles on the time axis in the reacting actor's colour.
-    Returns the legend handles: the first ``max_entries`` event dates, then one entry
-    per reacting actor.
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes with a date x axis to mark.
+    marks : pandas.DataFrame
+        :func:`event_marks`, with its ``source`` column.
+    styles : dict of str to ActorStyle
+        The actors' colours (:func:`~sim.plots.style.actor_styles`).
+    max_entries : int
+        Most scheduled-event dates named in the legend.
+
+    Returns
+    -------
+    list
+        Legend handles: the first ``max_entries`` event dates, then one entry per
+        reacting actor.
     """
     handles: list = []
     sched = marks[marks["source"] == "scheduled"]
@@ -224,7 +239,7 @@ def balance(result: RunResult, ax: Axes | None = None, events: bool = True) -> A
         handles, _ = ax.get_legend_handles_labels()
         handles += band_legend_handles("0.15")
         if events:
-            handles += _mark_events(
+            handles += mark_events(
                 ax,
                 data[data["series"].str.startswith("event:")].assign(
                     source=lambda d: d["series"].str[6:]
