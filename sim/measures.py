@@ -10,8 +10,14 @@
   w_ij = sqrt(P_i P_j) proximity_ij and hostility from actual (not perceived) intent.
 - **conflict risk**: yearly probability of a militarised dispute per unordered dyad,
   a logistic model in the spirit of Bremer (1992) and Oneal & Russett (1997):
-  hostility, parity times the weaker side's dissatisfaction (Organski & Kugler 1980),
-  proximity, alliance, mutual nuclear deterrence, trade interdependence.  Reported
+  hostility, the challenge a weak deterrence balance invites (Huth 1988: the
+  defender's strength and allies' credible cover against the challenger's reach),
+  proximity, alliance, mutual nuclear deterrence, trade interdependence.
+- **reach** and **deterrence**: the capability an actor can bring to bear on its
+  region, and the deterrence balance of each defender against each challenger.
+- **landscape**: emergent blocs by landscape theory (Axelrod & Bennett 1993), the
+  minimum-frustration two-bloc partition, its frustration, the gap to the next best
+  and polarisation.  Reported
   per year so that it does not depend on the step length; the chance within a step
   is 1 - (1 - p)^dt.
 - **influence**: others' goodwill and dependence, weighted by their power.

@@ -327,7 +327,7 @@ DOCTRINE: tuple[Param, ...] = (
         0.0,
         0.5,
         "free",
-        "assumption; CBO 2023 (US nuclear forces about 8 % of defence spending)",
+        "assumption; CBO 2025 (US nuclear forces about a tenth of defence spending)",
         "Share of military spending that builds delivery means (missiles, bombers, submarines).",
     ),
     _p(
@@ -479,7 +479,9 @@ MODEL: tuple[Param, ...] = (
         0.2,
         "free",
         "assumption",
-        "Threat felt even where no one is hostile, as a share of the actor's own strength (uncertainty about intentions).",
+        "Threat felt even where no one is hostile, as a share of the actor's own strength "
+        "(uncertainty about intentions); above 0, so that insecurity stays above 0.",
+        open_low=True,
     ),
     _p(
         "cover_substitution",
@@ -512,7 +514,7 @@ MODEL: tuple[Param, ...] = (
         500.0,
         "free",
         "assumption",
-        "Arsenal size at which half of the nuclear offence multiplier is reached.",
+        "Arsenal size at which a nuclear arsenal reaches half its weight W / (W + W_half).",
     ),
     _p(
         "delivery_half",
@@ -534,7 +536,7 @@ MODEL: tuple[Param, ...] = (
         0.5,
         "free",
         "assumption",
-        "Extra offence multiplier per unit provocation memory.",
+        "Threat multiplier per unit provocation memory: T x (1 + phi M).",
     ),
     _p(
         "hostility_exponent",

@@ -234,7 +234,10 @@ def _run_checked(spec, replication: int = 0, deterministic: bool = False) -> Geo
 
 def _doctrines():
     one = st.fixed_dictionaries(
-        {p.name: st.floats(p.low, p.high, allow_nan=False) for p in registry.DOCTRINE}
+        {
+            p.name: st.floats(p.low, p.high, allow_nan=False, exclude_min=p.open_low)
+            for p in registry.DOCTRINE
+        }
     )
     return st.fixed_dictionaries({code: one for code in baseline().codes})
 
@@ -258,7 +261,10 @@ def test_states_stay_finite_and_in_range_for_any_valid_doctrine(
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     model_params=st.fixed_dictionaries(
-        {p.name: st.floats(p.low, p.high, allow_nan=False) for p in registry.MODEL}
+        {
+            p.name: st.floats(p.low, p.high, allow_nan=False, exclude_min=p.open_low)
+            for p in registry.MODEL
+        }
     ),
     replication=st.integers(0, 1000),
 )

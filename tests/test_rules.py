@@ -849,7 +849,10 @@ CASES: dict[str, Case] = {
     ),
     "trade.enforcement": Case(
         trade.enforcement,
-        lambda b: ({"blocked": b.flow(0, 3, 0.5), "potential": b.flow()}, {"flows": b.flows}),
+        lambda b: (
+            {"blocked": b.flow(0, 3, 0.5), "potential": b.flow()},
+            {"flows": b.flows, "targets": b.mask(b.n)},
+        ),
     ),
     "trade.pass_through": Case(
         trade.pass_through,

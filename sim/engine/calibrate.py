@@ -34,11 +34,14 @@ def calibrate(st: State, S: Structure) -> None:
     """Make the start an equilibrium of the deterministic model (in place).
 
     In order: unilateral sanctions get their floor; trade potentials reproduce the
-    starting total flows, and the flows start at the model's split of them into
+    starting total flows (where a scenario gives pre-sanctions potentials, the
+    enforcement gains are found so that they do: :func:`_calibrate_potentials`), and
+    the flows start at the model's split of them into
     recorded and unrecorded (given coverage and compliance), so that the split does
     not drift in the first year; provocation and summit memories start at their
     expected stationary level (hazard times memory time); tolerances equal the
-    starting insecurity; structural offsets hold the starting attitudes and
+    starting insecurity; alliance drives start as the drives that sustain the starting
+    commitments; structural offsets hold the starting attitudes and
     unilateral sanctions; lost and unrecorded trade shares at the start are the zero
     of the growth effects.
 

@@ -1,7 +1,7 @@
 """Perception: everything derived from the state at t that decisions and measures read.
 
-:func:`perceive` computes, for every actor and dyad, power, offence, perceived
-hostility and threat, credibility and cover, insecurity, threat shares, sanctions
+:func:`perceive` computes, for every actor and dyad, power, reach and strength
+(delivery means and arsenals), perceived hostility and threat, credibility and cover, insecurity, threat shares, sanctions
 compliance, trade potentials and targets, the munitions-for-technology bargain,
 arms transfers, trade dependence and provocation hazards (``docs/model.md``,
 Process overview, items 1-3 and the rates of 6-8).  :func:`refresh` perceives again
@@ -146,7 +146,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     dependence = relations.trade_dependence(exports)
     supplier_need = bargain.patron_need(mun, war)
     need = bargain.need(supplier_need, bargain.client_need(paid, tech, sum_second_last(exports)))
-    enforcement = trade.enforcement(blocked, potential, S.flows)
+    enforcement = trade.enforcement(blocked, potential, S.flows, S.has_regime)
 
     # patrons' leverage over their clients' essential (energy and food) supplies, [k, i]
     supply = provocations.essential_supply(

@@ -47,6 +47,11 @@ def logit_from_burden(s, floor, ceiling):
     return np.log(u) - np.log1p(-u)
 
 
+LOGIT_BOUND = 30.0
+"""Largest burden logit in size: without fatigue a steady drive would push it to
+infinity and the burden onto its bound in floating point."""
+
+
 def insecurity_logit(insecurity):
     """ln(ins / (1 - ins)): insecurity in log-odds, the scale on which actors react.
 
@@ -89,14 +94,15 @@ def burden_logit_step(
 
     Returns
     -------
-    (..., N) burden logits at t+1.
+    (..., N) burden logits at t+1, held within +-:data:`LOGIT_BOUND` (there the burden
+    is within 1e-13 of its floor or ceiling, and stays strictly between them).
     """
     drive = (
         threat_sensitivity * (insecurity_logit(insecurity) - insecurity_logit(tolerance))
         - fatigue * (burden / reference_burden - 1.0)
         + grievance
     )
-    return z + dt * drive
+    return np.clip(z + dt * drive, -LOGIT_BOUND, LOGIT_BOUND)
 
 
 def capability_inflow(

@@ -1,20 +1,24 @@
 """Military cooperation: the munitions-for-technology bargain and arms transfers.
 
 The bargain (``docs/model.md``, Military cooperation): a patron p at war elsewhere
-demands munitions D_p (USD bn per year, exogenous ``war_demand``).  Clients with spare stock share that demand in
-proportion to their capacity cap_c = export_capacity_c K_c and goodwill; each
-supplies m_pc = smin(D_p share_pc, cap_c) sigmoid(k rbar_pc).  The patron pays
+demands munitions D_p (USD bn per year, exogenous ``war_demand``).  Clients offer
+o_c = cap_c (pi / pi_ref)^e, their capacity cap_c = export_capacity_c K_c scaled by
+the payment (supply responds to capacity and price, not only to demand), share the
+demand in proportion to their offers and goodwill, and each supplies
+m_pc = smin(D_p share_pc, o_c) sigmoid(k rbar_pc).  The patron pays
 pi m in energy, food and cash (leakage against any regime on the client) and
 transfers technology tau = lambda m with lambda = lambda0 w_p (1 + lambda1 dep_pc),
 w_p the patron's transfer willingness:
 the more the patron depends on the client for its war (dep_pc = m_pc / D_p), the
 more it must give (reverse leverage).  Technology reaches the client's capability
-and offence with a lag, in proportion to its absorptive capacity.
+and its delivery means with a lag, in proportion to its absorptive capacity.
+A patron's need (war demand met by the client) and the client's gains are
+:func:`patron_need`, :func:`client_need` and :func:`need`.
 
-Plain arms transfers (alliance support): transfer_ij = willingness_i
-sigmoid(k r_ij) alliance_ij multiplier_ij need_j with need_j = max(0, ins_j -
-tol_j) milex_j, scaled down smoothly to the donor's capacity transfer_capacity_i
-milex_i.
+Plain arms transfers: transfer_ij = willingness_i sigmoid(k r_ij) alliance_ij
+multiplier_ij (need_j + iota_i gain_ij) milex_j with need_j = max(0, ins_j - tol_j),
+scaled down smoothly to the donor's capacity transfer_capacity_i milex_i: alliance
+support, and the patron's own interest in what the client gives it.
 """
 
 from __future__ import annotations

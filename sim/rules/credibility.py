@@ -3,7 +3,7 @@
 credibility_ki = sigmoid(c0 + c1 alliance_ki + c2 presence_k - c3 vulnerability_k
 - c4 M_i): a committed, present patron is believed; a patron that is itself
 exposed (abandonment fear) or a client that provokes (entrapment fear) is not.
-vulnerability_k is the patron's bare insecurity, threat against its own power
+vulnerability_k is the patron's bare insecurity, threat against its own strength
 without cover, which avoids a circular dependence on cover.  Hedging is the
 insecurity of a client in excess of the alliance-weighted credibility of its
 patrons (e.g. South Korean debate on nuclear latency).

@@ -54,14 +54,14 @@ def essential_supply(energy_food_flows, paid, paid_share, supplied, supplied_sha
 
 
 def cover_share(cover, own_power):
-    """Share of the actor's strength that is allied cover, C / (C + P), in [0, 1).
+    """Share of the actor's strength that is allied cover, C / (C + S), in [0, 1).
 
     Parameters
     ----------
     cover : array_like
         (..., N) allied cover C (power-share units).
     own_power : array_like
-        (..., N) regional power P.
+        (..., N) own strength S (:func:`sim.rules.threat.strength`).
     """
     total = cover + own_power
     return cover / np.where(total > 0, total, 1.0)

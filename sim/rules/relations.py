@@ -22,7 +22,7 @@ non-negative forcings (exact over the step, see common.relax_signed):
 - a constant structural affinity fixed at the start so that the initial relations
   are an equilibrium of the deterministic model.
 
-tau_ij = T_ij / (T_i + P_i + C_i) is the share of i's security problem posed by j.
+tau_ij = T_ij / (T_i + S_i + C_i) (S_i own strength) is the share of i's security problem posed by j.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from .common import perceived_attitude, relax_signed, sigmoid, sum_last
 
 
 def threat_shares(threat, own_power, cover_total):
-    """tau[..., i, j] = T_ij / (sum_j T_ij + P_i + C_i), in [0, 1).
+    """tau[..., i, j] = T_ij / (sum_j T_ij + S_i + C_i), in [0, 1).
 
     The share of i's security problem posed by j.
 
@@ -42,7 +42,7 @@ def threat_shares(threat, own_power, cover_total):
     threat : array_like
         (..., N, N) threat to i from j.
     own_power : array_like
-        (..., N) regional power of each i.
+        (..., N) own strength S_i of each i (:func:`sim.rules.threat.strength`).
     cover_total : array_like
         (..., N) allied cover of each i.
     """

@@ -432,13 +432,14 @@ def base_potential(recorded, unrecorded, pass_share, bite, flows: Flows, floor=1
     return (recorded + unrecorded) / np.maximum(passing, floor)
 
 
-def enforcement(blocked, potential, flows: Flows):
+def enforcement(blocked, potential, flows: Flows, targets):
     """E[..., T, i]: the share of target T's potential trade that partner i blocks, in [0, 1).
 
     The trade i's enforcement of a regime blocks between it and T, both ways, over T's
     potential trade with everyone; the target resents it (:mod:`.relations`).  A partner
     with no potential trade with the target blocks nothing, however strict its
-    compliance.
+    compliance; rows of actors that are no regime's target are zero (a partner does not
+    resent the target for the trade it blocks itself).
 
     Parameters
     ----------
@@ -448,9 +449,12 @@ def enforcement(blocked, potential, flows: Flows):
         (..., K) potential trade of each flow, USD bn per year.
     flows : Flows
         The scenario's possible flows.
+    targets : ndarray
+        (N,) bool: the actors a regime targets.
     """
     stopped = flows.by_dyad(blocked)
     stopped = stopped + np.swapaxes(stopped, -1, -2)
     possible = flows.by_dyad(potential)
     total = sum_last(possible + np.swapaxes(possible, -1, -2))
-    return stopped / np.where(total > 0, total, 1.0)[..., :, None]
+    share = stopped / np.where(total > 0, total, 1.0)[..., :, None]
+    return np.where(np.asarray(targets, dtype=bool)[:, None], share, 0.0)
