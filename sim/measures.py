@@ -36,6 +36,9 @@ from .rules.common import (
     sum_last_two,
     sum_second_last,
 )
+from .rules.common import (
+    power as elementwise_power,
+)
 
 
 def alignment(relation, alliance, power, in_a, in_b, sharpness):
@@ -111,7 +114,7 @@ def true_hostility(relation, exponent):
     exponent : array_like
         p >= 1, broadcastable to (..., N, N) (``model.hostility_exponent``).
     """
-    return np.maximum(0.0, -np.swapaxes(relation, -1, -2)) ** exponent
+    return elementwise_power(np.maximum(0.0, -np.swapaxes(relation, -1, -2)), exponent)
 
 
 def tension(power, proximity, hostility_matrix):
@@ -295,7 +298,7 @@ def reduce(values, reducer: str | None, dt: float):
             first, last = x[..., 0], x[..., -1]
             ok = (first > 0) & (last > 0)
             ratio = np.where(ok, last / np.where(ok, first, 1.0), np.nan)
-            return ratio ** (1.0 / years) - 1.0
+            return elementwise_power(ratio, 1.0 / years) - 1.0
     raise ValueError(f"unknown reducer {reducer!r}; use one of {', '.join(REDUCERS)}")
 
 

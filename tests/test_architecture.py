@@ -149,3 +149,42 @@ def test_every_module_belongs_to_a_layer():
         if n != "sim" and not any(n == p or n.startswith(p + ".") for p in LAYERS)
     ]
     assert not orphans, f"modules without a layer in this test and docs/architecture.md: {orphans}"
+
+
+def _powers_with_a_variable_exponent(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        pow_operator = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow)
+        integer = pow_operator and isinstance(node.left, ast.Constant)  # 2 ** n: exact
+        if pow_operator and not integer and not isinstance(node.right, ast.Constant):
+            found.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}")
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in ("np.power", "numpy.power"):
+            if path.name != "common.py":
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_model_raises_to_variable_powers_with_the_common_helper_only():
+    """``a ** p`` or ``np.power(a, p)`` with ``p`` one number for the whole array takes
+    numpy's scalar-exponent loop (``p == 2`` becomes ``a * a``) while a block of runs,
+    whose ``p`` differs by run, takes the general loop, which on AVX-512 machines rounds
+    differently in the last place: a run's numbers would depend on the block it shares.
+    ``sim.rules.common.power`` spells the exponent out so that both take the same loop."""
+    files = [*(SIM / "rules").glob("*.py"), *(SIM / "engine").glob("*.py"), SIM / "measures.py"]
+    found = [line for path in sorted(files) for line in _powers_with_a_variable_exponent(path)]
+    assert not found, "use sim.rules.common.power(a, p):\n" + "\n".join(found)
+
+
+def test_the_common_power_rounds_a_run_as_its_block_does():
+    import numpy as np
+
+    from sim.rules.common import power
+
+    rng = np.random.default_rng(3)
+    base = np.asfortranarray(rng.uniform(0.01, 0.99, size=(4, 6, 6)))
+    exponent = np.array([2.0, 0.5, 1.7, 2.0])
+    block = power(base, exponent[:, None, None])
+    assert block.flags.f_contiguous
+    for r in range(4):
+        np.testing.assert_array_equal(block[r], power(base[r], exponent[r, None, None]))
+        np.testing.assert_array_equal(block[r], power(base[r], exponent[r]))

@@ -166,6 +166,14 @@ CASES: dict[str, Case] = {
         common.perceived_attitude,
         lambda b: ({"relation": _signed(b), "bias": b.actor(-0.5, 0.5)[..., :, None]}, {}),
     ),
+    "common.power": Case(
+        common.power,
+        # 2 and 0.5 are the exponents numpy's scalar loop treats specially
+        lambda b: (
+            {"base": b.dyad(0, 3), "exponent": np.array([2.0, 0.5, 1.7])[:, None, None]},
+            {},
+        ),
+    ),
     "common.sum_last": Case(common.sum_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.sum_second_last": Case(common.sum_second_last, lambda b: ({"x": b.dyad(-2, 5)}, {})),
     "common.sum_last_two": Case(common.sum_last_two, lambda b: ({"x": b.dyad(-2, 5)}, {})),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import off_diagonal, sigmoid, smooth_min, sum_last, sum_second_last
+from .common import off_diagonal, power, sigmoid, smooth_min, sum_last, sum_second_last
 
 
 def offered(capacity_c, payment_ratio, reference_ratio, elasticity):
@@ -45,7 +45,7 @@ def offered(capacity_c, payment_ratio, reference_ratio, elasticity):
     elasticity : array_like
         e >= 0, per run (...,).
     """
-    return capacity_c * ((payment_ratio / reference_ratio) ** elasticity)[..., None]
+    return capacity_c * power(payment_ratio / reference_ratio, elasticity)[..., None]
 
 
 def munitions(war_demand_p, offered_c, relation, multiplier, sharpness):

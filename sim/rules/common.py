@@ -38,6 +38,32 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.maximum(x, -700.0)))
 
 
+def power(base, exponent):
+    """base ** exponent elementwise, rounded the same in a block of runs as in one run.
+
+    ``np.power`` with an exponent that is one number for the whole array (a per-run
+    parameter broadcast over one run's actors) takes numpy's scalar-exponent loop, which
+    turns 2 into ``x * x`` and 0.5 into ``sqrt``; a block, whose exponent differs by
+    run, takes the general loop, which on AVX-512 machines rounds differently in the
+    last place.  The exponent is therefore spelled out to the result's full shape, so
+    that every element goes through the general loop whatever the block.
+
+    Parameters
+    ----------
+    base, exponent : array_like
+        Broadcastable to each other.
+
+    Returns
+    -------
+    ndarray of the broadcast shape, laid out as ``base``.
+    """
+    base = np.asarray(base, dtype=float)
+    shape = np.broadcast_shapes(base.shape, np.shape(exponent))
+    full = np.empty_like(base if base.shape == shape else np.broadcast_to(base, shape))
+    full[...] = exponent
+    return np.power(base, full)
+
+
 def softplus(x, sharpness=1.0):
     """A smooth max(0, x): log(1 + e^(k x)) / k (Dugas et al. 2001).
 

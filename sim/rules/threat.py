@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import off_diagonal, perceived_attitude, sum_last, sum_second_last
+from .common import off_diagonal, perceived_attitude, power, sum_last, sum_second_last
 
 
 def military_share(capability, world_capability):
@@ -153,7 +153,7 @@ def hostility(relation, bias, exponent):
         p >= 1, broadcastable to (..., N, N).
     """
     perceived = perceived_attitude(np.swapaxes(relation, -1, -2), bias[..., :, None])
-    return np.maximum(0.0, -perceived) ** exponent
+    return power(np.maximum(0.0, -perceived), exponent)
 
 
 def threat_matrix(hostility_matrix, reach_matrix, misperception, provocation_memory, weight):
@@ -218,8 +218,8 @@ def insecurity(threat_total, own_strength, cover_total, background, substitution
     exponent : array_like
         The contest exponent a.
     """
-    pressure = np.power(threat_total + background * own_strength, exponent)
-    defence = np.power(own_strength + substitution * cover_total, exponent)
+    pressure = power(threat_total + background * own_strength, exponent)
+    defence = power(own_strength + substitution * cover_total, exponent)
     total = pressure + defence
     return np.where(total > 0, pressure / np.where(total > 0, total, 1.0), 0.0)
 
