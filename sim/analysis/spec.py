@@ -11,11 +11,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..scenario.base import numbers_not_bools
+from ..scenario.paths import overlapping
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors, numbers are finite, and true/false is not a number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, data: Any) -> Any:
+        return numbers_not_bools(cls, data)
 
 
 class ParamSpec(_Frozen):
@@ -39,6 +49,8 @@ class ParamSpec(_Frozen):
 
     @model_validator(mode="after")
     def _one_way(self) -> ParamSpec:
+        if self.values is not None and not self.values:
+            raise ValueError("values: [] gives no point: list at least one value")
         if self.values is None and self.range is None and self.mean is None:
             raise ValueError(
                 "give values: [...], range: [low, high] (with steps: for a grid), "
@@ -90,6 +102,19 @@ class SweepSpec(_Frozen):
     levels: Annotated[int, Field(ge=2, le=32)] = Field(4, description="Morris grid levels.")
     second_order: bool = Field(False, description="Sobol: also S2.")
     out: str = Field("results", description="Output root, relative to the working directory.")
+
+    @field_validator("parameters")
+    @classmethod
+    def _one_spelling(cls, parameters: dict[str, ParamSpec]) -> dict[str, ParamSpec]:
+        """Two spellings of one value (``dyads.A-B.f``, ``dyads.B-A.f``) are an error."""
+        pairs = overlapping(list(parameters))
+        if pairs:
+            earlier, later = pairs[0]
+            raise ValueError(
+                f"{later} names the same value as {earlier}: a point would set it twice "
+                "and keep only one"
+            )
+        return parameters
 
     @model_validator(mode="after")
     def _method_needs(self) -> SweepSpec:

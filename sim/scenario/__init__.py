@@ -9,7 +9,8 @@ A scenario is a YAML file (``docs/scenarios.md``) that becomes a frozen, validat
   merge by key, ``dyads`` by pair, ``trade`` by (from, to, category), regimes by
   target; ``events`` and ``reactions`` are appended.
 - **Paths and measures** (:mod:`.paths`): one syntax for ``--set``, sweeps, events
-  and reactions, and one for measures, ``name[.A[.B]][:reducer]``.
+  and reactions, and one for measures, ``name[.A[.B]][:reducer]``; two spellings of
+  one value given together (``dyads.A-B.f`` and ``dyads.B-A.f``) are an error.
 - **Overrides** (:mod:`.overrides`) apply to the tree before validation.
 - **Validation** (:mod:`.validate`, :mod:`.cross`) runs in two passes, field errors
   then cross references, and reports every problem at once with file, line, path

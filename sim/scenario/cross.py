@@ -9,16 +9,26 @@ malformed date, a list where a mapping belongs) is skipped here, not reported tw
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .. import registry
 from ..errors import Problem
-from .paths import PathError, closest, parse_measure, parse_path
+from .paths import (
+    OVERLAP_HINT,
+    PathError,
+    PathRef,
+    closest,
+    overlapping,
+    parse_measure,
+    parse_path,
+)
 from .schema import (
     CODE_RE,
     DEFAULT_CATEGORIES,
     EVENT_KINDS,
     STEP_MONTHS,
+    WAR_DEMAND_MAX,
     check_month,
     month_index,
     month_name,
@@ -37,8 +47,45 @@ EVENT_NEEDS: dict[str, tuple[str, ...]] = {
 }
 """The keys each named event kind needs."""
 
+EVENT_EXAMPLES: dict[str, str] = {
+    "transfer_surge": "{at: 2025-01, kind: transfer_surge, from: RUS, to: PRK, scale: 2.0}",
+    "ceasefire": "{at: 2025-01, kind: ceasefire, actor: RUS}",
+    "war": "{at: 2025-01, kind: war, actor: RUS, value: 60}",
+    "treaty": "{at: 2025-01, kind: treaty, pair: [RUS, PRK]}",
+    "turnover": "{at: 2025-01, kind: turnover, actor: KOR, doctrine: {compliance: 0.5}}",
+    "provocation": "{at: 2025-01, kind: provocation, actor: PRK}",
+    "summit": "{at: 2025-01, kind: summit, pair: [RUS, PRK]}",
+    "sanctions_vote": "{at: 2025-01, kind: sanctions_vote, target: PRK}",
+}
+"""An example of each named event kind, for the hint of an event that lacks a key."""
+
 DEFAULT_BARGAIN = ("arms", "energy", "food", "other")
 """The categories the default bargain section names."""
+
+EVENT_USES: dict[str, tuple[str, ...]] = {
+    "transfer_surge": ("scale",),
+    "war": ("value",),
+    "treaty": ("value",),
+    "turnover": ("doctrine",),
+}
+"""Of the keys ``value``, ``scale`` and ``doctrine``, those each named kind uses; any
+other kind would ignore them, and so would an event without a kind (whose ``scale:``
+is a table of paths), so that giving them is an error."""
+
+EVENT_USES_KEY = {
+    key: tuple(kind for kind, keys in EVENT_USES.items() if key in keys)
+    for key in ("value", "scale", "doctrine")
+}
+"""The named kinds that use each of ``value``, ``scale`` and ``doctrine``."""
+
+MAX_FACTOR = 1000.0
+"""The largest factor a ``scale`` operation (or a ``transfer_surge``) may multiply a
+value by; a negative factor, down to ``-MAX_FACTOR``, only where the value's range
+holds negative numbers (an attitude)."""
+
+STARTING_ONLY = ("milex_growth",)
+"""Actor figures that only initialise a run (the capability stock), so that an event or
+reaction cannot change them."""
 
 
 def cross_problems(tree: Y) -> list[Problem]:
@@ -65,6 +112,65 @@ def _items(node: Y | None) -> list[Y]:
 def _entries(node: Y | None) -> dict[str, Y]:
     """The entries of a mapping node; none if the node is missing or not a mapping."""
     return dict(node.value) if node is not None and isinstance(node.value, dict) else {}
+
+
+def _bounds(ref: PathRef) -> tuple[float, float, bool] | None:
+    """(low, high, open_low) of the value a path addresses; None for a run setting."""
+    if ref.kind == "actor" and ref.field == "war_demand":
+        return 0.0, WAR_DEMAND_MAX, False
+    p = ref.param
+    return None if p is None else (p.low, p.high, p.open_low)
+
+
+def _range_text(low: float, high: float, open_low: bool) -> str:
+    return f"{'above ' if open_low else ''}{low:g} to {high:g}"
+
+
+def operand_problem(ref: PathRef, verb: str, value: Any) -> tuple[str, str] | None:
+    """What is wrong with the operand of ``set``, ``add`` or ``scale`` on a path.
+
+    An operation is checked against the range the registry gives the path
+    (``geosim params``), as a value in the file is: ``set`` takes a number in the
+    range; ``add`` any finite number; ``scale`` a factor from 0 (above 0 for a value
+    that must stay above 0, a GDP) to :data:`MAX_FACTOR`, or from ``-MAX_FACTOR`` for a
+    value whose range holds negative numbers.
+
+    Parameters
+    ----------
+    ref : PathRef
+        The parsed path, not a run setting.
+    verb : str
+        ``set``, ``add`` or ``scale``.
+    value : Any
+        The operand as read from the file.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        The message and hint of the problem; None when the operand is valid, and for
+        an ``add`` or ``scale`` operand that is not a finite number (the field pass
+        reports those).
+    """
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or not math.isfinite(value):
+        if verb != "set":
+            return None
+        what = "true/false" if isinstance(value, bool) else repr(value)
+        return f"set needs a finite number, not {what}", "write one number, e.g. 0.5"
+    bounds = _bounds(ref)
+    if bounds is None:
+        return None
+    low, high, open_low = bounds
+    span = _range_text(low, high, open_low)
+    lowest = -MAX_FACTOR if low < 0 else 0.0
+    if verb == "set" and (value < low or value > high or (open_low and value <= low)):
+        message = f"{value:g} is outside the range of {ref.field} ({span})"
+    elif verb == "scale" and (value < lowest or value > MAX_FACTOR or (open_low and value <= 0)):
+        floor = f"above {lowest:g}" if open_low and lowest == 0 else f"{lowest:g}"
+        message = f"a factor on {ref.field} lies from {floor} to {MAX_FACTOR:g}, not {value:g}"
+    else:
+        return None
+    return message, "see `geosim params` for each field's unit and range"
 
 
 class Checks:
@@ -107,6 +213,7 @@ class Checks:
 
     def run(self) -> list[Problem]:
         """Every check, section by section, in file order."""
+        self.categories_unique()
         self.actor_codes()
         self.dyads()
         self.trade()
@@ -180,6 +287,33 @@ class Checks:
         c = n.value
         if not isinstance(c, str) or c not in self.codes:
             self.add(n, path, f"unknown actor {c!r}", closest(str(c), self.codes))
+
+    def unique(self, items: Y | None, path: str, what: str) -> None:
+        """The elements of a list must differ: report each repeat at its line.
+
+        Parameters
+        ----------
+        items : Y or None
+            The list node; nothing is checked when it is missing or not a list.
+        path : str
+            Its path in the scenario, for the messages (``categories``).
+        what : str
+            What an element is, for the message (``category``).
+        """
+        seen: dict[Any, Y] = {}
+        for k, member in enumerate(_items(items)):
+            value = member.value
+            if isinstance(value, (dict, list)):
+                continue
+            if value in seen:
+                self.add(
+                    member,
+                    f"{path}[{k}]",
+                    f"{what} {value!r} is named twice (first on line {seen[value].line})",
+                    "name it once",
+                )
+            else:
+                seen[value] = member
 
     def category(self, n: Y | None, path: str) -> None:
         """A category must be one of the scenario's categories.
@@ -268,11 +402,16 @@ class Checks:
                 f"the run spans {month_name(first)} to {month_name(end - 1)}",
             )
 
-    def operations(self, ops: Y | None, base: str) -> None:
+    def operations(
+        self, ops: Y | None, base: str, verbs: tuple[str, ...] = ("set", "add", "scale")
+    ) -> None:
         """The ``set``/``add``/``scale`` tables of an event or reaction: valid paths.
 
-        Each path must parse against the cast and categories and must not be a run
-        setting; ``add`` and ``scale`` need numbers.
+        Each path must parse against the cast and categories, must not be a run
+        setting or a figure that only initialises the run (:data:`STARTING_ONLY`), and
+        must not name a value another path of the same table names
+        (:func:`~.paths.overlapping`); each operand must suit its path
+        (:func:`operand_problem`).
 
         Parameters
         ----------
@@ -280,23 +419,57 @@ class Checks:
             The event, or the reaction's ``then``, holding the tables.
         base : str
             Its path in the scenario (``events[3]``, ``reactions[0].then``).
+        verbs : tuple of str
+            The tables to check; a named event kind applies ``set`` and ``add`` only.
         """
-        for verb in ("set", "add", "scale"):
+        for verb in verbs:
             table = _entries(ops).get(verb)
-            for path, value in _entries(table).items():
+            entries = _entries(table)
+            spelled = dict((later, earlier) for earlier, later in overlapping(list(entries)))
+            for path, value in entries.items():
+                where = f"{base}.{verb}.{path}"
+                if path in spelled:
+                    self.add(
+                        value,
+                        where,
+                        f"{path!r} names the same value as {spelled[path]!r} "
+                        f"in the same {verb}: table",
+                        OVERLAP_HINT,
+                    )
+                    continue
                 try:
                     ref = parse_path(path, self.codes or None, self.categories)
                     if ref.kind == "run":
                         raise PathError(f"{path!r} is a run setting and cannot change during a run")
-                    if verb != "set" and not isinstance(value.value, (int, float)):
-                        raise PathError(f"{verb} needs a number, not {value.value!r}")
+                    if ref.kind == "actor" and ref.field in STARTING_ONLY:
+                        raise PathError(
+                            f"{path!r} only initialises the run and cannot change during it",
+                            "change milex or the doctrine instead",
+                        )
                 except PathError as exc:
-                    self.add(value, f"{base}.{verb}.{path}", str(exc), exc.hint)
+                    self.add(value, where, str(exc), exc.hint)
+                    continue
+                problem = operand_problem(ref, verb, value.plain())
+                if problem is not None:
+                    self.add(value, where, *problem)
 
     # -- sections
 
+    def categories_unique(self) -> None:
+        """Each trade category is named once."""
+        self.unique(self.categories_node, "categories", "category")
+
     def actor_codes(self) -> None:
-        """Actors are named by ISO alpha-3 codes."""
+        """There are actors, named by ISO alpha-3 codes."""
+        actors = self.node("actors")
+        if actors is not None and isinstance(actors.value, dict) and not actors.value:
+            self.add(
+                actors,
+                "actors",
+                "a scenario needs actors: this mapping is empty",
+                "give each actor by its code, e.g. PRK: {name: North Korea, gdp: 30, milex: 5, "
+                "population: 26}",
+            )
         for c, value in self.actors.items():
             if not CODE_RE.match(str(c)):
                 self.add(
@@ -313,17 +486,32 @@ class Checks:
             if pair is None or not isinstance(pair.value, list):
                 continue
             if len(pair.value) != 2:
-                self.add(pair, f"dyads[{i}].pair", "a pair names exactly two actors")
+                self.add(
+                    pair, f"dyads[{i}].pair", "a pair names exactly two actors", "e.g. [RUS, PRK]"
+                )
             for k, member in enumerate(pair.value):
                 self.code(member, f"dyads[{i}].pair[{k}]")
             if len(pair.value) == 2 and pair.value[0].value == pair.value[1].value:
-                self.add(pair, f"dyads[{i}].pair", "a pair needs two different actors")
+                self.add(
+                    pair,
+                    f"dyads[{i}].pair",
+                    "a pair needs two different actors",
+                    "e.g. pair: [RUS, PRK]",
+                )
 
     def trade(self) -> None:
         """A flow goes from an actor to an actor in a category."""
         for i, _ in enumerate(_items(self.node("trade"))):
-            self.code(self.node("trade", i, "from"), f"trade[{i}].from")
-            self.code(self.node("trade", i, "to"), f"trade[{i}].to")
+            source, to = self.node("trade", i, "from"), self.node("trade", i, "to")
+            self.code(source, f"trade[{i}].from")
+            self.code(to, f"trade[{i}].to")
+            if source is not None and to is not None and source.value == to.value:
+                self.add(
+                    to,
+                    f"trade[{i}].to",
+                    "a flow goes from one actor to another",
+                    "name the importer in to:, another actor than from:",
+                )
             self.category(self.node("trade", i, "category"), f"trade[{i}].category")
 
     def regimes(self) -> None:
@@ -335,6 +523,7 @@ class Checks:
             for key in ("veto_holders", "sponsors"):
                 for k, member in enumerate(_items(self.node(*regime, key))):
                     self.code(member, f"{base}.{key}[{k}]")
+                self.unique(self.node(*regime, key), f"{base}.{key}", "actor")
             self.category_keys(self.node(*regime, "coverage"), f"{base}.coverage")
             self.date(self.node(*regime, "since"), f"{base}.since", allow_before=True)
             self.date(self.node(*regime, "renewal"), f"{base}.renewal")
@@ -342,12 +531,25 @@ class Checks:
     def actor_series(self) -> None:
         """The dates of each actor's war-demand series (before the run is allowed)."""
         for c in self.codes:
+            months: dict[int, Y] = {}
             for k, _ in enumerate(_items(self.node("actors", c, "war_demand"))):
-                self.date(
-                    self.node("actors", c, "war_demand", k, "from"),
-                    f"actors.{c}.war_demand[{k}].from",
-                    allow_before=True,
-                )
+                start = self.node("actors", c, "war_demand", k, "from")
+                path = f"actors.{c}.war_demand[{k}].from"
+                self.date(start, path, allow_before=True)
+                try:
+                    month = month_index(check_month(start.value)) if start else None
+                except (ValueError, AttributeError):
+                    continue  # reported by the field pass
+                if month in months:
+                    self.add(
+                        start,
+                        path,
+                        f"two war-demand values from {month_name(month)} "
+                        f"(first on line {months[month].line})",
+                        "give one value per month: a value holds until the next one",
+                    )
+                elif month is not None and start is not None:
+                    months[month] = start
 
     def bargain(self) -> None:
         """The bargain's categories exist (the default bargain needs its own four)."""
@@ -389,6 +591,15 @@ class Checks:
                 "an event needs a kind or at least one of set/add/scale",
                 f"kinds: {', '.join(EVENT_KINDS)}",
             )
+        for key in ("value", "doctrine"):
+            if key in ev.value:
+                self.add(
+                    ev.value[key],
+                    f"{base}.{key}",
+                    f"an event without a kind does not use {key}:",
+                    f"give a kind ({', '.join(EVENT_USES_KEY[key])}), or change paths with "
+                    "set:/add:/scale:",
+                )
         scale = ev.value.get("scale")
         if scale is not None and not isinstance(scale.value, dict):
             self.add(
@@ -401,21 +612,82 @@ class Checks:
 
     def _named_event(self, ev: Y, kind: str, base: str) -> None:
         for need in EVENT_NEEDS[kind]:
-            if need not in ev.value:
-                self.add(ev, base, f"a {kind} event needs {need!r}")
+            if need not in ev.value or ev.value[need].value is None:
+                self.add(ev, base, f"a {kind} event needs {need!r}", "e.g. " + EVENT_EXAMPLES[kind])
         for key in ("from", "to", "actor", "target"):
             self.code(ev.value.get(key), f"{base}.{key}")
-        for k, member in enumerate(_items(ev.value.get("pair"))):
+        pair = ev.value.get("pair")
+        for k, member in enumerate(_items(pair)):
             self.code(member, f"{base}.pair[{k}]")
-        for name, value in _entries(ev.value.get("doctrine")).items():
+        members = [m.value for m in _items(pair)]
+        if len(members) == 2 and members[0] == members[1]:
+            self.add(
+                pair, f"{base}.pair", "a pair needs two different actors", "e.g. pair: [RUS, PRK]"
+            )
+        source, to = ev.value.get("from"), ev.value.get("to")
+        if kind == "transfer_surge" and source and to and source.value == to.value:
+            self.add(
+                to,
+                f"{base}.to",
+                "transfers go from one actor to another",
+                "name the recipient in to:, another actor than from:",
+            )
+        self._kind_values(ev, kind, base)
+        self.operations(ev, base, ("set", "add"))  # a named kind's scale: is no table
+
+    def _kind_values(self, ev: Y, kind: str, base: str) -> None:
+        """The ``value``, ``scale`` and ``doctrine`` of a named event: used, and in range."""
+        for key in ("value", "scale", "doctrine"):
+            node = ev.value.get(key)
+            if node is not None and key not in EVENT_USES.get(kind, ()):
+                self.add(
+                    node,
+                    f"{base}.{key}",
+                    f"a {kind} event does not use {key}:",
+                    "remove it, or give the change as a separate event with set:/add:/scale:",
+                )
+        value, scale = ev.value.get("value"), ev.value.get("scale")
+        if kind == "war" and value is not None:
+            self._operand(value, f"{base}.value", "actors.PRK.war_demand", "set")
+        if kind == "treaty" and value is not None:
+            self._operand(value, f"{base}.value", "dyads.PRK-RUS.alliance", "set")
+        if kind == "transfer_surge" and scale is not None:
+            if isinstance(scale.value, dict):
+                self.add(
+                    scale,
+                    f"{base}.scale",
+                    "the scale of a transfer_surge is one factor on the transfers",
+                    "e.g. scale: 2.0",
+                )
+            else:
+                self._operand(scale, f"{base}.scale", "dyads.PRK>RUS.transfer_multiplier", "scale")
+        for name, number in _entries(ev.value.get("doctrine")).items():
             if name not in registry.DOCTRINE_BY_NAME:
                 self.add(
-                    value,
+                    number,
                     f"{base}.doctrine.{name}",
                     f"unknown doctrine parameter {name!r}",
                     closest(name, tuple(registry.DOCTRINE_BY_NAME)),
                 )
-        self.operations(ev, base)
+            else:
+                self._operand(
+                    number, f"{base}.doctrine.{name}", f"actors.PRK.doctrine.{name}", "set"
+                )
+
+    def _operand(self, node: Y, path: str, template: str, verb: str) -> None:
+        """Check a named event's number as the operation it becomes (:func:`operand_problem`).
+
+        ``template`` is a path of the same kind (its actors do not matter); a value that
+        is not a finite number is left to the field pass.
+        """
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return
+        if not math.isfinite(value):
+            return
+        problem = operand_problem(parse_path(template), verb, value)
+        if problem is not None:
+            self.add(node, path, *problem)
 
     def reactions(self) -> None:
         """Each reaction: its actor, its measure (no reducer), a level, its operations."""
@@ -439,7 +711,7 @@ class Checks:
 
     def analysis(self) -> None:
         """The poles name actors, each in one pole at most; key dyads name actors."""
-        members: dict[str, str] = {}
+        members: dict[Any, str] = {}
         blocs = _entries(self.node("analysis", "blocs"))
         for pole in ("a", "b"):
             members_node = blocs.get(pole)
@@ -455,7 +727,16 @@ class Checks:
                 )
             for k, member in enumerate(members_node.value):
                 self.code(member, f"analysis.blocs.{pole}[{k}]")
-                if member.value in members:
+                if isinstance(member.value, (dict, list)):
+                    continue
+                if members.get(member.value) == pole:
+                    self.add(
+                        member,
+                        f"analysis.blocs.{pole}[{k}]",
+                        f"{member.value} is named twice in pole {pole}",
+                        "name each member once",
+                    )
+                elif member.value in members:
                     self.add(
                         member,
                         f"analysis.blocs.{pole}[{k}]",
@@ -463,6 +744,28 @@ class Checks:
                         "each actor belongs to one pole at most",
                     )
                 members[member.value] = pole
+        seen: dict[frozenset, Y] = {}
         for i, pair in enumerate(_items(self.node("analysis", "key_dyads"))):
             for k, member in enumerate(_items(pair)):
                 self.code(member, f"analysis.key_dyads[{i}][{k}]")
+            codes = [m.value for m in _items(pair)]
+            if len(codes) != 2 or not all(isinstance(c, str) for c in codes):
+                continue  # reported by the field pass
+            key = frozenset(codes)
+            if len(key) == 1:
+                self.add(
+                    pair,
+                    f"analysis.key_dyads[{i}]",
+                    "a key dyad needs two different actors",
+                    "e.g. key_dyads: [[PRK, KOR]]",
+                )
+            elif key in seen:
+                self.add(
+                    pair,
+                    f"analysis.key_dyads[{i}]",
+                    f"the pair {codes[0]}-{codes[1]} is named twice "
+                    f"(first on line {seen[key].line})",
+                    "name each pair once, in either order",
+                )
+            else:
+                seen[key] = pair

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from .merge import resolve_extends
 from .overrides import apply_override, parse_override
-from .paths import PathError
+from .paths import OVERLAP_HINT, PathError, overlapping
 from .schema import Scenario
 from .validate import validate_tree
 from .yamlio import Y, parse_text
@@ -96,8 +96,10 @@ def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Sce
     ------
     InputError
         Every problem found: overrides that cannot be read or applied, or that set a
-        path twice, reported with the problems of the tree as far as the overrides
-        applied; otherwise the problems of validation (:func:`~.validate.validate_tree`).
+        value twice (also in two spellings, ``dyads.A-B.f`` and ``dyads.B-A.f``:
+        :func:`~.paths.overlapping`), reported with the problems of the tree as far as
+        the overrides applied; otherwise the problems of validation
+        (:func:`~.validate.validate_tree`).
     """
     tree = tree.copy()
     if overrides:
@@ -112,6 +114,8 @@ def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Sce
                 except InputError as exc:
                     problems.extend(exc.problems)
         seen: set[str] = set()
+        distinct = list(dict.fromkeys(p for p, _ in items))
+        spelled = {later: earlier for earlier, later in overlapping(distinct)}
         for p, v in items:
             if p in seen:
                 problems.append(
@@ -119,6 +123,17 @@ def resolve(tree: Y, overrides: dict[str, Any] | list[str] | None = None) -> Sce
                 )
                 continue
             seen.add(p)
+            if p in spelled:
+                problems.append(
+                    Problem(
+                        "--set",
+                        p,
+                        None,
+                        f"this path sets the same value as {spelled[p]!r}: it is set twice",
+                        OVERLAP_HINT,
+                    )
+                )
+                continue
             try:
                 apply_override(tree, p, v)
             except PathError as exc:

@@ -3,8 +3,9 @@
 Mappings merge by key (``actors`` by code), ``dyads`` by pair, ``trade`` by (from,
 to, category), ``sanctions.regimes`` by target; ``events`` and ``reactions`` are
 appended; any other list is replaced.  Two entries for the same key in one file are
-an error.  ``extends:`` is relative to the child's folder; a cycle or a missing
-parent is reported with the line of the ``extends:`` key.  The rules are those of
+an error (so are a symmetric and a one-way entry of one pair: both give A toward B).
+``extends:`` is relative to the child's folder; a cycle or a missing parent is
+reported with the line of the ``extends:`` key.  The rules are those of
 ``docs/scenarios.md``, ``extends:``.
 """
 
@@ -35,6 +36,23 @@ def _key_of(section: str, item: Y) -> Any:
     return None
 
 
+def _directions(item: Y) -> list[tuple[str, str]]:
+    """The directions a dyad entry gives: both for a symmetric entry, A toward B if not.
+
+    A one-way entry and a symmetric entry of the same pair in one file give one
+    direction twice, so that the file would override itself.
+    """
+    v = item.value
+    try:
+        a, b = v["pair"].plain()
+        sym = v.get("symmetric", Y(True, "", None)).value
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return []
+    if not isinstance(a, str) or not isinstance(b, str):
+        return []
+    return [(a, b)] if sym is False else [(a, b), (b, a)]
+
+
 def _check_unique(tree: Y, problems: list[Problem]) -> None:
     data = tree.value
     for section, items in (
@@ -52,22 +70,23 @@ def _check_unique(tree: Y, problems: list[Problem]) -> None:
             continue
         seen: dict[Any, Y] = {}
         for i, item in enumerate(items.value):
-            key = _key_of(section, item)
-            if key is None:
+            keys = _directions(item) if section == "dyads" else [_key_of(section, item)]
+            if not keys or keys[0] is None:
                 continue
-            if key in seen:
+            first = next((seen[k] for k in keys if k in seen), None)
+            if first is not None:
                 problems.append(
                     Problem(
                         item.file,
                         f"{section}[{i}]",
                         item.line,
                         f"a second entry for the same {'pair' if section == 'dyads' else 'key'} "
-                        f"(first on line {seen[key].line})",
+                        f"(first on line {first.line})",
                         "merge the two entries into one",
                     )
                 )
             else:
-                seen[key] = item
+                seen.update(dict.fromkeys(keys, item))
 
 
 def _merge(parent: Y, child: Y, section: str = "") -> Y:
@@ -113,7 +132,8 @@ def resolve_extends(path: Path, stack: tuple[Path, ...], problems: list[Problem]
     problems : list of Problem
         Collects, in place, the problems found: two entries for one key in a file,
         an ``extends:`` that is not a path, names a missing file or closes a cycle,
-        and a parent that cannot be read.
+        and a parent that cannot be read (located at the ``extends:`` line when the
+        problem is the parent file as a whole: too large, empty, not UTF-8).
 
     Returns
     -------
@@ -163,7 +183,16 @@ def resolve_extends(path: Path, stack: tuple[Path, ...], problems: list[Problem]
     try:
         parent = resolve_extends(parent_path, (*stack, path.resolve()), problems)
     except InputError as exc:
-        problems.extend(exc.problems)
+        for problem in exc.problems:
+            if problem.line is None and not problem.path:  # the parent as a whole
+                problem = Problem(
+                    ext.file,
+                    "extends",
+                    ext.line,
+                    f"the parent scenario {ext.value!r} cannot be used: {problem.message}",
+                    problem.hint,
+                )
+            problems.append(problem)
         return tree
     if parent is None:
         return tree

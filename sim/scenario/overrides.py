@@ -125,7 +125,9 @@ def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> Non
     The path is checked against the tree's actors and categories.  A missing
     ``model``, ``reference`` or doctrine section, dyad entry or trade flow is created;
     a number given for ``war_demand`` becomes a constant series; a directed path on a
-    symmetric dyad entry turns the field into a pair ``[A toward B, B toward A]``.
+    symmetric dyad entry turns the field into a pair ``[A toward B, B toward A]``;
+    a pair value given to ``dyads.A-B.f`` is read in the path's order, A toward B
+    first, whatever the order of the file's entry.
     The value itself is checked only when the tree is validated.
 
     Parameters
@@ -189,24 +191,41 @@ def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> Non
         def symmetric(it: Y) -> bool:
             return it.value.get("symmetric", Y(True, origin, None)).value is not False
 
+        def pair_of(it: Y) -> tuple[str, str]:
+            return tuple(it.value["pair"].plain())  # type: ignore[return-value]
+
+        pair_value = not ref.directed and isinstance(value, list) and len(value) == 2
+
+        def as_read_by(x: str, y: str) -> Y:
+            """The value as an entry of pair (x, y) reads it: [x toward y, y toward x]."""
+            return wrap(value[::-1], origin) if pair_value and (x, y) != (ref.a, ref.b) else new
+
+        def side(x: str, y: str) -> Y:
+            """The value of the one direction x toward y."""
+            return wrap(value[0 if (x, y) == (ref.a, ref.b) else 1], origin) if pair_value else new
+
+        a, b = str(ref.a), str(ref.b)
+        addressed = [(a, b)] if ref.directed else [(a, b), (b, a)]
         shared = next((it for it in entries if symmetric(it)), None)
         if shared is not None:
             if not ref.directed:
-                shared.value[ref.field] = new
+                shared.value[ref.field] = as_read_by(*pair_of(shared))
             else:
                 old = shared.value.get(ref.field)
                 old_value = old.plain() if old is not None else None
                 if old_value is None:
                     old_value = registry.DYAD_BY_NAME[ref.field].default
                 both = list(old_value) if isinstance(old_value, list) else [old_value] * 2
-                both[0 if tuple(shared.value["pair"].plain()) == (ref.a, ref.b) else 1] = value
+                both[0 if pair_of(shared) == (ref.a, ref.b) else 1] = value
                 shared.value[ref.field] = wrap(both, origin)
+            # a one-way entry of the pair (merged from extends:) applies after the shared
+            # one and would undo the override in its direction: set it as well
+            for it in entries:
+                if not symmetric(it) and pair_of(it) in addressed:
+                    it.value[ref.field] = side(*pair_of(it))
         else:
-            directions = [(ref.a, ref.b)] if ref.directed else [(ref.a, ref.b), (ref.b, ref.a)]
-            for x, y in directions:
-                entry = next(
-                    (it for it in entries if tuple(it.value["pair"].plain()) == (x, y)), None
-                )
+            for x, y in addressed:
+                entry = next((it for it in entries if pair_of(it) == (x, y)), None)
                 if entry is None:
                     entry = Y(
                         {"pair": wrap([x, y], origin), "symmetric": Y(False, origin, None)},
@@ -214,7 +233,7 @@ def apply_override(tree: Y, path: str, value: Any, origin: str = "--set") -> Non
                         None,
                     )
                     dyads.value.append(entry)
-                entry.value[ref.field] = new
+                entry.value[ref.field] = side(x, y)
     elif ref.kind == "trade":
         flows = _ensure_list(tree, "trade", origin)
         for item in flows.value:

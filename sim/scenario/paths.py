@@ -85,6 +85,22 @@ class PathRef:
             return {p.name: p for p in registry.REFERENCE_FIELDS}.get(self.field)
         return None
 
+    @property
+    def cells(self) -> frozenset[tuple[str, str, str | None, str | None, str | None]]:
+        """The values the path addresses, one per direction of a dyad.
+
+        ``dyads.A-B.f`` addresses A toward B and B toward A, so it shares a value with
+        ``dyads.B-A.f``, ``dyads.A>B.f`` and ``dyads.B>A.f``; ``trade.A>B.c`` and
+        ``trade.A>B.c.value`` address one value.  Two paths name the same value when
+        their cells intersect (:func:`overlapping`).
+        """
+        if self.kind == "dyad":
+            one = (self.kind, self.field, self.a, self.b, None)
+            if self.directed:
+                return frozenset({one})
+            return frozenset({one, (self.kind, self.field, self.b, self.a, None)})
+        return frozenset({(self.kind, self.field, self.a, self.b, self.category)})
+
 
 RUN_FIELDS = ("seed", "replications", "steps", "start", "step", "name")
 """Run settings: a path of one name, for ``--set`` and sweeps only (not during a run)."""
@@ -252,6 +268,49 @@ def parse_path(
         )
     )
     raise PathError(f"cannot read path {text!r}", hint)
+
+
+def overlapping(paths: list[str]) -> list[tuple[str, str]]:
+    """The pairs of paths, among several, that name a common value.
+
+    Two spellings of one value (``dyads.RUS-PRK.relation`` and
+    ``dyads.PRK-RUS.relation``, or ``dyads.RUS-PRK.relation`` and
+    ``dyads.RUS>PRK.relation``) given together would leave the result to the order in
+    which they are applied; sweeps, ``--set`` and the operations of an event or
+    reaction report them as errors.  ``dyads.A>B.f`` and ``dyads.B>A.f`` are two
+    values and do not overlap.
+
+    Parameters
+    ----------
+    paths : list of str
+        The paths, in the order given.  A path that does not parse is left out (it is
+        reported where it is applied).
+
+    Returns
+    -------
+    list of tuple of (str, str)
+        ``(earlier, later)`` for each later path that shares a value with an earlier
+        one (the first such); empty when every path names its own values.
+    """
+    seen: dict[tuple, str] = {}
+    out: list[tuple[str, str]] = []
+    for text in paths:
+        try:
+            cells = parse_path(text).cells
+        except PathError:
+            continue
+        earlier = next((seen[c] for c in cells if c in seen), None)
+        if earlier is not None:
+            out.append((earlier, text))
+            continue
+        seen.update(dict.fromkeys(cells, text))
+    return out
+
+
+OVERLAP_HINT = (
+    "keep one of the two: A-B and B-A name one symmetric pair, and A-B includes A>B and B>A"
+)
+"""The hint of a problem naming two spellings of one value."""
 
 
 def _pair(text: str, path: str) -> tuple[str, str, bool]:

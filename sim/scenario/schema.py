@@ -30,6 +30,9 @@ STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 """The length in months of each step a scenario may choose (``step:``)."""
 DEFAULT_CATEGORIES = ("energy", "food", "minerals", "arms", "other")
 """The trade categories of a scenario that gives no ``categories:``."""
+WAR_DEMAND_MAX = registry.ACTOR_BY_NAME["milex"].high
+"""The largest war demand, USD bn per year: the largest military expenditure a file may
+give (``actors.<A>.milex``), since no war elsewhere buys more munitions than a budget."""
 
 
 # --------------------------------------------------------------------------- types
@@ -85,7 +88,6 @@ def _check_colour(value: Any) -> str:
 Month = Annotated[str, Field(description="YYYY-MM"), "month"]
 Code = Annotated[str, Field(description="ISO alpha-3 actor code"), "code"]
 Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
 
 def month_index(month: str) -> int:
@@ -125,7 +127,9 @@ class SeriesPoint(Frozen):
     """A step of an exogenous series: ``value`` holds from ``from`` on."""
 
     start: str = Field(alias="from", description="First month the value holds (YYYY-MM).")
-    value: NonNeg = Field(description="Value (USD bn per year for war demand).")
+    value: Annotated[float, Field(ge=0.0, le=WAR_DEMAND_MAX)] = Field(
+        description="Value (USD bn per year for war demand)."
+    )
 
     _m = field_validator("start")(classmethod(lambda cls, v: check_month(v)))
 

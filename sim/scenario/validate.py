@@ -16,8 +16,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem
+from .base import BoolText
 from .cross import cross_problems
-from .paths import closest
+from .paths import OVERLAP_HINT, closest
 from .schema import Actor, Scenario
 from .yamlio import Y
 
@@ -75,15 +76,19 @@ def field_problems(
     """
     problems: list[Problem] = []
     seen: set[str] = set()
-    for err in exc.errors(include_url=False):
-        path, file, line = _locate(tree, err["loc"])
-        if path in seen:
+    located = [(err, *_locate(tree, err["loc"])) for err in exc.errors(include_url=False)]
+    paths = [path for _, path, _, _ in located]
+    for err, path, file, line in located:
+        if path in seen or _shape_of_other_member(err, path, paths):
             continue
         seen.add(path)
         etype = err["type"]
         msg = err["msg"]
         hint = ""
-        if etype == "extra_forbidden":
+        if isinstance(err.get("input"), BoolText):
+            msg = f"{err['input']} is not a number"
+            hint = "write a number, e.g. 40: YAML reads true and false as booleans"
+        elif etype == "extra_forbidden":
             parent_loc = err["loc"][:-1]
             name = str(err["loc"][-1])
             options = _allowed_keys(parent_loc, root or Scenario)
@@ -103,11 +108,26 @@ def field_problems(
     return problems
 
 
+def _shape_of_other_member(err: Any, path: str, paths: list[str]) -> bool:
+    """Whether an error only says the value is not of another member of a union.
+
+    ``relation: [1.5, 0.5]`` fails as a number (it is a list) and as a pair (1.5 is
+    too large); the second error, deeper in the value, is the one to report.
+    """
+    if not err["type"].endswith("_type") or not isinstance(err.get("input"), (list, dict)):
+        return False
+    return any(p.startswith((f"{path}[", f"{path}.")) for p in paths)
+
+
 DATE_FIELDS = ("start", "at", "from", "by", "since", "renewal")
 """The keys that hold a ``YYYY-MM`` date (for the hint of a date given as a number)."""
 
 
 def _value_hint(message: str) -> str:
+    if "names the same value" in message:
+        return OVERLAP_HINT
+    if "gives no point" in message:
+        return "e.g. values: [0.2, 0.5]"
     if "date" in message or "month" in message:
         return "dates are written YYYY-MM, e.g. 2024-07"
     if "colour" in message:

@@ -18,7 +18,9 @@ safe composer and builds values itself:
   ``!!float 1`` is 1.0, and ``!!int x`` is an error;
 - the number of values a document expands to, aliases included, is measured on the
   node graph before anything is built, so an alias bomb (or a recursive alias) is
-  rejected at once.
+  rejected at once;
+- a file is read up to :data:`MAX_BYTES` only, so a huge file or a device that never
+  ends (``/dev/zero``) is refused before it is parsed.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ MAX_NODES = 200_000
 """Cap on values built from one file, counting every expansion of an alias."""
 MAX_DEPTH = 100
 """Cap on the nesting of values (a scenario needs about six levels)."""
+MAX_BYTES = 2**20
+"""Cap on the size of a file read, 1 MiB: about 80 times the bundled baseline (12 kB);
+at 7 to 14 bytes a value, the order of :data:`MAX_NODES` values.  PyYAML composes about
+0.2 MB a second, so a file at the cap is refused or read in seconds; a larger file (or
+a device such as ``/dev/zero``) is refused after reading ``MAX_BYTES + 1`` bytes."""
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null")
@@ -413,8 +420,9 @@ def load_file(path: str | Path) -> Y:
     Raises
     ------
     InputError
-        If the file does not exist, is a folder, cannot be read as UTF-8, is not
-        valid YAML (:func:`parse_text`), is empty, or its top level is not a mapping.
+        If the file does not exist, is a folder, is larger than :data:`MAX_BYTES`,
+        cannot be read as UTF-8, is not valid YAML (:func:`parse_text`), is empty, or
+        its top level is not a mapping.
     """
     path = Path(path)
     file = str(path)
@@ -435,8 +443,27 @@ def load_file(path: str | Path) -> Y:
             [Problem(file, "", None, "this is a folder, not a file", "give a scenario file")]
         )
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(
+            [Problem(file, "", None, f"cannot read the file: {exc}", "check its permissions")]
+        ) from None
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    None,
+                    f"the file is larger than {MAX_BYTES:,} bytes (1 MiB), the most geosim reads",
+                    "give a scenario or sweep file; the bundled baseline is 12 kB",
+                )
+            ]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError(
             [Problem(file, "", None, f"cannot read the file: {exc}", "save it as UTF-8 text")]
         ) from None
