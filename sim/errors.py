@@ -62,3 +62,12 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
+
+
+class StoreNote(UserWarning):
+    """Something the user should know about a sweep store, issued as a warning.
+
+    A damaged shard moved aside, a stale lock taken over, a ``--resume`` that starts a
+    new store because the inputs changed.  Library code issues it with
+    :func:`warnings.warn`; the command line prints each as one ``note:`` line.
+    """

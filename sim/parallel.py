@@ -10,6 +10,12 @@ daemon thread that watches the parent and ends the worker within
 :data:`PARENT_POLL_S` of its death.  The fork server exits by itself once no process
 holds its end of the pipe.
 
+Workers ignore SIGINT: a Ctrl-C at a terminal reaches every process of the
+foreground group, and only the parent should answer it (with one line, not one
+traceback per worker).  When the block of a :class:`Pool` raises (an error, or the
+parent's Ctrl-C), its workers are stopped at once instead of finishing every queued
+task.
+
 May import: nothing of geosim.
 """
 
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -87,6 +94,7 @@ def _exit_with_parent(pid: int, token: str | None) -> None:
 
 
 def _start(parent: int, token: str | None, initializer: Callable | None, args: tuple) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent answers Ctrl-C
     watcher = threading.Thread(
         target=_exit_with_parent, args=(parent, token), name="geosim-parent-watch", daemon=True
     )
@@ -95,9 +103,37 @@ def _start(parent: int, token: str | None, initializer: Callable | None, args: t
         initializer(*args)
 
 
-def pool(
-    workers: int, initializer: Callable[..., Any] | None = None, initargs: tuple = ()
-) -> ProcessPoolExecutor:
+class Pool(ProcessPoolExecutor):
+    """A process pool whose workers are stopped, not waited for, when its block raises.
+
+    ``ProcessPoolExecutor.__exit__`` waits for every queued task, so that an error or a
+    Ctrl-C in the parent would wait for the whole remaining work; this pool cancels
+    the queued tasks and terminates its workers instead (:meth:`terminate`).
+    """
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        """Shut down normally, or :meth:`terminate` if the block raised."""
+        if exc_type is None:
+            return super().__exit__(exc_type, exc_val, exc_tb)
+        self.terminate()
+        return False
+
+    def terminate(self) -> None:
+        """Cancel the queued tasks and terminate the workers (SIGTERM), then reap them.
+
+        A task cut short this way leaves at most a temporary file of an atomic write
+        behind (:func:`sim.analysis.store.atomic_parquet`).
+        """
+        processes = list((getattr(self, "_processes", None) or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+
+def pool(workers: int, initializer: Callable[..., Any] | None = None, initargs: tuple = ()) -> Pool:
     """A process pool of ``workers`` forkserver workers that exit when this process dies.
 
     ``initializer(*initargs)`` runs once in each worker (e.g. to install the data every
@@ -114,11 +150,12 @@ def pool(
 
     Returns
     -------
-    concurrent.futures.ProcessPoolExecutor
-        The pool; use it as a context manager so that its workers are shut down.
+    Pool
+        The pool (a ``concurrent.futures.ProcessPoolExecutor``); use it as a context
+        manager so that its workers are shut down, or terminated if the block raises.
     """
     me = os.getpid()
-    return ProcessPoolExecutor(
+    return Pool(
         max_workers=workers,
         mp_context=mp.get_context("forkserver"),
         initializer=_start,

@@ -12,14 +12,27 @@ A results folder (``ROOT/<scenario name>/<UTC timestamp>-<hash8>/``) holds:
 - ``plots/``: figures with the data behind each as CSV.
 
 The folder is written under a temporary name and renamed into place when
-complete, so an interrupted run leaves no half-written results.
+complete, so an interrupted run leaves no half-written results (nor the empty
+folders made for it).
+
+**Before computing** the command line checks the output root
+(:func:`check_output_root`: a folder, or a path where one can be made, writable,
+with room for the rough size :func:`run_size` estimates) and the size of the run
+against :data:`MEMORY_LIMIT`.  Folder names made from a user's names go through
+:func:`safe_name`, so that nothing is written outside the output root.
+
+**Damaged folders are reported, not crashed on**: :func:`load_results` raises a
+:class:`ResultsError` naming the missing, truncated or corrupt file.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import tempfile
@@ -34,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .scenario import Scenario, scenario_from_yaml
+from .scenario import InputError, Problem, Scenario, scenario_from_yaml
 
 TABLES = ("measures", "actors", "dyads", "trade", "events")
 """The tidy tables of a run, in the order they are written and loaded."""
@@ -54,6 +67,98 @@ ID_COLUMNS = {
     "note",
 }
 """Columns that say which row it is (or describe an event) rather than hold a measure."""
+
+TABLE_KEYS = {
+    "measures": ("replication", "seed", "step"),
+    "actors": ("replication", "seed", "step", "actor"),
+    "dyads": ("replication", "seed", "step", "actor", "partner"),
+    "trade": ("replication", "seed", "step", "from", "to", "category"),
+    "events": ("replication", "seed"),
+}
+"""The columns that say which row it is, per table: a table read back must have them."""
+
+NAME_BYTES = 100
+"""Longest folder name made from a user's name, in UTF-8 bytes (:func:`safe_name`); file
+systems allow 255, and the timestamp and hash of a results folder come on top."""
+
+MEMORY_LIMIT = 4 * 2**30
+"""Largest estimated memory (bytes) of a run or a sweep's parent before ``--force`` is
+needed: the tables of every replication stay in memory until they are saved."""
+
+MIN_FREE_BYTES = 2**20
+"""Free space (bytes) an output root needs at the least, whatever the estimate."""
+
+TEXT_LIMIT = 64 * 2**20
+"""Largest ``manifest.json``, ``scenario.yaml`` or ``sweep.yaml`` read back (bytes)."""
+
+PARQUET_WRITE = {"write_page_checksum": True}
+"""Options of every Parquet file geosim writes: page checksums, so that a flipped byte
+is found on reading rather than read as a number."""
+
+PARQUET_READ = {"page_checksum_verification": True}
+"""Options of every Parquet file geosim reads (files without checksums read as before)."""
+
+
+class ResultsError(InputError):
+    """Raised when a results folder or sweep store is damaged, incomplete or inconsistent.
+
+    An :class:`InputError` (the command line reports it as one located line and exits
+    with status 2) whose problems name the damaged file: a truncated or corrupt
+    Parquet file, a missing table, a manifest that is not JSON, shards computed from
+    other inputs than their store, or a store another process is writing.
+
+    Parameters
+    ----------
+    file : str
+        The damaged file or folder.
+    message : str
+        What is wrong with it, on one line.
+    hint : str
+        How to recover, if there is a way; empty otherwise.
+    """
+
+    def __init__(self, file: str, message: str, hint: str = ""):
+        super().__init__([Problem(file, "", None, one_line(message), hint)])
+
+
+def first_sentence(exc: BaseException) -> str:
+    """The first sentence of an exception's message, for a one-line report.
+
+    Parameters
+    ----------
+    exc : BaseException
+        E.g. what pyarrow raised on a damaged file.
+
+    Returns
+    -------
+    str
+        Its first line up to the first ``". "``, without a quoted file path prefix
+        (the report names the file already), at most 160 characters.
+    """
+    text = one_line(exc, 400).split(". ")[0]
+    if text.startswith("Could not open Parquet input source") and ": " in text:
+        text = text.split(": ", 1)[1]
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def one_line(text: object, limit: int = 300) -> str:
+    """The first line of ``text``, cut to ``limit`` characters (for messages from libraries).
+
+    Parameters
+    ----------
+    text : object
+        Any message (or an exception), e.g. ``str(exc)`` of an exception raised by pyarrow.
+    limit : int
+        Most characters kept; longer text ends with ``...``.
+
+    Returns
+    -------
+    str
+        The first non-empty line, stripped, or ``text`` itself if it has none.
+    """
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    first = lines[0] if lines else str(text)
+    return first if len(first) <= limit else first[: limit - 3] + "..."
 
 
 @dataclass
@@ -155,7 +260,7 @@ class RunResult:
                 if csv:
                     frame.to_csv(tmp / f"{name}.csv", index=False)
                 else:
-                    frame.to_parquet(tmp / f"{name}.parquet", index=False)
+                    frame.to_parquet(tmp / f"{name}.parquet", index=False, **PARQUET_WRITE)
             self.summary().to_csv(tmp / "summary.csv", index=False)
             if write_extra is not None:
                 write_extra(tmp)
@@ -174,7 +279,8 @@ def atomic_folder(parent: Path, suffix: str) -> Iterator[tuple[Path, Path]]:
     """Write a folder ``parent/<UTC timestamp>-<suffix>`` atomically.
 
     Yields (temporary folder, final path); the temporary folder is renamed into place
-    when the block completes, and removed if it raises: nothing half-written remains.
+    when the block completes, and removed if it raises (including on Ctrl-C), with the
+    folders made for it that are still empty: nothing half-written remains.
 
     Parameters
     ----------
@@ -190,39 +296,305 @@ def atomic_folder(parent: Path, suffix: str) -> Iterator[tuple[Path, Path]]:
     tuple of pathlib.Path
         (temporary folder to fill, final path it will have).
     """
-    parent.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    final = parent / f"{stamp}-{suffix}"
-    k = 1
-    while final.exists():
-        final = parent / f"{stamp}-{suffix}-{k}"
-        k += 1
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
+    made = missing_folders(parent)
+    tmp: Path | None = None
     try:
+        parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        final = parent / f"{stamp}-{suffix}"
+        k = 1
+        while final.exists():
+            final = parent / f"{stamp}-{suffix}-{k}"
+            k += 1
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
         yield tmp, final
         os.replace(tmp, final)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        remove_empty(made)
         raise
 
 
+def missing_folders(path: Path) -> list[Path]:
+    """The folders that making ``path`` would create, deepest first.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A folder that may not exist yet.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``path`` and those of its parents that do not exist, from ``path`` up; empty if
+        ``path`` exists.  Pass it to :func:`remove_empty` to undo a failed write.
+    """
+    made = []
+    while not os.path.lexists(path) and path.parent != path:
+        made.append(path)
+        path = path.parent
+    return made
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Remove each folder of ``folders`` (deepest first) while it is empty.
+
+    Parameters
+    ----------
+    folders : list of pathlib.Path
+        Folders this process made (:func:`missing_folders`); a folder that is not
+        empty, or is gone, stops the walk up without an error.
+    """
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return
+
+
 def safe_name(name: str) -> str:
-    """A folder name from a scenario name.
+    """A folder name from a user's name (a scenario, a sweep, a measure).
 
     Parameters
     ----------
     name : str
-        A scenario name (or a measure), any text.
+        Any text.
 
     Returns
     -------
     str
         The name with every character but letters, digits, ``-``, ``_`` and ``.``
-        replaced by ``_`` and leading or trailing dots and underscores removed;
-        ``scenario`` if nothing is left.
+        replaced by ``_``, every run of dots (``..``) by ``_``, and leading or trailing
+        dots and underscores removed (``scenario`` if nothing is left), so that it
+        holds no separator and no ``..``: it cannot point outside the folder it is
+        joined to.  A name
+        longer than :data:`NAME_BYTES` (UTF-8) is cut and ends in ``-`` and 8
+        hexadecimal digits of a hash of the whole name, so that two long names that
+        share their start stay apart.
     """
     keep = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name.strip())
-    return keep.strip("._") or "scenario"
+    keep = re.sub(r"\.{2,}", "_", keep).strip("._") or "scenario"
+    if len(keep.encode()) > NAME_BYTES:
+        tag = hashlib.sha256(name.encode()).hexdigest()[:8]
+        cut = keep.encode()[: NAME_BYTES - 9].decode("utf-8", "ignore").rstrip("._-")
+        keep = f"{cut}-{tag}"
+    return keep
+
+
+def check_output_root(
+    root: str | Path,
+    need_bytes: int = 0,
+    origin: str = "--out",
+    subfolder: str | None = None,
+) -> None:
+    """Check, before anything is computed, that results can be written under ``root``.
+
+    The nearest folder of ``root/subfolder`` that exists must be a folder (not a file,
+    a device such as ``/dev/null``, or a file standing where a parent folder should
+    be), writable (a file is created and removed there, which also catches read-only
+    file systems), and have ``need_bytes`` free (at least :data:`MIN_FREE_BYTES`;
+    ``--force`` passes 0, trusting the user over a rough estimate).  Nothing is
+    created.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        The output root (``--out``); created later if missing.
+    need_bytes : int
+        A rough estimate of what will be written (bytes): :func:`run_size`, or
+        :func:`sim.analysis.sweep.estimate` for a sweep.
+    origin : str
+        What the messages name as the origin of ``root`` (``--out``, a sweep file).
+    subfolder : str, optional
+        The folder that will be made inside ``root`` (a scenario's name), if any.
+
+    Raises
+    ------
+    InputError
+        With one problem located at ``origin``: what is wrong with the path.
+    """
+    root = Path(root)
+    target = root / subfolder if subfolder else root
+
+    def refuse(message: str, hint: str) -> None:
+        raise InputError([Problem(origin, "", None, message, hint)])
+
+    made = missing_folders(target)
+    existing = made[-1].parent if made else target
+    if not existing.is_dir():
+        kind = _file_kind(existing)
+        if existing == target:
+            refuse(f"{existing} is {kind}, not a folder", "give a folder (made if missing)")
+        refuse(
+            f"{existing} is {kind}, so the folder {target} cannot be made",
+            "give a folder (made if missing)",
+        )
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".geosim-probe-", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = "a read-only file system" if exc.errno == errno.EROFS else exc.strerror
+        refuse(f"cannot write in {existing} ({why})", "give a folder you can write to")
+    need = max(int(need_bytes), MIN_FREE_BYTES)
+    free = shutil.disk_usage(existing).free
+    if free < need:
+        refuse(
+            f"not enough free space in {existing}: {size_text(free)} free, about "
+            f"{size_text(need)} needed (a rough estimate)",
+            "free some space or give another --out",
+        )
+
+
+def _file_kind(path: Path) -> str:
+    """``a file``, ``a device``... : what stands at ``path`` instead of a folder."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "not reachable"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return "a pipe or socket"
+    return "a file"
+
+
+def size_text(n: float) -> str:
+    """A size in bytes for messages: ``812 kB``, ``3.4 GB`` (powers of 1000).
+
+    Parameters
+    ----------
+    n : float
+        Bytes.
+
+    Returns
+    -------
+    str
+        The size with two or three significant digits and its unit.
+    """
+    if n >= 1e21:
+        return f"{n:.2g} B"
+    for unit, scale in (
+        ("EB", 1e18),
+        ("PB", 1e15),
+        ("TB", 1e12),
+        ("GB", 1e9),
+        ("MB", 1e6),
+        ("kB", 1e3),
+    ):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{int(n)} B"
+
+
+def run_size(
+    scenario: Scenario, replications: int | None = None, csv: bool = False, figures: bool = True
+) -> dict:
+    """A rough estimate of the memory and disk a run of ``scenario`` takes.
+
+    The tables hold, per replication and step, one row of model measures, one per
+    actor, one per ordered dyad and, on average, one per dyad and half of the trade
+    categories and one more; measured bytes per row (December 2026: 180, 250, 140 and
+    100) give their size in memory, doubled because the replications' tables are
+    joined before they are saved.  On disk, Parquet takes about a third of that, CSV
+    about as much, plus a few MB of figures.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The resolved scenario.
+    replications : int, optional
+        Replications to run; default the scenario's.
+    csv : bool
+        Whether the tables are written as CSV.
+    figures : bool
+        Whether figures are written (5 MB counted for them).
+
+    Returns
+    -------
+    dict
+        ``rows`` (table rows), ``memory_bytes`` and ``disk_bytes`` (int).
+    """
+    n_rep = scenario.replications if replications is None else int(replications)
+    n = len(scenario.actors)
+    pairs = n * (n - 1)
+    categories = len(scenario.categories)
+    per_step_rows = 1 + n + pairs + pairs * (categories + 1) // 2 + 2
+    per_step = 180 + 250 * n + 140 * pairs + 100 * pairs * (categories + 1) // 2 + 260
+    cells = n_rep * (scenario.steps + 1)
+    memory = 2 * cells * per_step
+    disk = cells * per_step // (1 if csv else 3) + (5 * 10**6 if figures else 0)
+    return {"rows": cells * per_step_rows, "memory_bytes": memory, "disk_bytes": disk}
+
+
+def physical_memory() -> int | None:
+    """This machine's physical memory (bytes), or None where the system does not say.
+
+    Returns
+    -------
+    int or None
+        ``SC_PHYS_PAGES`` times ``SC_PAGE_SIZE``.
+    """
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(memory_bytes: int, force: bool, origin: str, what: str, hint: str) -> None:
+    """Refuse an estimated memory above :data:`MEMORY_LIMIT` (unless ``force``) or above RAM.
+
+    Parameters
+    ----------
+    memory_bytes : int
+        The rough estimate (bytes).
+    force : bool
+        ``--force``: lift :data:`MEMORY_LIMIT`.  An estimate above this machine's
+        physical memory is refused even so: it cannot run here.
+    origin : str
+        What the message is located at (the file or option that set the size).
+    what : str
+        What is being estimated, for the message (``50 replications x 41 steps``).
+    hint : str
+        How to make it smaller.
+
+    Raises
+    ------
+    InputError
+        With one problem located at ``origin``.
+    """
+    ram = physical_memory()
+    if ram is not None and memory_bytes > ram:
+        raise InputError(
+            [
+                Problem(
+                    origin,
+                    "",
+                    None,
+                    f"{what} needs about {size_text(memory_bytes)} of memory, more than this "
+                    f"machine has ({size_text(ram)})",
+                    hint,
+                )
+            ]
+        )
+    if memory_bytes > MEMORY_LIMIT and not force:
+        raise InputError(
+            [
+                Problem(
+                    origin,
+                    "",
+                    None,
+                    f"{what} needs about {size_text(memory_bytes)} of memory, above the limit "
+                    f"of {size_text(MEMORY_LIMIT)}",
+                    f"{hint}, or pass --force to run it anyway",
+                )
+            ]
+        )
 
 
 def end_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -300,27 +672,148 @@ def load_results(path: str | Path) -> RunResult:
     Returns
     -------
     RunResult
-        The resolved scenario, the tables found, the manifest and the path.
+        The resolved scenario, the tables, the manifest and the path.
 
     Raises
     ------
     FileNotFoundError
         ``path`` has no ``manifest.json``.
+    ResultsError
+        A damaged folder, naming the file: a manifest that is not a JSON object, a
+        scenario that does not validate, a table that is missing, empty, truncated or
+        corrupt, or lacks a column of :data:`TABLE_KEYS`; also a sweep store given
+        instead of a run's folder.
     """
     path = Path(path)
+    if (path / "sweep.yaml").exists():
+        raise ResultsError(
+            str(path),
+            "this is a sweep store, not the results folder of a run",
+            "read it with sim.sweep.load or redraw it with geosim plot",
+        )
     if not (path / "manifest.json").exists():
         raise FileNotFoundError(f"{path} is not a geosim results folder (no manifest.json)")
-    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    scenario = scenario_from_yaml(
-        (path / "scenario.yaml").read_text(encoding="utf-8"), str(path / "scenario.yaml")
-    )
+    manifest = read_json(path / "manifest.json", "a run's manifest")
+    scenario_file = path / "scenario.yaml"
+    text = read_text(scenario_file, "the resolved scenario")
+    try:
+        scenario = scenario_from_yaml(text, str(scenario_file))
+    except InputError as exc:
+        raise ResultsError(
+            str(scenario_file), f"not a valid resolved scenario: {exc.problems[0].message}"
+        ) from None
+    fmt = manifest.get("format")
     tables = {}
     for name in TABLES:
-        if (path / f"{name}.parquet").exists():
-            tables[name] = pd.read_parquet(path / f"{name}.parquet")
-        elif (path / f"{name}.csv").exists():
-            tables[name] = pd.read_csv(path / f"{name}.csv", keep_default_na=True)
+        parquet, csv = path / f"{name}.parquet", path / f"{name}.csv"
+        use = csv if fmt == "csv" or (fmt is None and csv.exists()) else parquet
+        if not use.exists():
+            raise ResultsError(
+                str(use), f"the {name} table is missing", "rerun the scenario with geosim run"
+            )
+        frame = read_table(use)
+        lacking = [c for c in TABLE_KEYS[name] if c not in frame.columns]
+        if lacking:
+            raise ResultsError(str(use), f"the {name} table has no {lacking[0]} column")
+        tables[name] = frame
     return RunResult(scenario=scenario, tables=tables, manifest=manifest, path=path)
+
+
+def read_text(path: Path, what: str) -> str:
+    """The UTF-8 text of a small file geosim wrote, or a ResultsError naming it.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file (``manifest.json``, ``scenario.yaml``, ``sweep.yaml``...).
+    what : str
+        What the file holds, for the messages.
+
+    Returns
+    -------
+    str
+        Its text.
+
+    Raises
+    ------
+    ResultsError
+        The file is missing, larger than :data:`TEXT_LIMIT`, unreadable or not UTF-8.
+    """
+    try:
+        size = path.stat().st_size
+        if size > TEXT_LIMIT:
+            raise ResultsError(str(path), f"{size_text(size)} is too large for {what} (damaged?)")
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ResultsError(str(path), f"{what} is missing") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResultsError(str(path), f"cannot read {what}: {exc}") from None
+
+
+def read_json(path: Path, what: str) -> dict[str, Any]:
+    """A JSON object from a file geosim wrote, or a ResultsError naming the file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, e.g. ``manifest.json``.
+    what : str
+        What the file holds, for the messages.
+
+    Returns
+    -------
+    dict
+        The object.
+
+    Raises
+    ------
+    ResultsError
+        The file is missing, unreadable, not JSON or not a JSON object.
+    """
+    text = read_text(path, what)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ResultsError(str(path), f"{what} is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ResultsError(str(path), f"{what} is not a JSON object")
+    return data
+
+
+def read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a Parquet or CSV table, or raise a ResultsError naming the damaged file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A ``.parquet`` or ``.csv`` file.
+    columns : list of str, optional
+        Read only these columns (Parquet).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table.
+
+    Raises
+    ------
+    ResultsError
+        The file is missing, empty (0 bytes), truncated or corrupt (including a
+        Parquet page whose checksum does not match).
+    """
+    import pyarrow as pa
+
+    try:
+        if path.stat().st_size == 0:
+            raise ResultsError(str(path), "the file is empty (0 bytes)")
+        if path.suffix == ".csv":
+            return pd.read_csv(path, keep_default_na=True)
+        return pd.read_parquet(path, columns=columns, **PARQUET_READ)
+    except FileNotFoundError:
+        raise ResultsError(str(path), "the file is missing") from None
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        kind = "CSV" if path.suffix == ".csv" else "Parquet"
+        raise ResultsError(str(path), f"damaged {kind} file ({first_sentence(exc)})") from None
 
 
 def environment() -> dict[str, Any]:

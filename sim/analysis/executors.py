@@ -51,7 +51,8 @@ def execute_chunk(job: dict[str, Any], sweep: Sweep | None = None) -> list[dict[
     runs are retried one by one and those that still raise are recorded as failed.
     The shards (``values-``, ``trajectories-`` if any, then ``runs-<hash16>.parquet``,
     named by a hash of the chunk's run ids) are written atomically, the runs shard
-    last.
+    last, each recording the hash of the resolved sweep it was computed from
+    (:meth:`Sweep.digest`), which loading and ``--resume`` check.
 
     Parameters
     ----------
@@ -92,11 +93,12 @@ def execute_chunk(job: dict[str, Any], sweep: Sweep | None = None) -> list[dict[
                     )
     name = hashlib.sha256("".join(t.run_id for t in tasks).encode()).hexdigest()[:16]
     shards = folder / "shards"
+    inputs = sweep.digest()
     if values:
-        atomic_parquet(pd.DataFrame(values), shards / f"values-{name}.parquet")
+        atomic_parquet(pd.DataFrame(values), shards / f"values-{name}.parquet", inputs)
     if trajs:
-        atomic_parquet(pd.DataFrame(trajs), shards / f"trajectories-{name}.parquet")
-    atomic_parquet(pd.DataFrame(records), shards / f"runs-{name}.parquet")
+        atomic_parquet(pd.DataFrame(trajs), shards / f"trajectories-{name}.parquet", inputs)
+    atomic_parquet(pd.DataFrame(records), shards / f"runs-{name}.parquet", inputs)
     return [{"run_id": r["run_id"], "status": r["status"]} for r in records]
 
 
@@ -209,7 +211,9 @@ def run_local(jobs, workers: int, sweep: Sweep, on_done) -> None:
     """Run chunks in this process (one worker) or in a pool of worker processes.
 
     The pool (:func:`sim.parallel.pool`) gives each worker the resolved sweep once; its
-    workers exit if this process dies; in a pool, chunks finish in any order.
+    workers exit if this process dies, and are terminated if this process is
+    interrupted (their chunks in flight are lost, the finished ones kept); in a pool,
+    chunks finish in any order.
 
     Parameters
     ----------

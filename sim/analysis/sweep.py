@@ -14,6 +14,12 @@ scenario, point parameters, k).
 already holds (:mod:`.store`), cuts the rest into chunks and hands them to an
 executor (:mod:`.executors`: a local process pool, or Dask).  The result does not
 depend on the number of workers, the chunks or their order.
+
+**Sizes before designs.** :func:`design_size` counts a sweep's points from its file
+without drawing them, so that a design too large to run (above :data:`MAX_RUNS`, or
+above :data:`sim.results.MEMORY_LIMIT` by :func:`estimate`) is refused in a moment
+unless ``force`` is given, and ``--dry-run`` never allocates it: a loaded sweep draws
+its points only when they are first needed (:attr:`Sweep.points`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +38,13 @@ from pydantic import ValidationError
 
 from ..errors import InputError, Problem
 from ..random import replication_seed
-from ..results import environment
+from ..results import (
+    check_memory,
+    check_output_root,
+    environment,
+    safe_name,
+    size_text,
+)
 from ..scenario import (
     MeasureSpec,
     PathError,
@@ -45,9 +57,9 @@ from ..scenario import (
 )
 from ..scenario.yamlio import Y, load_file
 from .executors import run_dask, run_local
-from .sample import sample_points
+from .sample import salib_problem, sample_points
 from .spec import SweepSpec
-from .store import atomic_text, finished_runs, prepare
+from .store import atomic_text, finished_runs, open_store
 
 CHUNK = 1024
 """Most runs per chunk (one batch-engine block and one set of shards).  Sweeps keep only
@@ -60,6 +72,20 @@ MIN_CHUNK = 64
 CHUNKS_PER_WORKER = 4
 """A small sweep is cut into at least this many chunks per worker (load balance)."""
 
+MAX_RUNS = 2_000_000
+"""Most runs (points times replications) of a sweep without ``--force``: about 20 minutes
+on two workers of the development machine, and 0.5 GB for the parent's plan."""
+
+PARENT_BYTES_PER_RUN = 400
+"""Rough memory of the parent per planned run (its task, id and record; measured 250)."""
+
+PARENT_BYTES_PER_VALUE = 100
+"""Rough memory of the parent per point and parameter (the design and its validation)."""
+
+WORKER_BYTES = 300 * 10**6
+"""Rough memory of one worker process running chunks of a six-actor cast (measured
+0.8 GB for a parent and two workers); it grows with the square of the cast."""
+
 
 @dataclass
 class Sweep:
@@ -68,19 +94,43 @@ class Sweep:
     ``base_tree`` is the base scenario file as loaded (before resolution, so that each
     point's overrides resolve on it) and ``base`` its resolved form; ``measures`` and
     ``trajectories`` are the parsed ``measures:`` and ``trajectories:`` of the file.
+    ``design`` holds the points once drawn (None until then: :attr:`points` draws
+    them); ``force`` lifts the size limits when they are drawn; ``lines`` locates
+    keys of the sweep file (``"parameters.PATH"`` to its file and line) for messages.
     """
 
     spec: SweepSpec
     file: Path
     base_tree: Y
     base: Scenario
-    points: pd.DataFrame  # one row per point, one column per parameter path
+    design: pd.DataFrame | None  # one row per point, one column per parameter path
     measures: list[MeasureSpec]
     trajectories: list[MeasureSpec]
     problem: Any = None  # SALib problem dict for sobol / morris
     model_class: str | None = None
     """A user's GeoModel subclass as ``module:Class`` or ``file.py:Class``: every run of the
     sweep then takes the mesa path (:mod:`sim.engine.custom`); None: the batch engine."""
+    force: bool = False
+    lines: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+
+    @property
+    def points(self) -> pd.DataFrame:
+        """One row per point, one column per parameter path; drawn on first use.
+
+        Drawing checks the size first (:func:`check_size`, lifted by ``force``) and
+        validates every distinct value against the base scenario.
+        """
+        if self.design is None:
+            check_size(self, self.force)
+            design, _ = sample_points(self.spec)
+            _validate_points(self, design)
+            self.design = design
+        return self.design
+
+    @property
+    def n_points(self) -> int:
+        """Number of points, counted from the spec without drawing them."""
+        return len(self.design) if self.design is not None else design_size(self.spec)
 
     @property
     def root_seed(self) -> int:
@@ -90,10 +140,13 @@ class Sweep:
     @property
     def runs(self) -> int:
         """Number of runs: points times replications."""
-        return len(self.points) * self.spec.replications
+        return self.n_points * self.spec.replications
 
     def digest(self) -> str:
-        """Hash of the resolved sweep: its spec, base scenario and model class if any."""
+        """Hash of the resolved sweep: its spec, base scenario and model class if any (cached)."""
+        cached = self.__dict__.get("_digest")
+        if cached is not None:
+            return cached
         parts: dict[str, Any] = {
             "spec": self.spec.model_dump(mode="json"),
             "base": self.base.digest(),
@@ -101,13 +154,17 @@ class Sweep:
         if self.model_class is not None:
             parts["model_class"] = self.model_class
         text = json.dumps(parts, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        self.__dict__["_digest"] = digest
+        return digest
 
     def folder(self, out: str | Path | None = None) -> Path:
         """The sweep's folder, ``OUT/<name>-<hash8>/`` (not created here).
 
         The hash is that of :meth:`digest`, so rerunning the same resolved sweep with
-        ``--resume`` finds the same folder.
+        ``--resume`` finds the same folder.  The name is made safe for the file system
+        (:func:`sim.results.safe_name`): whatever the sweep's ``name:`` holds
+        (separators, ``..``, 300 characters), the folder is a child of ``OUT``.
 
         Parameters
         ----------
@@ -119,8 +176,37 @@ class Sweep:
         pathlib.Path
             The folder's path.
         """
-        root = Path(out if out is not None else self.spec.out)
-        return root / f"{self.spec.name}-{self.digest()[:8]}"
+        return self.root(out) / f"{safe_name(self.spec.name)}-{self.digest()[:8]}"
+
+    def root(self, out: str | Path | None = None) -> Path:
+        """The output root: ``out``, else the sweep file's ``out:``.
+
+        Parameters
+        ----------
+        out : str or pathlib.Path, optional
+            Output root given on the command line.
+
+        Returns
+        -------
+        pathlib.Path
+            The root the sweep folder goes into.
+        """
+        return Path(out if out is not None else self.spec.out)
+
+    def where(self, key: str) -> tuple[str, int | None]:
+        """(file, line) of a key of the sweep file (``parameters.PATH``), for messages.
+
+        Parameters
+        ----------
+        key : str
+            A dotted key as recorded in :attr:`lines`; unknown keys give the file.
+
+        Returns
+        -------
+        tuple
+            The file and the line (None when unknown).
+        """
+        return self.lines.get(key, (str(self.file), None))
 
     def point_columns(self, point: int) -> dict[str, Any]:
         """``{"param:PATH": value}`` of a point, for the runs table (cached).
@@ -162,6 +248,81 @@ class Sweep:
         return cache[point]
 
 
+def design_size(spec: SweepSpec) -> int:
+    """Number of points of a sweep, from its spec alone (nothing is drawn).
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        The validated sweep file.
+
+    Returns
+    -------
+    int
+        ``grid``: the product of each parameter's number of values (``values:`` or
+        ``steps:``); ``random`` and ``lhs``: ``samples``; ``sobol``: N (2k + 2) with
+        second-order indices, N (k + 2) without; ``morris``: N (k + 1), with N the
+        ``samples`` and k the number of parameters, or of groups if the file has
+        ``groups:`` (as SALib's samplers give them).
+    """
+    if spec.method == "grid":
+        size = 1
+        for p in spec.parameters.values():
+            size *= len(p.values) if p.values is not None else int(p.steps or 0)
+        return size
+    samples = int(spec.samples or 0)
+    if spec.method in ("random", "lhs"):
+        return samples
+    names = list(spec.parameters)
+    k = len({spec.groups.get(n, n) for n in names}) if spec.groups else len(names)
+    if spec.method == "sobol":
+        return samples * (2 * k + 2 if spec.second_order else k + 2)
+    return samples * (k + 1)
+
+
+def check_size(sweep: Sweep, force: bool = False, workers: int = 1) -> None:
+    """Refuse a sweep too large to run, before its points are drawn.
+
+    Above :data:`MAX_RUNS` runs, or above :data:`sim.results.MEMORY_LIMIT` of estimated
+    memory (:func:`estimate`), a sweep needs ``force``; one whose estimate exceeds this
+    machine's physical memory is refused even so.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The loaded sweep (its points need not be drawn).
+    force : bool
+        Lift :data:`MAX_RUNS` and :data:`sim.results.MEMORY_LIMIT`.
+    workers : int
+        Local worker processes, whose memory counts too.
+
+    Raises
+    ------
+    InputError
+        Located at the sweep file: the size, the limit and how to shrink it.
+    """
+    est = estimate(sweep, workers)
+    if est["runs"] == 0:
+        file, line = sweep.where("parameters")
+        raise InputError([Problem(file, "parameters", line, "this sweep has no point to run")])
+    what = f"{est['points']:,} points x {est['replications']:,} replications = {est['runs']:,} runs"
+    file, line = sweep.where("parameters")
+    hint = "use fewer values, steps or samples, or fewer replications"
+    check_memory(est["memory_bytes"], force, file, f"this sweep ({what})", hint)
+    if est["runs"] > MAX_RUNS and not force:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    line,
+                    f"this sweep has {what}, above the limit of {MAX_RUNS:,} runs",
+                    f"{hint}, or pass --force to run it anyway",
+                )
+            ]
+        )
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
@@ -191,7 +352,13 @@ def is_sweep_file(path: str | Path) -> bool:
     return (kind is not None and kind.value == "sweep") or "base" in data
 
 
-def load_sweep(path: str | Path, model_class: str | None = None) -> Sweep:
+def load_sweep(
+    path: str | Path,
+    model_class: str | None = None,
+    *,
+    force: bool = False,
+    sample: bool = True,
+) -> Sweep:
     """Read and validate a sweep file, its base scenario, parameters, points and measures.
 
     Every parameter path must name a model parameter of the base scenario (not a run
@@ -207,6 +374,13 @@ def load_sweep(path: str | Path, model_class: str | None = None) -> Sweep:
         A user's GeoModel subclass, ``module:Class`` or ``file.py:Class``, to run every
         point on the mesa path with; it must load (:mod:`sim.engine.custom`).  Default:
         the batch engine.
+    force : bool
+        Lift the size limits (:func:`check_size`) when the points are drawn.
+    sample : bool
+        Draw the points now (checking the size first) and validate the values drawn.
+        False: draw nothing; the values the file lists (and the ends of its ranges)
+        are validated instead, and the points are drawn when first used
+        (:attr:`Sweep.points`), as ``--dry-run`` and a size estimate need.
 
     Returns
     -------
@@ -217,8 +391,9 @@ def load_sweep(path: str | Path, model_class: str | None = None) -> Sweep:
     ------
     InputError
         Every problem found: a scenario file given as a sweep file, fields of the
-        sweep file, a missing base scenario, unknown parameter paths or measures,
-        values that do not validate, or a model class that does not load.
+        sweep file, a missing base scenario, unknown
+        parameter paths or measures, values that do not validate, a model class that
+        does not load, or (with ``sample``) a design above the size limits.
     """
     path = Path(path)
     tree = load_file(path)
@@ -250,6 +425,8 @@ def load_sweep(path: str | Path, model_class: str | None = None) -> Sweep:
                 node = node.value[k]
         return node.file, node.line
 
+    lines = {key: where(key) for key in ("parameters", "replications", "samples", "base")}
+    lines.update({f"parameters.{p}": where("parameters", p) for p in spec.parameters})
     if not base_path.exists():
         file, line = where("base")
         raise InputError(
@@ -297,25 +474,59 @@ def load_sweep(path: str | Path, model_class: str | None = None) -> Sweep:
             load_model_class(model_class)
         except ModelClassError as exc:
             raise InputError([Problem("--model", model_class, None, str(exc), exc.hint)]) from None
-    points, problem = sample_points(spec)
-    sweep = Sweep(spec, path, base_tree, base, points, measures, trajectories, problem, model_class)
-    _validate_points(sweep, where)
+    problem = salib_problem(spec) if spec.method in ("sobol", "morris") else None
+    sweep = Sweep(
+        spec,
+        path,
+        base_tree,
+        base,
+        None,
+        measures,
+        trajectories,
+        problem,
+        model_class,
+        force=force,
+        lines=lines,
+    )
+    if sample:
+        _ = sweep.points  # checks the size, draws and validates
+    else:
+        _validate_values(sweep, {c: _listed_values(spec, c) for c in spec.parameters})
     return sweep
 
 
-def _validate_points(sweep: Sweep, where: Callable) -> None:
-    """Every distinct value of each parameter must validate on the base scenario."""
+def _listed_values(spec: SweepSpec, path: str) -> list[Any]:
+    """The values a parameter's spec names: its values, grid steps or range ends, mean."""
+    p = spec.parameters[path]
+    if p.values is not None:
+        return list(p.values)
+    if p.range is not None:
+        low, high = p.range
+        if spec.method == "grid" and p.steps is not None and p.steps <= 50:
+            return [float(x) for x in np.linspace(low, high, p.steps)]
+        if spec.method in ("grid", "morris"):
+            return [low, high]  # both ends are points of the design
+        return [float(np.nextafter(low, high)), float(np.nextafter(high, low))]
+    return [p.mean] if p.mean is not None else []
+
+
+def _validate_points(sweep: Sweep, design: pd.DataFrame) -> None:
+    """Every distinct value of each parameter drawn must validate on the base scenario."""
+    _validate_values(sweep, {c: list(design[c]) for c in design.columns})
+
+
+def _validate_values(sweep: Sweep, columns: dict[str, list[Any]]) -> None:
+    """Validate each parameter's distinct values (its lowest and highest above 50)."""
     problems: list[Problem] = []
-    for col in sweep.points.columns:
-        values = sweep.points[col]
+    for col, values in columns.items():
         candidates = sorted({_plain(v) for v in values}, key=str)
         if len(candidates) > 50:
-            candidates = [values.min(), values.max()]
+            candidates = [_plain(min(values)), _plain(max(values))]
         for v in candidates:
             try:
                 resolve(sweep.base_tree, {col: _plain(v)})
             except InputError as exc:
-                file, line = where("parameters", col)
+                file, line = sweep.where(f"parameters.{col}")
                 for p in exc.problems:
                     problems.append(
                         Problem(
@@ -422,14 +633,22 @@ def run_sweep(
     out: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int | None = None,
+    force: bool = False,
 ) -> Path:
     """Run (or resume) a sweep; return its folder.  See the module docstring.
 
-    Chunks hold ``chunk_size`` runs; by default :data:`CHUNK`, fewer for a small sweep
-    so that each worker gets several.  Results do not depend on the chunks: a run's
-    numbers are the same whichever block it shares.  When every chunk is done, the
-    folder's ``manifest.json`` records the sweep's hash, root seed, sizes, executor,
-    engine, wall time and environment.
+    Before anything is computed, the output root is checked (a writable folder with
+    room for :func:`estimate`'s size, :func:`sim.results.check_output_root`) and the
+    size of the sweep (:func:`check_size`).  The store is then locked for this writer
+    (:func:`.store.open_store`); with ``resume``, damaged shards are moved aside and
+    their runs computed again, and a store whose shards were computed from other
+    inputs is refused.  Chunks hold ``chunk_size`` runs; by default :data:`CHUNK`,
+    fewer for a small sweep so that each worker gets several.  Results do not depend
+    on the chunks: a run's numbers are the same whichever block it shares.  When
+    every chunk is done, the folder's ``manifest.json`` records the sweep's hash, root
+    seed, sizes, executor, engine, wall time and environment.  Notes for the user (a
+    quarantined shard, a new store on ``--resume``) are issued as
+    :class:`~sim.errors.StoreNote` warnings.
 
     Parameters
     ----------
@@ -450,6 +669,9 @@ def run_sweep(
     chunk_size : int, optional
         Runs per chunk; default between :data:`MIN_CHUNK` and :data:`CHUNK`, aiming at
         :data:`CHUNKS_PER_WORKER` chunks per worker.
+    force : bool
+        Run a sweep above the size limits (:func:`check_size`) and trust the output
+        root's free space over the estimate (:func:`sim.results.check_output_root`).
 
     Returns
     -------
@@ -459,81 +681,131 @@ def run_sweep(
     Raises
     ------
     InputError
-        A problem in the sweep file, a folder that already holds runs without
-        ``resume``, or the dask executor without ``distributed`` installed.
+        A problem in the sweep file, an output root that cannot take the store, a
+        sweep above the size limits without ``force``, a folder that already holds
+        runs without ``resume``, or the dask executor without ``distributed``
+        installed.
+    ResultsError
+        Another process writes the store, or its shards were computed from other
+        inputs (an InputError too).
     ValueError
         An unknown ``executor``.
     """
+    if executor not in ("local", "dask"):
+        raise ValueError(f"unknown executor {executor!r}; use local or dask")
     if not isinstance(sweep, Sweep):
-        sweep = load_sweep(sweep)
-    folder = prepare(sweep, out, resume)
-    tasks = plan(sweep)
-    done = finished_runs(folder) if resume else set()
-    todo = [t for t in tasks if t.run_id not in done]
-    if chunk_size is None:
-        share = -(-len(todo) // (CHUNKS_PER_WORKER * max(1, workers)))
-        chunk_size = max(MIN_CHUNK, min(CHUNK, share))
-    jobs = [{"tasks": c, "folder": str(folder)} for c in chunks(todo, chunk_size)]
-    total, completed = len(tasks), len(tasks) - len(todo)
-    started = time.perf_counter()
-    if progress:
-        progress(completed, total)
-
-    def on_done(records: list[dict]) -> None:
-        nonlocal completed
-        completed += len(records)
+        sweep = load_sweep(sweep, force=force, sample=False)
+    local_workers = workers if executor == "local" or scheduler is None else 1
+    check_size(sweep, force or sweep.force, local_workers)
+    est = estimate(sweep, local_workers)
+    origin = "--out" if out is not None else f"{sweep.file}: out"
+    sweep.force = sweep.force or force
+    need = 0 if sweep.force else est["estimated_bytes"]
+    check_output_root(sweep.root(out), need, origin=origin)
+    _ = sweep.points  # draw and validate the design before the store is made
+    with open_store(sweep, out, resume) as folder:
+        tasks = plan(sweep)
+        done = finished_runs(folder, sweep.digest(), repair=True) if resume else set()
+        todo = [t for t in tasks if t.run_id not in done]
+        if chunk_size is None:
+            share = -(-len(todo) // (CHUNKS_PER_WORKER * max(1, workers)))
+            chunk_size = max(MIN_CHUNK, min(CHUNK, share))
+        jobs = [{"tasks": c, "folder": str(folder)} for c in chunks(todo, chunk_size)]
+        total, completed = len(tasks), len(tasks) - len(todo)
+        started = time.perf_counter()
         if progress:
             progress(completed, total)
 
-    if executor == "local":
-        run_local(jobs, workers, sweep, on_done)
-    elif executor == "dask":
-        run_dask(jobs, workers, scheduler, sweep, on_done)
-    else:
-        raise ValueError(f"unknown executor {executor!r}; use local or dask")
-    manifest = {
-        "sweep": sweep.spec.name,
-        "hash": sweep.digest(),
-        "root_seed": sweep.root_seed,
-        "points": len(sweep.points),
-        "replications": sweep.spec.replications,
-        "runs": total,
-        "executor": executor,
-        "workers": workers,
-        "engine": "batch" if sweep.model_class is None else "mesa",
-        "model_class": sweep.model_class,
-        "wall_time_s": round(time.perf_counter() - started, 3),
-        **environment(),
-    }
-    atomic_text(json.dumps(manifest, indent=2, default=str), folder / "manifest.json")
+        def on_done(records: list[dict]) -> None:
+            nonlocal completed
+            completed += len(records)
+            if progress:
+                progress(completed, total)
+
+        if executor == "local":
+            run_local(jobs, workers, sweep, on_done)
+        else:
+            run_dask(jobs, workers, scheduler, sweep, on_done)
+        manifest = {
+            "sweep": sweep.spec.name,
+            "hash": sweep.digest(),
+            "root_seed": sweep.root_seed,
+            "points": len(sweep.points),
+            "replications": sweep.spec.replications,
+            "runs": total,
+            "executor": executor,
+            "workers": workers,
+            "engine": "batch" if sweep.model_class is None else "mesa",
+            "model_class": sweep.model_class,
+            "wall_time_s": round(time.perf_counter() - started, 3),
+            **environment(),
+        }
+        atomic_text(json.dumps(manifest, indent=2, default=str), folder / "manifest.json")
     return folder
 
 
-def estimate(sweep: Sweep) -> dict[str, Any]:
-    """Points, runs and the estimated size on disk of a sweep (for --dry-run).
+def estimate(sweep: Sweep, workers: int = 1) -> dict[str, Any]:
+    """Points, runs and the rough size on disk and in memory of a sweep (no points drawn).
 
     Parameters
     ----------
     sweep : Sweep
-        The loaded sweep.
+        The loaded sweep (its points need not be drawn: they are counted by
+        :func:`design_size`).
+    workers : int
+        Local worker processes, whose memory is counted.
 
     Returns
     -------
     dict
-        ``points``, ``replications``, ``runs``, ``measures``, ``trajectories`` (counts)
-        and ``estimated_bytes``: a rough size of its shards (bytes), from fixed costs
-        per value, trajectory step and run.
+        ``points``, ``replications``, ``runs``, ``measures``, ``trajectories`` (counts);
+        ``estimated_bytes``, a rough size of its shards (bytes), from fixed costs per
+        value (40 B), trajectory step (32 B) and run (120 B plus 8 B a parameter); and
+        ``memory_bytes``, a rough peak memory of this machine: the parent's plan
+        (:data:`PARENT_BYTES_PER_RUN` a run, :data:`PARENT_BYTES_PER_VALUE` a point
+        and parameter) and, for ``workers`` > 1, :data:`WORKER_BYTES` per worker for a
+        six-actor cast, scaled by the square of the base scenario's cast.
     """
     steps = sweep.base.steps + 1
+    n_points = sweep.n_points
+    runs = n_points * sweep.spec.replications
+    n_params = len(sweep.spec.parameters)
     value_bytes = 40 * len(sweep.measures)
     traj_bytes = 32 * steps * len(sweep.trajectories)
-    run_bytes = 120 + 8 * len(sweep.points.columns)
-    total = sweep.runs * (value_bytes + traj_bytes + run_bytes)
+    run_bytes = 120 + 8 * n_params
+    total = runs * (value_bytes + traj_bytes + run_bytes)
+    cast = len(sweep.base.actors)
+    worker = int(WORKER_BYTES * max(1.0, (cast / 6) ** 2))
+    memory = (
+        runs * PARENT_BYTES_PER_RUN
+        + n_points * (n_params + 1) * PARENT_BYTES_PER_VALUE
+        + (worker * workers if workers > 1 else worker)
+    )
     return {
-        "points": len(sweep.points),
+        "points": n_points,
         "replications": sweep.spec.replications,
-        "runs": sweep.runs,
+        "runs": runs,
         "measures": len(sweep.measures),
         "trajectories": len(sweep.trajectories),
         "estimated_bytes": int(total),
+        "memory_bytes": int(memory),
     }
+
+
+def size_line(est: dict[str, Any]) -> str:
+    """``about 12.3 MB on disk and 0.4 GB of memory`` from :func:`estimate`.
+
+    Parameters
+    ----------
+    est : dict
+        What :func:`estimate` returned.
+
+    Returns
+    -------
+    str
+        The rough sizes, for the command line.
+    """
+    return (
+        f"about {size_text(est['estimated_bytes'])} on disk and "
+        f"{size_text(est['memory_bytes'])} of memory"
+    )

@@ -5,10 +5,21 @@ Errors in a user's input arrive as :class:`~sim.errors.InputError` carrying ever
 problem at once; :func:`input_errors` prints them on stderr, one per line
 (``file:line: path: message (hint: ...)``), and exits with status 2 without a
 traceback.
+
+**Limits of the command line** (checked before anything runs, each a located message
+and exit 2): ``--replications`` at most :data:`MAX_REPLICATIONS` (the scenario
+schema's), ``--seed`` from 0 to :data:`MAX_SEED`; a run or sweep whose estimated
+memory is above :data:`sim.results.MEMORY_LIMIT`, or a sweep of more than
+:data:`sim.analysis.sweep.MAX_RUNS` runs, needs ``--force``.
+
+**Ctrl-C** (SIGINT) makes :func:`sim.cli.main` print one ``interrupted:`` line and
+exit with status :data:`EXIT_INTERRUPTED`; :class:`Interrupted` carries what was kept.
 """
 
 from __future__ import annotations
 
+import signal
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -27,10 +38,131 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, StoreNote
+from ..results import one_line
 
 EXIT_INPUT = 2
 """Exit status of bad input or bad usage."""
+
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT, as shells report it)."""
+
+MAX_REPLICATIONS = 1_000_000
+"""Most replications ``--replications`` accepts (the scenario schema's limit)."""
+
+MAX_SEED = 2**63 - 1
+"""Largest root seed ``--seed`` accepts (seeds are 64-bit signed integers)."""
+
+
+class Interrupted(BaseException):
+    """Raised in the main thread on Ctrl-C by :func:`on_interrupt`.
+
+    Not a ``KeyboardInterrupt``, so that click does not turn it into ``Aborted!`` with
+    status 1; a ``BaseException``, so that no ``except Exception`` swallows it and
+    every ``finally`` (atomic writes, locks, worker pools) runs.  Its argument, if
+    any, says what was kept (``3 of 12 runs are saved in ...``).
+    """
+
+
+def on_interrupt(signum: int, frame: object) -> None:
+    """SIGINT handler of the command line: ignore further Ctrl-C, raise Interrupted.
+
+    Further presses are ignored so that the clean-up the first one starts (removing a
+    temporary folder, releasing a lock, stopping workers) is not cut short.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise Interrupted()
+
+
+def interrupted_line(exc: BaseException) -> str:
+    """The one line printed on Ctrl-C: what was kept, or that nothing was written."""
+    what = exc.args[0] if isinstance(exc, Interrupted) and exc.args else "nothing was written"
+    return f"interrupted: {what}"
+
+
+@contextmanager
+def store_notes() -> Iterator[None]:
+    """Print each :class:`~sim.errors.StoreNote` warning as one ``note:`` line on stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", StoreNote)
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, StoreNote):
+                typer.echo(f"note: {message}", err=True)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
+@contextmanager
+def write_errors(origin: str = "--out") -> Iterator[None]:
+    """Turn an OSError while writing results (disk full, permissions) into an InputError.
+
+    The message names the file and the system's reason on one line; with
+    :func:`input_errors` around it, the command exits with status 2.
+    """
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename if exc.filename else origin
+        reason = exc.strerror or one_line(exc)
+        raise InputError(
+            [
+                Problem(
+                    str(where),
+                    "",
+                    None,
+                    f"cannot write the results: {reason}",
+                    "check the free space and permissions of the output root",
+                )
+            ]
+        ) from None
+
+
+def check_run_options(replications: int | None, seed: int | None) -> None:
+    """Check ``--replications`` and ``--seed`` against the limits of the command line.
+
+    Raises an InputError located at the option unless ``replications`` is at most
+    :data:`MAX_REPLICATIONS` and ``seed`` at most :data:`MAX_SEED` (typer checks the
+    lower bounds).
+    """
+    problems = []
+    if replications is not None and replications > MAX_REPLICATIONS:
+        problems.append(
+            Problem(
+                "--replications",
+                "",
+                None,
+                f"{replications:,} replications is above the limit of {MAX_REPLICATIONS:,}",
+                "replications are seeded one by one: a few hundred give tight bands",
+            )
+        )
+    if seed is not None and seed > MAX_SEED:
+        problems.append(
+            Problem(
+                "--seed",
+                "",
+                None,
+                f"{seed} is above the largest root seed, {MAX_SEED} (2**63 - 1)",
+                "give a seed from 0 to 2**63 - 1",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Run even above the size limits (4 GiB of estimated memory; sweeps: "
+        "2,000,000 runs); never above this machine's memory.",
+    ),
+]
+"""The ``--force`` option: lift the documented size limits."""
 
 WIDTH = 100
 """Most characters per line of the help text, tables and progress bars."""

@@ -42,17 +42,28 @@ def validate(
     stderr, as `file:line: path: message (hint: ...)`. Exit status 2 if any file
     has a problem.
     """
-    from ..analysis.sweep import is_sweep_file, load_sweep
+    from ..analysis.sweep import check_size, is_sweep_file, load_sweep
 
     failed = False
     for file in files:
         try:
             if is_sweep_file(file):
-                sw = load_sweep(file)
+                sw = load_sweep(file, sample=False)
+                try:
+                    check_size(sw)
+                except InputError as exc:  # valid, but geosim sweep needs --force
+                    too_large = exc.problems[0].message
+                else:
+                    too_large = ""
+                    _ = sw.points  # draw the points and validate every value drawn
                 typer.echo(
-                    f"{file}: OK (sweep of {sw.base.name}: {len(sw.points)} points x "
+                    f"{file}: OK (sweep of {sw.base.name}: {sw.n_points:,} points x "
                     f"{sw.spec.replications} replications, {sw.spec.method})"
                 )
+                if too_large:
+                    typer.echo(
+                        f"{file}: warning: {too_large}; geosim sweep needs --force", err=True
+                    )
                 continue
             scenario = load_scenario(file, overrides=list(overrides or []))
         except InputError as exc:

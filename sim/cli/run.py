@@ -4,36 +4,72 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from ..engine import ENGINES
 from ..errors import InputError, Problem
 from ..plots.formats import FORMATS
+from ..results import check_memory, check_output_root, one_line, run_size, safe_name
 from ..scenario import Scenario, lint, load_scenario
 from .common import (
     WIDTH,
+    ForceOption,
     ModelOption,
     SetOption,
     app,
     check_choice,
     check_model,
+    check_run_options,
     count_text,
     input_errors,
     mesa_path_note,
     plain_table,
     progress_bar,
     use_agg,
+    write_errors,
 )
 
 # --------------------------------------------------------------------------- run, plot, compare
 #
 # Each command wraps its input handling in `with input_errors():` and writes
-# nothing until its input has validated.
+# nothing until its input has validated and the output root has been checked
+# (a writable folder with room for the rough size of what will be written).
+
+
+def _with_run_options(spec: Scenario, replications: int | None, seed: int | None) -> Scenario:
+    """The scenario with ``--replications`` and ``--seed`` applied (already range-checked)."""
+    if replications is None and seed is None:
+        return spec
+    data = spec.model_dump(by_alias=True)
+    if replications is not None:
+        data["replications"] = replications
+    if seed is not None:
+        data["seed"] = seed
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(x) for x in error["loc"])
+        raise InputError([Problem(f"--{field}", "", None, error["msg"])]) from None
+
+
+def check_run_size(spec: Scenario, force: bool, csv: bool, plots: bool, out: Path) -> None:
+    """Refuse a run too large for memory or for the output root's space (unless ``force``)."""
+    size = run_size(spec, csv=csv, figures=plots)
+    what = (
+        f"{spec.replications:,} replications x {spec.steps + 1} steps of {len(spec.actors)} actors"
+    )
+    check_memory(size["memory_bytes"], force, "--replications", what, "run fewer replications")
+    need = 0 if force else size["disk_bytes"]
+    check_output_root(out, need, subfolder=safe_name(spec.name))
 
 
 # --------------------------------------------------------------------------- run
@@ -70,6 +106,7 @@ def run(
         int, typer.Option("--workers", "-w", min=1, help="Processes for the mesa path.")
     ] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Run replications of a scenario and write a results folder.
 
@@ -83,14 +120,12 @@ def run(
     with input_errors():
         check_choice(fmt, FORMATS, "--format")
         check_choice(engine, ENGINES, "--engine")
+        check_run_options(replications, seed)
+        check_output_root(out)
         model = check_model(model)
         spec = load_scenario(scenario, overrides=list(overrides or []))
-        if replications is not None or seed is not None:
-            data = spec.model_dump(by_alias=True)
-            data.update({k: v for k, v in (("replications", replications), ("seed", seed)) if v})
-            if seed == 0:
-                data["seed"] = 0
-            spec = Scenario.model_validate(data)
+        spec = _with_run_options(spec, replications, seed)
+        check_run_size(spec, force, csv, plots, out)
     con = Console(width=WIDTH)
     for warning in lint(spec):
         typer.echo(f"{scenario}: warning: {warning}", err=True)
@@ -125,7 +160,8 @@ def run(
 
             write_run_plots(result, folder, fmt=fmt, dpi=dpi, gif=gif)
 
-    path = result.save(out, csv=csv, write_extra=extra)
+    with input_errors(), write_errors():
+        path = result.save(out, csv=csv, write_extra=extra)
     _print_run_summary(con, result)
     if result.manifest.get("failed_replications"):
         bad = result.manifest["failed_replications"]
@@ -344,7 +380,9 @@ def plot(
             from ..analysis.store import load as load_sweep_result
             from ..plots.sweep import write_sweep_plots
 
-            written = write_sweep_plots(load_sweep_result(folder), folder, fmt=fmt, dpi=dpi)
+            result = load_sweep_result(folder)
+            with write_errors(str(folder)), _lacking_columns(folder):
+                written = write_sweep_plots(result, folder, fmt=fmt, dpi=dpi)
         elif (folder / "manifest.json").exists():
             from ..plots.run import RUN_FIGURES, write_run_plots
             from ..results import load_results
@@ -362,9 +400,11 @@ def plot(
                         )
                     ]
                 )
-            written = write_run_plots(
-                load_results(folder), folder, fmt=fmt, dpi=dpi, only=only or None, gif=gif
-            )
+            loaded = load_results(folder)
+            with write_errors(str(folder)), _lacking_columns(folder):
+                written = write_run_plots(
+                    loaded, folder, fmt=fmt, dpi=dpi, only=only or None, gif=gif
+                )
         else:
             raise InputError(
                 [
@@ -379,6 +419,25 @@ def plot(
             )
     for path in written:
         typer.echo(str(path))
+
+
+@contextmanager
+def _lacking_columns(folder: Path) -> Iterator[None]:
+    """A table that reads but lacks a column the figures need: one located line."""
+    try:
+        yield
+    except KeyError as exc:
+        raise InputError(
+            [
+                Problem(
+                    str(folder),
+                    "",
+                    None,
+                    f"cannot draw the figures: a table lacks {one_line(exc)}",
+                    "the folder is damaged or was written by another version of geosim",
+                )
+            ]
+        ) from None
 
 
 # --------------------------------------------------------------------------- compare
@@ -410,6 +469,7 @@ def compare(
         int, typer.Option("--workers", "-w", min=1, help="Processes for the mesa path.")
     ] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Run scenarios with common random numbers and rank their paired differences.
 
@@ -425,6 +485,8 @@ def compare(
     err = Console(stderr=True, width=WIDTH)
     with input_errors():
         check_choice(fmt, FORMATS, "--format")
+        check_run_options(replications, seed)
+        check_output_root(out)
         model = check_model(model)
         if len(inputs) < 2:
             raise InputError(
@@ -439,7 +501,10 @@ def compare(
                 ]
             )
         first = None
+        memory = 0
         for path in inputs:
+            if path.is_dir():
+                _check_run_folder(path)
             if not path.exists():
                 raise InputError(
                     [
@@ -455,6 +520,15 @@ def compare(
             if path.is_file():
                 spec = load_scenario(path, overrides=list(overrides or []))
                 first = first or spec
+                n = replications or (first.replications if first is not None else None)
+                memory += run_size(spec, n)["memory_bytes"]
+        check_memory(
+            memory,
+            force,
+            "--replications",
+            f"running {count_text(len(inputs), 'scenario')}",
+            "run fewer replications",
+        )
         if first is not None:
             try:
                 parse_measure(measure, first.codes)
@@ -489,7 +563,8 @@ def compare(
 
         write_comparison_plots(result, folder, fmt=fmt, dpi=dpi)
 
-    path = result.save(out, write_extra=figures)
+    with input_errors(), write_errors():
+        path = result.save(out, write_extra=figures)
     ranking = result.ranking()
     table = plain_table(
         ["rank", "scenario", "mean diff", "90 % interval", "same sign"],
@@ -511,6 +586,36 @@ def compare(
             f"balance: {poles_text(first)}; a positive difference moves toward +1", highlight=False
         )
     con.print(f"Results: {path}", highlight=False)
+
+
+def _check_run_folder(path: Path) -> None:
+    """Refuse a folder that compare cannot read: a sweep store, or not a run's folder."""
+    if (path / "sweep.yaml").exists():
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    None,
+                    "this is a sweep store; compare takes scenario files and results "
+                    "folders of geosim run",
+                    "compare a sweep's points with geosim plot on the store, or with "
+                    "sim.sweep.load in Python",
+                )
+            ]
+        )
+    if not (path / "manifest.json").exists():
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    None,
+                    "not a results folder of geosim run (no manifest.json)",
+                    "give scenario files or ROOT/<scenario>/<time>-<hash>/ folders",
+                )
+            ]
+        )
 
 
 def ranking_reference(result) -> str:

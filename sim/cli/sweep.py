@@ -14,6 +14,8 @@ from ..plots.formats import FORMATS
 from .common import (
     EXECUTORS,
     WIDTH,
+    ForceOption,
+    Interrupted,
     ModelOption,
     app,
     check_choice,
@@ -22,7 +24,9 @@ from .common import (
     mesa_path_note,
     plain_table,
     progress_bar,
+    store_notes,
     use_agg,
+    write_errors,
 )
 
 if TYPE_CHECKING:  # the analysis (pandas, the engines) is imported when a command runs
@@ -47,12 +51,17 @@ OutOption = Annotated[Path | None, typer.Option("--out", help="Output root (defa
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
-def _load(file: Path, executor: str, analysis: bool, model: str | None) -> Sweep:
-    """Load a sweep file for ``geosim sweep`` (``analysis`` False) or ``sensitivity``."""
+def _load(
+    file: Path, executor: str, analysis: bool, model: str | None, force: bool = False
+) -> Sweep:
+    """Load a sweep file for ``geosim sweep`` (``analysis`` False) or ``sensitivity``.
+
+    The points are not drawn (:func:`_check` checks the size first).
+    """
     from ..analysis.sweep import load_sweep
 
     check_choice(executor, EXECUTORS, "--executor")
-    spec = load_sweep(file, model_class=check_model(model))
+    spec = load_sweep(file, model_class=check_model(model), force=force, sample=False)
     if model is not None:
         typer.echo(f"note: {mesa_path_note(model)}", err=True)
     method = spec.spec.method
@@ -83,11 +92,54 @@ def _load(file: Path, executor: str, analysis: bool, model: str | None) -> Sweep
     return spec
 
 
+def _check(spec: Sweep, out: Path | None, force: bool, workers: int, executor: str) -> None:
+    """Before anything runs: the size (limits, ``--force``) and the output root."""
+    from ..analysis.sweep import check_size, estimate
+    from ..results import check_output_root
+
+    local = workers if executor == "local" else 1
+    check_size(spec, force, local)
+    origin = "--out" if out is not None else f"{spec.file}: out"
+    need = 0 if force else estimate(spec, local)["estimated_bytes"]
+    check_output_root(spec.root(out), need, origin=origin)
+
+
 def _execute(run: Callable[..., T], spec: Sweep, runs: int, **options: Any) -> T:
-    """Run a sweep or an analysis with a progress bar of its runs (``quiet`` hides it)."""
+    """Run a sweep or an analysis with a progress bar of its runs (``quiet`` hides it).
+
+    Notes of the store (a quarantined shard, a new store on ``--resume``) are printed
+    as ``note:`` lines; on Ctrl-C the :class:`~.common.Interrupted` says what was kept.
+    """
     quiet = options.pop("quiet")
-    with progress_bar("runs", runs, quiet) as update, input_errors():
-        return run(spec, progress=update, **options)
+    try:
+        with (
+            store_notes(),
+            progress_bar("runs", runs, quiet) as update,
+            input_errors(),
+            write_errors(),
+        ):
+            return run(spec, progress=update, **options)
+    except Interrupted:
+        raise Interrupted(_kept(spec, options.get("out"))) from None
+
+
+def _kept(spec: Sweep, out: Path | None) -> str:
+    """What an interrupted sweep kept: its finished runs, or nothing."""
+    from ..analysis.store import finished_runs
+
+    folder = spec.folder(out)
+    if not folder.exists():
+        return "nothing was written"
+    try:
+        done = len(finished_runs(folder))
+    except InputError:
+        done = -1
+    if done <= 0:
+        return f"no run finished; {folder} holds none"
+    return (
+        f"{done:,} of {spec.runs:,} runs are saved in {folder}; "
+        "run the same command with --resume to finish"
+    )
 
 
 # --------------------------------------------------------------------------- sweep
@@ -107,6 +159,7 @@ def sweep(
     plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write sweep figures.")] = True,
     model: ModelOption = None,
     quiet: QuietOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Run a parameter sweep: points x replications with common random numbers.
 
@@ -115,18 +168,20 @@ def sweep(
     of geosim run.
     """
     from ..analysis.store import load
-    from ..analysis.sweep import estimate, run_sweep
+    from ..analysis.sweep import estimate, run_sweep, size_line
 
     con = Console(width=WIDTH)
     with input_errors():
-        spec = _load(file, executor, analysis=False, model=model)
-    est = estimate(spec)
+        spec = _load(file, executor, analysis=False, model=model, force=force)
+    est = estimate(spec, workers if executor == "local" else 1)
     con.print(
-        f"Sweep [bold]{spec.spec.name}[/]: {est['points']} points x {est['replications']} "
+        f"Sweep [bold]{spec.spec.name}[/]: {est['points']:,} points x {est['replications']} "
         f"replications = {est['runs']:,} runs of {spec.base.name} ({spec.spec.method}), "
-        f"root seed {spec.root_seed}; about {est['estimated_bytes'] / 1e6:.1f} MB",
+        f"root seed {spec.root_seed}; {size_line(est)}",
         highlight=False,
     )
+    with input_errors():
+        _check(spec, out, force, workers, executor)
     if dry_run:
         con.print(f"Would write to {spec.folder(out)} (dry run: nothing written)", highlight=False)
         return
@@ -141,7 +196,8 @@ def sweep(
         out=out,
         quiet=quiet,
     )
-    result = load(folder)
+    with input_errors():
+        result = load(folder)
     failed = int((result.runs["status"] != "ok").sum()) if len(result.runs) else 0
     con.print(
         f"Finished {len(result.runs):,} runs ({failed} failed) in "
@@ -152,7 +208,14 @@ def sweep(
         use_agg()
         from ..plots.sweep import write_sweep_plots
 
-        write_sweep_plots(result, folder)
+        try:
+            with input_errors(), write_errors(str(folder)):
+                write_sweep_plots(result, folder)
+        except Interrupted:
+            raise Interrupted(
+                f"while drawing figures; the store {folder} is complete "
+                f"(geosim plot {folder} redraws them)"
+            ) from None
     con.print(f"Results: {folder}", highlight=False)
 
 
@@ -177,6 +240,7 @@ def sensitivity(
     top: Annotated[int, typer.Option("--top", min=1, help="Parameters shown per measure.")] = 10,
     model: ModelOption = None,
     quiet: QuietOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Morris screening or Sobol indices (SALib) of the measures in a sweep file.
 
@@ -185,19 +249,22 @@ def sensitivity(
     and a convergence check. Resumable like geosim sweep.
     """
     from ..analysis.sensitivity import run_sensitivity
-    from ..analysis.sweep import estimate
+    from ..analysis.sweep import estimate, size_line
 
     con = Console(width=WIDTH)
     with input_errors():
         check_choice(fmt, FORMATS, "--format")
-        spec = _load(file, executor, analysis=True, model=model)
-    est = estimate(spec)
+        spec = _load(file, executor, analysis=True, model=model, force=force)
+    est = estimate(spec, workers if executor == "local" else 1)
     con.print(
         f"{spec.spec.method.title()} analysis [bold]{spec.spec.name}[/]: "
         f"{len(spec.spec.parameters)} parameters, {est['points']:,} points x "
-        f"{est['replications']} replications = {est['runs']:,} runs of {spec.base.name}",
+        f"{est['replications']} replications = {est['runs']:,} runs of {spec.base.name}; "
+        f"{size_line(est)}",
         highlight=False,
     )
+    with input_errors():
+        _check(spec, out, force, workers, executor)
     if dry_run:
         con.print(f"Would write to {spec.folder(out)} (dry run: nothing written)", highlight=False)
         return
@@ -215,7 +282,8 @@ def sensitivity(
     use_agg()
     from ..plots.sweep import write_sensitivity_plots
 
-    write_sensitivity_plots(result, fmt=fmt)
+    with input_errors(), write_errors(str(result.folder)):
+        write_sensitivity_plots(result, fmt=fmt)
     shares = result.seed_shares.set_index("measure")["seed_share"]
     for measure in result.indices["measure"].unique():
         ranked = result.ranked(measure).head(top)
