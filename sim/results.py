@@ -215,12 +215,32 @@ class RunResult:
     def summary(self) -> pd.DataFrame:
         """Median, mean, sd and 5-95 % band of every measure at the last step.
 
+        Replications marked failed (``manifest["failed_replications"]``: their state
+        left the model's domain) are left out.
+
         Returns
         -------
         pandas.DataFrame
             :func:`summarise` of :meth:`end_state`: one row per measure.
         """
-        return summarise(self.end_state())
+        end = self.end_state()
+        failed = self.manifest.get("failed_replications") or []
+        return summarise(end.drop(index=[k for k in failed if k in end.index]))
+
+    def succeeded(self) -> RunResult:
+        """This result without its failed replications (``manifest["failures"]``).
+
+        The summary tables and figures of ``geosim run`` show these; the saved tables
+        keep every replication, the failed ones named in the manifest.
+        """
+        failed = set(self.manifest.get("failed_replications") or [])
+        if not failed:
+            return self
+        tables = {
+            name: frame[~frame["replication"].isin(failed)].reset_index(drop=True)
+            for name, frame in self.tables.items()
+        }
+        return RunResult(self.scenario, tables, self.manifest, self.path)
 
     def save(
         self,

@@ -19,12 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from .engine import ENGINES
 from .engine.batch import run_batch
-from .engine.state import finite_runs
 from .random import replication_seed
 from .results import RunResult, environment
 from .scenario import Scenario, load_scenario
@@ -88,8 +86,10 @@ def run(
         The tidy tables of every replication (``replication`` and ``seed`` columns)
         and the manifest: scenario, hash, root seed, every replication's seed, engine,
         model class, workers, failed replications, command, wall time (s) and the
-        environment.  Runs whose state becomes non-finite are listed in
-        ``manifest["failed_replications"]``.
+        environment.  Replications whose state leaves its documented domain (a
+        non-finite value, a GDP at or below zero, a share above one) are listed in
+        ``manifest["failed_replications"]``, and ``manifest["failures"]`` says where
+        each first left it (step, date, variable and value).
 
     Raises
     ------
@@ -135,20 +135,20 @@ def run(
     n = scenario.replications
     started = time.perf_counter()
     parts: dict[str, list[pd.DataFrame]] = {}
-    failed: list[int] = []
+    failures: dict[int, tuple[int, str]] = {}
     if engine == "mesa":
         assert model_class is not None
         done = _mesa_runs(scenario, n, deterministic, model_class, ref, workers, progress)
-        for k, tables_k, finite in done:
-            if not finite:
-                failed.append(k)
+        for k, tables_k, failure in done:
+            if failure is not None:
+                failures[k] = failure
             for name, frame in tables_k.items():
                 parts.setdefault(name, []).append(frame)
     else:
         for first in range(0, n, CHUNK):
             ks = list(range(first, min(n, first + CHUNK)))
             block = run_batch([scenario] * len(ks), ks, deterministic=deterministic)
-            failed.extend(int(first + r) for r in np.flatnonzero(block.failed))
+            failures.update({first + r: where for r, where in block.failures.items()})
             for name, frame in block.tables.items():
                 frame = frame.rename(columns={"run": "replication"})
                 frame["replication"] = frame["replication"] + first
@@ -169,7 +169,16 @@ def run(
         "engine_note": note,
         "model_class": None if model_class is None else _class_name(model_class, ref),
         "workers": workers if engine == "mesa" else 1,
-        "failed_replications": failed,
+        "failed_replications": sorted(failures),
+        "failures": [
+            {
+                "replication": k,
+                "step": step,
+                "date": scenario.date_of(step),
+                "where": where,
+            }
+            for k, (step, where) in sorted(failures.items())
+        ],
         "command": command,
         "wall_time_s": round(wall, 3),
         **environment(),
@@ -179,14 +188,14 @@ def run(
 
 def _mesa_replication(
     scenario: Scenario, k: int, deterministic: bool, model: type[GeoModel] | str
-) -> tuple[int, dict[str, pd.DataFrame], bool]:
-    """Run replication k on the mesa path; (k, its tables, whether it stayed finite)."""
+) -> tuple[int, dict[str, pd.DataFrame], tuple[int, str] | None]:
+    """Run replication k on the mesa path; (k, its tables, where it left its domain)."""
     if isinstance(model, str):
         from .engine.custom import load_model_class
 
         model = load_model_class(model)
     run_k = model(scenario, replication=k, deterministic=deterministic).run()
-    return k, run_k.tables(), bool(finite_runs(run_k.state))
+    return k, run_k.tables(), getattr(run_k, "failure", None)
 
 
 def _mesa_runs(
@@ -197,7 +206,7 @@ def _mesa_runs(
     ref: str | None,
     workers: int,
     progress: Callable[[int, int], None] | None,
-) -> list[tuple[int, dict[str, pd.DataFrame], bool]]:
+) -> list[tuple[int, dict[str, pd.DataFrame], tuple[int, str] | None]]:
     """Replications 0..n-1 on the mesa path, in order; in a worker pool if ``workers`` > 1."""
     if workers <= 1 or n <= 1:
         out = []
@@ -211,14 +220,14 @@ def _mesa_runs(
     from .parallel import pool
 
     target: type[GeoModel] | str = ref if ref is not None else model_class
-    results: dict[int, tuple[int, dict[str, pd.DataFrame], bool]] = {}
+    results: dict[int, tuple[int, dict[str, pd.DataFrame], tuple[int, str] | None]] = {}
     with pool(min(workers, n)) as executor:
         futures = [
             executor.submit(_mesa_replication, scenario, k, deterministic, target) for k in range(n)
         ]
         for future in as_completed(futures):
-            k, tables_k, finite = future.result()
-            results[k] = (k, tables_k, finite)
+            k, tables_k, failure = future.result()
+            results[k] = (k, tables_k, failure)
             if progress is not None:
                 progress(len(results), n)
     return [results[k] for k in range(n)]

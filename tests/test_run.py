@@ -253,3 +253,31 @@ def test_a_reaction_that_duplicates_an_endogenous_rule_is_warned_about(tmp_path)
     assert "reactions[1]" in warning and "arms rule" in warning
     res = CliRunner().invoke(app, ["validate", str(path)])
     assert res.exit_code == 0 and "warning" in res.output and "arms rule" in res.output
+
+
+def _collapsing(tmp_path: Path) -> Path:
+    path = tmp_path / "collapse.yaml"
+    path.write_text(
+        f"schema_version: 1\nname: collapse\nextends: {BASELINE}\nsteps: 8\nreplications: 3\n"
+        "events:\n  - at: 2025-01\n    add: {actors.PRK.gdp: -1000}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("engine", ["batch", "mesa"])
+def test_a_run_that_leaves_its_domain_is_marked_failed_with_step_and_variable(tmp_path, engine):
+    # an event may add any finite number; a GDP pushed below zero is caught at run time
+    result = sim.run(_collapsing(tmp_path), engine=engine)
+    assert result.manifest["failed_replications"] == [0, 1, 2]
+    first = result.manifest["failures"][0]
+    assert first["step"] == 2 and first["date"] == "2025-01"  # as the event applies
+    assert first["where"] == "actors.PRK.gdp = 0"  # the event floors a value at its range
+    assert result.summary().empty or (result.summary()["n"] == 0).all()
+
+
+def test_the_command_line_says_in_one_line_which_replications_failed(tmp_path):
+    res = CliRunner().invoke(app, ["run", str(_collapsing(tmp_path)), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    (line,) = [s for s in res.output.splitlines() if "left the model's domain" in s]
+    assert "3 of 3 replications" in line and "2025-01" in line and "actors.PRK.gdp" in line

@@ -23,7 +23,6 @@ import pandas as pd
 from ..engine.batch import run_batch, structure_key
 from ..engine.compile import compile_structure
 from ..engine.custom import load_model_class
-from ..engine.state import finite_runs
 from ..errors import InputError, Problem
 from ..measures import reduce
 from ..parallel import pool
@@ -121,8 +120,8 @@ Series = Callable[[str, tuple[int, ...]], np.ndarray]
 """A group's trajectories of a measure ``name[.A[.B]]`` (actor indices), (runs, steps + 1)."""
 
 
-def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, np.ndarray]:
-    """Run a group of runs; return its trajectories and which runs failed.
+def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, list[str]]:
+    """Run a group of runs; return its trajectories and why each run failed ("" if not).
 
     The batch engine runs the group as one block keeping only the sweep's measures; a
     sweep of a user's model class (``sweep.model_class``) runs each on the mesa path.
@@ -136,7 +135,7 @@ def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, 
             keep_log=False,
             keep=names,
         )
-        return block.series, block.failed
+        return block.series, [_why(block.failures.get(r)) for r in range(len(group))]
     model_class = load_model_class(sweep.model_class)
     models = [
         model_class(spec, replication=t.replication, seed=t.seed).run()
@@ -146,7 +145,15 @@ def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, 
     def series(name: str, actors: tuple[int, ...]) -> np.ndarray:
         return np.concatenate([m.series(name, actors) for m in models])
 
-    return series, np.array([not finite_runs(m.state) for m in models])
+    return series, [_why(m.failure) for m in models]
+
+
+def _why(failure: tuple[int, str] | None) -> str:
+    """The failure note of a run that left its domain at (step, where); "" if none."""
+    if failure is None:
+        return ""
+    step, where = failure
+    return f"state left its domain at step {step}: {where}"
 
 
 def _run_group(sweep, scenarios, group, records, values, trajs, host, started) -> None:
@@ -168,14 +175,7 @@ def _run_group(sweep, scenarios, group, records, values, trajs, host, started) -
     for r, t in enumerate(group):
         failed = bool(failed_runs[r])
         new_records.append(
-            _record(
-                sweep,
-                t,
-                "failed" if failed else "ok",
-                wall,
-                "state became non-finite" if failed else "",
-                host,
-            )
+            _record(sweep, t, "failed" if failed else "ok", wall, failed_runs[r], host)
         )
         if failed:
             continue

@@ -144,6 +144,9 @@ def run(
         warnings.catch_warnings(),
     ):
         warnings.simplefilter("ignore", UserWarning)  # the note above said it once
+        # a run that leaves its domain divides by zero on its way out: it is flagged
+        # failed and reported in one line below, not in numpy's warnings
+        warnings.simplefilter("ignore", RuntimeWarning)
         result = run_scenario(
             spec,
             progress=update,
@@ -153,21 +156,37 @@ def run(
             workers=workers,
         )
 
+    failures = result.manifest.get("failures") or []
+    shown = result.succeeded()  # summaries and figures leave failed replications out
+    plots = plots and len(failures) < spec.replications
+
     def extra(folder: Path) -> None:
         if plots:
             use_agg()
             from ..plots.run import write_run_plots
 
-            write_run_plots(result, folder, fmt=fmt, dpi=dpi, gif=gif)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                write_run_plots(shown, folder, fmt=fmt, dpi=dpi, gif=gif)
 
     with input_errors(), write_errors():
         path = result.save(out, csv=csv, write_extra=extra)
-    _print_run_summary(con, result)
-    if result.manifest.get("failed_replications"):
-        bad = result.manifest["failed_replications"]
+    if len(failures) < spec.replications:
+        _print_run_summary(con, shown)
+    if failures:
+        first = failures[0]
+        left_out = (
+            "left out of the summary and figures"
+            if len(failures) < spec.replications
+            else "so there is no summary and no figure"
+        )
         con.print(
-            f"Warning: {len(bad)} replications became non-finite (see manifest.json): {bad[:10]}",
+            f"Warning: {len(failures)} of {spec.replications} replications left the model's "
+            f"domain and are marked failed, {left_out} (first: replication "
+            f"{first['replication']} at {first['date']}, {first['where']}; all in "
+            "manifest.json).",
             highlight=False,
+            soft_wrap=True,
         )
     con.print(f"Results: {path}", highlight=False)
     if plots:

@@ -9,8 +9,10 @@ the batch engine only orchestrates.  Its tables are those of
 :meth:`sim.model.GeoModel.tables`, row for row.
 
 Scenarios whose structure differs cannot share a block; :func:`structure_key`
-tells which can.  A run whose state becomes non-finite is flagged failed by
-itself (``failed`` in the result), not its whole block.
+tells which can.  A run whose state leaves its documented domain
+(:data:`~sim.engine.state.DOMAIN`: a non-finite value, a GDP at or below zero, a share
+above one) is flagged failed by itself (``failed`` and ``failures`` in the result),
+not its whole block.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from . import phases as dynamics
 from .calibrate import calibrate, seed_run
 from .compile import compile_structure
 from .initial import initial_state
-from .state import Structure, finite_runs, stack, take
+from .state import Structure, domain_problem, domain_problems, stack, take
 from .tables import Recorder
 
 
@@ -112,11 +114,20 @@ def structure_key(structure: Structure) -> str:
 class BatchResult:
     """The recorded arrays of a block, its tidy tables (built on demand), failed runs."""
 
-    def __init__(self, recorder: Recorder, seeds: list[int], log: dynamics.Log, failed: np.ndarray):
+    def __init__(
+        self,
+        recorder: Recorder,
+        seeds: list[int],
+        log: dynamics.Log,
+        failed: np.ndarray,
+        failures: dict[int, tuple[int, str]] | None = None,
+    ):
         self.recorder = recorder
         self.seeds = seeds
         self.log = log
-        self.failed = failed  # (R,) bool: the run's state became non-finite
+        self.failed = failed  # (R,) bool: the run's state left its domain
+        # run -> (first step outside the domain, where: "actors.PRK.gdp = 0")
+        self.failures = failures or {}
         self._tables: dict[str, pd.DataFrame] | None = None
 
     @property
@@ -217,17 +228,30 @@ def run_batch(
     record = Recorder(S, R, keep)
     record.add(0, st, view, values)
     failed = np.zeros(R, dtype=bool)
+    failures: dict[int, tuple[int, str]] = {}
+    _check_domain(st, S, 0, failed, failures)
     with _gc_paused():
-        _steps(st, S, seed, deterministic, log, view, record, only, failed)
-    return BatchResult(record, list(seeds), log, failed)
+        _steps(st, S, seed, deterministic, log, view, record, only, failed, failures)
+    return BatchResult(record, list(seeds), log, failed, failures)
 
 
-def _steps(st, S: Structure, seed, deterministic, log, view, record, only, failed) -> None:
+def _check_domain(st, S: Structure, t: int, failed, failures: dict) -> None:
+    """Flag the runs whose state at step t is first outside its domain (in place)."""
+    code = domain_problems(st)
+    new = (code > 0) & ~failed
+    if new.any():
+        for r in np.flatnonzero(new):
+            failures[int(r)] = (t, domain_problem(take(st, np.array([r])), int(code[r]), S))
+        failed |= new
+
+
+def _steps(st, S: Structure, seed, deterministic, log, view, record, only, failed, failures):
     """Step a block from 0 to S.steps, recording every step (in place)."""
     pending: list = []
     for t in range(S.steps):
         if S.events[t] or pending:
             changed = dynamics.begin(st, S, t, seed, pending, log)
+            _check_domain(st, S, t, failed, failures)  # what events and reactions set
             view = dynamics.refresh(
                 view, st, S, t, seed, deterministic, changed, True, dynamics.STEP_VIEW
             )
@@ -237,4 +261,4 @@ def _steps(st, S: Structure, seed, deterministic, log, view, record, only, faile
         values = dynamics.measures(st, S, view, only)
         pending = dynamics.react(st, S, values)
         record.add(t + 1, st, view, values)
-        failed |= ~finite_runs(st)
+        _check_domain(st, S, t + 1, failed, failures)

@@ -37,6 +37,7 @@ from .calibrate import seed_run
 from .compile import compile_structure
 from .decide import Decision
 from .initial import initial_state
+from .state import domain_problem, domain_problems
 from .tables import Recorder
 
 
@@ -84,6 +85,8 @@ class GeoModel(mesa.Model):
         self.t = 0
         self.log = dynamics.Log()
         self.pending: list = []
+        self.failure: tuple[int, str] | None = None  # first step outside the domain, where
+        self._check_domain()
         self.nations = [
             self.agent_classes.get(code, self.agent_class)(self, code, i)
             for i, code in enumerate(self.structure.codes)
@@ -119,6 +122,7 @@ class GeoModel(mesa.Model):
         t = self.t
         if s.events[t] or self.pending:
             dynamics.begin(self.state, s, t, self.run_seed, self.pending, self.log)
+            self._check_domain()  # what events and reactions set
             self.view = dynamics.perceive(self.state, s, t, self.run_seed, self.deterministic)
         self.agents.do("decide")
         self.agents.do("apply")
@@ -128,6 +132,7 @@ class GeoModel(mesa.Model):
         self.values = dynamics.measures(self.state, s, self.view)
         self.pending = dynamics.react(self.state, s, self.values)
         self._collect()
+        self._check_domain()
         # running turns False on the next call (t >= steps): mesa 3.3 batch_run reports
         # model_vars[steps - 1], which is then the collection at the horizon
 
@@ -138,6 +143,13 @@ class GeoModel(mesa.Model):
         return self
 
     # -- collection
+    def _check_domain(self) -> None:
+        """Note the first step at which the state leaves its documented domain."""
+        if self.failure is None:
+            code = int(domain_problems(self.state))
+            if code:
+                self.failure = (self.t, domain_problem(self.state, code, self.structure))
+
     def _collect(self) -> None:
         """Collect step t: mesa's DataCollector, and the recorder of the tidy tables."""
         self.datacollector.collect(self)

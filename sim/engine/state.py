@@ -251,12 +251,88 @@ def take(state: State, idx: np.ndarray) -> State:
     return State(**out)
 
 
-FINITE_ARRAYS = ("gdp", "burden", "capability", "relation", "sanction", "recorded", "unrecorded")
-"""The state arrays that must stay finite for a run to count as a success."""
+DOMAIN: dict[str, tuple[str, float, bool, float]] = {
+    # state array: (table name, lowest value, whether it is allowed, highest allowed)
+    "gdp": ("actors.{a}.gdp", 0.0, False, np.inf),
+    "population": ("actors.{a}.population", 0.0, False, np.inf),
+    "burden": ("actors.{a}.defence_share", 0.0, False, 1.0),
+    "capability": ("actors.{a}.capability", 0.0, True, np.inf),
+    "delivery": ("actors.{a}.delivery", 0.0, True, np.inf),
+    "warheads": ("actors.{a}.warheads", 0.0, True, np.inf),
+    "presence": ("actors.{a}.presence", 0.0, True, 1.0),
+    "relation": ("dyads.{a}>{b}.relation", -1.0, False, 1.0),
+    "alliance": ("dyads.{a}>{b}.alliance", 0.0, True, 1.0),
+    "sanction": ("dyads.{a}>{b}.sanction", 0.0, True, 1.0),
+    "recorded": ("trade.flow {k}", 0.0, True, np.inf),
+    "unrecorded": ("trade.unrecorded flow {k}", 0.0, True, np.inf),
+}
+"""The documented domain of each checked state array (``docs/model.md``, state
+variables): every value finite, above (or at) the lowest and at most the highest.  A
+run whose state leaves it is flagged failed (:func:`domain_problems`)."""
+
+
+def _inside(a: np.ndarray, low: float, low_ok: bool, high: float) -> np.ndarray:
+    above = a >= low if low_ok else a > low
+    return np.isfinite(a) & above & (a <= high)
+
+
+def domain_problems(st: State) -> np.ndarray:
+    """Which runs of a state are outside :data:`DOMAIN`, and in which array first.
+
+    Parameters
+    ----------
+    st : State
+        One run or a block.
+
+    Returns
+    -------
+    ndarray
+        Int of the state's leading shape (``()`` for one run): 0 where every checked
+        array is inside its domain, else 1 + the position in :data:`DOMAIN` of the
+        first array that is not.
+    """
+    lead = st.gdp.ndim - 1
+    code = np.zeros(st.gdp.shape[:lead], dtype=np.int64)
+    for position, (name, (_, low, low_ok, high)) in enumerate(DOMAIN.items(), start=1):
+        a = getattr(st, name)
+        ok = _inside(a, low, low_ok, high).all(axis=tuple(range(lead, a.ndim)))
+        code = np.where((code == 0) & ~ok, position, code)
+    return code
+
+
+def domain_problem(st: State, code: int, S: Structure) -> str:
+    """Where one run's state first leaves its domain: ``actors.PRK.gdp = 0``.
+
+    Parameters
+    ----------
+    st : State
+        One run (leading shape ``()``).
+    code : int
+        Its :func:`domain_problems` code (> 0).
+    S : Structure
+        The run's structure (actor codes, trade flows).
+    """
+    codes = S.codes
+    name = list(DOMAIN)[code - 1]
+    label, low, low_ok, high = DOMAIN[name]
+    a = np.asarray(getattr(st, name))
+    bad = np.argwhere(~_inside(a, low, low_ok, high))
+    where = tuple(int(i) for i in bad[0]) if len(bad) else ()
+    value = float(a[where]) if where else float("nan")
+    if label.startswith("trade"):
+        k = where[-1] if where else 0
+        f = S.flows
+        flow = f"{codes[f.source[k]]}>{codes[f.target[k]]} {S.categories[f.category[k]]}"
+        text = label.format(k=flow)
+    elif "{b}" in label:
+        text = label.format(a=codes[where[-2]], b=codes[where[-1]])
+    else:
+        text = label.format(a=codes[where[-1]])
+    return f"{text} = {value:.6g}"
 
 
 def finite_runs(st: State) -> np.ndarray:
-    """Which runs of a state have every array of :data:`FINITE_ARRAYS` finite.
+    """Which runs of a state are inside their documented domain (:data:`DOMAIN`).
 
     Parameters
     ----------
@@ -268,9 +344,4 @@ def finite_runs(st: State) -> np.ndarray:
     ndarray
         Bool of the state's leading shape (``()`` for one run).
     """
-    lead = st.gdp.ndim - 1
-    ok = np.ones(st.gdp.shape[:lead], dtype=bool)
-    for name in FINITE_ARRAYS:
-        a = getattr(st, name)
-        ok &= np.isfinite(a).all(axis=tuple(range(lead, a.ndim)))
-    return ok
+    return domain_problems(st) == 0

@@ -49,6 +49,16 @@ def trade_shares(blocked, diverted, unrecorded_target, munitions, payments, gdp,
     return lost_i / gdp, evasion_i / gdp
 
 
+GROWTH_BOUND = 0.5
+"""Largest modelled growth in size, log points per year (-39 % to +65 % a year).
+
+An assumption: a guard far outside any rate the bundled scenarios reach (-0.05 to 0.08),
+not a mechanism.  Without it, extreme parameters let the trade-loss term feed on a
+shrinking GDP (lost trade as a share of a GDP that falls) until GDP underflows to
+zero in a few steps; GDP moves in log space (:func:`gdp_step`), so with a bounded rate
+it stays positive and finite over any documented horizon."""
+
+
 def growth_rate(
     base_growth,
     lost_share,
@@ -83,7 +93,8 @@ def growth_rate(
         ..., None
     ] * (evasion_share - evasion_share0)
     drag = -guns_butter[..., None] * (burden - burden0)
-    return base_growth + np.where(endogenous, effect, 0.0) + drag
+    rate = base_growth + np.where(endogenous, effect, 0.0) + drag
+    return np.clip(rate, -GROWTH_BOUND, GROWTH_BOUND)
 
 
 def growth_shock(sd, normals, dt):
