@@ -1323,7 +1323,32 @@ REFERENCE_FIELDS: tuple[Param, ...] = (
         0.2,
         "data",
         "SIPRI",
-        "Trailing growth of world milex, to turn it into a capability stock.",
+        "Trailing growth of world milex, to turn it into a capability stock; the world "
+        "capability stock grows at it during a run.",
+    ),
+    _p(
+        "gdp_growth",
+        "reference",
+        "per year",
+        0.03,
+        -0.05,
+        0.1,
+        "data",
+        "IMF WEO Oct 2024",
+        "Real growth of world GDP during a run (IMF WEO October 2024: 3.2 % a year in "
+        "2024-25, 3.1 % in the medium term; est.).",
+    ),
+    _p(
+        "population_growth",
+        "reference",
+        "per year",
+        0.009,
+        -0.02,
+        0.03,
+        "data",
+        "UN WPP 2024",
+        "Growth of world population during a run (UN World Population Prospects 2024: "
+        "a little under 1 % a year; est.).",
     ),
 )
 

@@ -216,6 +216,10 @@ CASES: dict[str, Case] = {
             {},
         ),
     ),
+    "power.world_total": Case(
+        power.world_total,
+        lambda b: ({"start": b.run(1, 5), "growth": b.run(-0.05, 0.1)}, {"years": 7.5}),
+    ),
     "power.power": Case(
         power.power,
         lambda b: (

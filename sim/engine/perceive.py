@@ -60,14 +60,19 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     """
     m, d, ref = st.model, st.doctrine, st.reference
     milex = st.burden * st.gdp
-    k_ref = power.reference_capability(ref["world_milex"], m["depreciation"], ref["milex_growth"])
+    years = t * S.dt
+    k_ref = power.world_total(
+        power.reference_capability(ref["world_milex"], m["depreciation"], ref["milex_growth"]),
+        ref["milex_growth"],
+        years,
+    )
     pw = power.power(
         st.gdp,
         st.capability,
         st.population,
-        ref["world_gdp"][..., None],
+        power.world_total(ref["world_gdp"], ref["gdp_growth"], years)[..., None],
         k_ref[..., None],
-        ref["world_population"][..., None],
+        power.world_total(ref["world_population"], ref["population_growth"], years)[..., None],
         m["weight_gdp"][..., None],
         m["weight_military"][..., None],
         m["weight_population"][..., None],

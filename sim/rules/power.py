@@ -1,8 +1,11 @@
 """Composite national power, CINC-like (Singer, Bremer & Stuckey 1972).
 
-power_i is the weighted mean of the actor's shares of *fixed* world reference
-totals of GDP, military capability and population, so that adding an actor does
-not rescale the others; regional_power_i = power_i x presence_i.
+power_i is the weighted mean of the actor's shares of world totals of GDP, military
+capability and population; regional_power_i = power_i x presence_i.  The world totals
+are exogenous: the scenario's reference totals at the start, growing at the reference
+growth rates (:func:`world_total`), so that adding an actor does not rescale the
+others.  Frozen totals let every share drift upward as the cast grows (the baseline's
+"power" reached 10.7 at 400 quarters).
 """
 
 from __future__ import annotations
@@ -26,6 +29,22 @@ def reference_capability(world_milex, depreciation, world_milex_growth):
         g, trailing growth of world milex per year.
     """
     return world_milex / (depreciation + world_milex_growth)
+
+
+def world_total(start, growth, years):
+    """A world total after ``years``: start e^(growth years).
+
+    Parameters
+    ----------
+    start : array_like
+        The reference total at the start (world GDP, capability stock or population).
+    growth : array_like
+        Its growth per year (``reference.gdp_growth``, ``milex_growth``,
+        ``population_growth``), broadcastable to ``start``.
+    years : float
+        Years since the start.
+    """
+    return start * np.exp(growth * years)
 
 
 def power(

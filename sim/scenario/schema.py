@@ -387,7 +387,8 @@ _REF_DEFAULT: dict[str, float] = {p.name: p.default for p in _REF if p.default i
 
 
 class Reference(Frozen):
-    """Fixed world totals (so adding an actor does not rescale the others)."""
+    """World totals at the start, and their growth (independent of the cast, so that
+    adding an actor does not rescale the others)."""
 
     world_gdp: Annotated[float, _limit(_REF, "world_gdp")] = Field(description="USD bn.")
     world_milex: Annotated[float, _limit(_REF, "world_milex")] = Field(
@@ -398,6 +399,12 @@ class Reference(Frozen):
     )
     milex_growth: Annotated[float, _limit(_REF, "milex_growth")] = Field(
         _REF_DEFAULT["milex_growth"], description="Trailing growth of world milex per year."
+    )
+    gdp_growth: Annotated[float, _limit(_REF, "gdp_growth")] = Field(
+        _REF_DEFAULT["gdp_growth"], description="Real growth of world GDP per year."
+    )
+    population_growth: Annotated[float, _limit(_REF, "population_growth")] = Field(
+        _REF_DEFAULT["population_growth"], description="Growth of world population per year."
     )
 
 
