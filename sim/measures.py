@@ -377,28 +377,44 @@ def frustration(sizes, prop, apart):
     apart : ndarray
         (..., N) bool bloc of each actor.
     """
+    return _frustration_of(_pair_terms(sizes, prop), apart)
+
+
+def _pair_terms(sizes, prop):
+    """What :func:`frustration` needs of sizes and propensities, computed once.
+
+    ``(i, j, foes, friends - foes, norm)`` over the pairs ``i < j``: a local search
+    tries many configurations against the same sizes and propensities.
+    """
     n = prop.shape[-1]
     i, j = np.triu_indices(n, 1)
     w = sizes[..., i] * sizes[..., j]
     p = prop[..., i, j]
     friends = w * np.maximum(p, 0.0)
     foes = w * np.maximum(-p, 0.0)
-    d = (apart[..., i] != apart[..., j]).astype(float)
     norm = sum_last(friends + foes)
-    return sum_last(foes + (friends - foes) * d) / np.where(norm > 0, norm, 1.0)
+    return i, j, foes, friends - foes, np.where(norm > 0, norm, 1.0)
+
+
+def _frustration_of(terms, apart):
+    """:func:`frustration` of ``apart`` from its :func:`_pair_terms`."""
+    i, j, foes, swing, norm = terms
+    d = (apart[..., i] != apart[..., j]).astype(float)
+    return sum_last(foes + swing * d) / norm
 
 
 def _local_search(sizes, prop, start):
     """Single-actor flips from ``start`` (..., N) bool while any lowers the frustration."""
+    terms = _pair_terms(sizes, prop)
     best = start.copy()
-    value = frustration(sizes, prop, best)
+    value = _frustration_of(terms, best)
     n = prop.shape[-1]
     for _ in range(LOCAL_SEARCH_SWEEPS):
         improved = np.zeros(value.shape, dtype=bool)
         for a in range(1, n):  # actor 0 stays in bloc 0
             trial = best.copy()
             trial[..., a] = ~trial[..., a]
-            v = frustration(sizes, prop, trial)
+            v = _frustration_of(terms, trial)
             better = v < value - 1e-15
             best = np.where(better[..., None], trial, best)
             value = np.where(better, v, value)
@@ -461,10 +477,11 @@ def landscape(sizes, prop, start):
         apart = np.where(better[..., None], other, apart)
         least = np.where(better, value, least)
         second = np.full(least.shape, np.inf)
+        terms = _pair_terms(sizes, prop)
         for a in range(1, n):
             trial = apart.copy()
             trial[..., a] = ~trial[..., a]
-            second = np.minimum(second, frustration(sizes, prop, trial))
+            second = np.minimum(second, _frustration_of(terms, trial))
     return apart, least, second - least, polarisation(sizes, prop, apart)
 
 

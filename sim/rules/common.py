@@ -10,8 +10,6 @@ block of runs round exactly as each run alone, whatever the memory layout.
 
 from __future__ import annotations
 
-import operator
-
 import numpy as np
 
 SMOOTH_MIN_POWER = 6.0
@@ -326,21 +324,17 @@ def _fold(x, index, op):
     """x[..., index[0]] op x[..., index[1]] op ..., one term at a time in this order.
 
     Folding term by term makes a block of runs compute exactly what each run alone
-    does, whatever the memory layout (numpy's reductions round differently by layout).
-    A single run's vector (the mesa model) folds on Python floats: the same IEEE
-    operations, without a numpy call per term.
+    does, whatever the memory layout (numpy's reductions round differently by layout:
+    pairwise along a contiguous axis, in order along a strided one).  An
+    ``accumulate`` is sequential along its axis in every layout, so its last element
+    is that fold, computed in one numpy call instead of one per term.
     """
     x = np.asarray(x, dtype=float)
-    if x.ndim == 1:
-        scalar_op = operator.add if op is np.add else operator.mul
-        total = float(x[index[0]])
-        for k in index[1:]:
-            total = scalar_op(total, float(x[k]))
-        return np.float64(total)
-    total = x[..., index[0]].copy(order="K")
-    for k in index[1:]:
-        op(total, x[..., k], out=total)
-    return total
+    if isinstance(index, range) and index.step == 1:
+        terms = x[..., index.start : index.stop]
+    else:
+        terms = x[..., list(index)]
+    return op.accumulate(terms, axis=-1)[..., -1]
 
 
 def sum_terms(x, index):
