@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import BASELINE
 from matplotlib.collections import LineCollection, PathCollection, PolyCollection
@@ -214,3 +215,44 @@ def test_another_cast_without_sanctions_skips_that_figure(tmp_path):
     r = run(taiwan, overrides=SHORT)
     written = {p.name for p in plots.write_run_plots(r, tmp_path, dpi=40)}
     assert "sanctions.png" not in written and "network.png" in written
+
+
+def test_a_large_cast_is_cut_to_the_featured_actors_and_the_figure_says_so(tmp_path):
+    """30 actors: the per-actor figures show at most their limit, poles and key dyads
+    first, and carry a note; the tables written beside them are cut the same way."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from sim.plots.run import ACTOR_LIMITS
+    from sim.plots.style import add_note, featured
+    from sim.synthetic import synthetic_scenario
+
+    scenario = synthetic_scenario(30, steps=6)
+    r = run(scenario, replications=2, seed=3)
+    cut, note = featured(r, 8)
+    kept = set(cut.scenario.codes)
+    must = {*scenario.analysis.blocs.a, *scenario.analysis.blocs.b}
+    must |= {c for pair in scenario.analysis.key_dyads for c in pair}
+    assert len(kept) == 8 and must <= kept and "8 of 30 actors shown" in note
+    assert set(cut.actors["actor"]) == kept and set(cut.dyads["actor"]) <= kept
+    assert set(cut.dyads["partner"]) <= kept and len(r.actors["actor"].unique()) == 30
+    # Colours follow the actor, not its position among those shown.
+    full, shown = plots.actor_styles(scenario), plots.actor_styles(cut.scenario)
+    assert all(shown[c].colour == full[c].colour for c in kept)
+    assert featured(r, 30) == (r, "")
+
+    plots.write_run_plots(r, tmp_path, dpi=30, only=list(ACTOR_LIMITS))
+    for name, limit in ACTOR_LIMITS.items():
+        table = pd.read_csv(tmp_path / "plots" / f"{name}.csv")
+        assert table["actor"].nunique() <= limit, name
+    # The note sits under everything else: it overlaps no axes, label or legend.
+    for draw in (plots.actors_figure, plots.network_figure):
+        fig = draw(cut)
+        add_note(fig, note)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        box = fig.texts[-1].get_window_extent(renderer)
+        others = [ax.get_tightbbox(renderer) for ax in fig.axes]
+        others += [leg.get_window_extent(renderer) for leg in fig.legends]
+        others += [t.get_window_extent(renderer) for t in fig.texts[:-1]]
+        assert fig.texts[-1].get_text() == note
+        assert not any(box.overlaps(o) for o in others if o is not None), draw.__name__

@@ -35,12 +35,18 @@ from .formats import FORMATS, METADATA
 from .relations import heatmap_data, heatmap_figure, network_data, network_figure, network_gif
 from .security import security_data, security_figure
 from .style import (
+    add_note,
     check_result,
+    featured,
     save_figure,
 )
 from .timeline import balance_data, balance_figure, risk_data, risk_figure
 
 # --------------------------------------------------------------------------- writing
+
+#: The most actors a figure with one panel, row or node per actor shows; a larger
+#: cast is cut to these (:func:`~sim.plots.style.featured`) and the figure says so.
+ACTOR_LIMITS: dict[str, int] = {"actors": 8, "network": 20, "heatmap": 12}
 
 Drawer = Callable[[RunResult], Figure]
 #: The run figures: name -> (data function, figure function).  ``geosim plot --only``
@@ -105,13 +111,21 @@ def write_run_plots(
     out = Path(folder) / "plots"
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    cuts: dict[int, tuple[RunResult, str]] = {}
     for name in names:
         data_fn, draw = RUN_FIGURES[name]
-        data = data_fn(result)
+        limit = ACTOR_LIMITS.get(name)
+        shown, note = result, ""
+        if limit is not None:
+            if limit not in cuts:
+                cuts[limit] = featured(result, limit)
+            shown, note = cuts[limit]
+        data = data_fn(shown)
         if data.empty:
             continue
         data.to_csv(out / f"{name}.csv", index=False)
-        fig = draw(result)
+        fig = draw(shown)
+        add_note(fig, note)
         written.append(save_figure(fig, out / f"{name}.{fmt}", fmt, dpi))
         written.append(out / f"{name}.csv")
     if gif:

@@ -21,7 +21,9 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -392,6 +394,95 @@ def check_result(result: RunResult) -> RunResult:
     if not isinstance(result, RunResult):
         raise TypeError(f"expected a RunResult, got {type(result).__name__}")
     return result
+
+
+def featured(result: RunResult, limit: int) -> tuple[RunResult, str]:
+    """The run cut down to at most ``limit`` actors, for figures of one panel per actor.
+
+    A cast larger than ``limit`` keeps the members of the two poles and of the key
+    dyads first, then the actors with the most regional power at the end (median over
+    replications), in the scenario's order; each keeps its colour.  The tables are cut
+    to those actors (dyads and trade to pairs of them); the run's own tables keep all.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run to draw.
+    limit : int
+        The most actors a figure shows.
+
+    Returns
+    -------
+    tuple of (RunResult, str)
+        The cut run (``result`` itself when the cast fits) and a note for the figure
+        ("" when nothing was cut).
+    """
+    codes = list(result.scenario.codes)
+    if len(codes) <= limit:
+        return result, ""
+    spec = result.scenario
+    first = [*spec.analysis.blocs.a, *spec.analysis.blocs.b]
+    first += [c for pair in spec.analysis.key_dyads for c in pair]
+    a = result.actors
+    end = a[a["step"] == a["step"].max()].groupby("actor")["regional_power"].median()
+    by_power = list(end.sort_values(ascending=False, kind="stable").index)
+    chosen: list[str] = []
+    for code in [*dict.fromkeys(first), *by_power]:
+        if code in codes and code not in chosen and len(chosen) < limit:
+            chosen.append(code)
+    keep = [c for c in codes if c in chosen]
+    styles = actor_styles(spec)
+    actors = {c: spec.actors[c].model_copy(update={"colour": styles[c].colour}) for c in keep}
+    cut = spec.model_copy(update={"actors": actors})
+    tables = {}
+    for name, frame in result.tables.items():
+        mask = pd.Series(True, index=frame.index)
+        for column in ("actor", "partner", "from", "to"):
+            if column in frame.columns and name != "events":
+                mask &= frame[column].isin(keep)
+        tables[name] = frame[mask].reset_index(drop=True)
+    note = (
+        f"{len(keep)} of {len(codes)} actors shown: the poles, the key dyads and the most "
+        "regional power at the end; every actor is in the run's tables"
+    )
+    return RunResult(cut, tables, result.manifest, result.path), note
+
+
+def add_note(fig: Figure, note: str) -> None:
+    """Write a one-line note under everything else on ``fig``, in small grey type.
+
+    With constrained layout, the layout is told to leave a strip at the bottom for it,
+    so the note never overlaps an axis label or a legend.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    note : str
+        The note; nothing is drawn when it is empty.
+    """
+    if not note:
+        return
+    height = fig.get_figheight()
+    strip = min(0.2, 0.22 / height)  # about 0.22 in, whatever the figure's height
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, strip, 1.0, 1.0 - strip))
+    else:
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, strip + 0.05))
+    # Figure-level legends and the x super-label stay on the figure's lower edge, with
+    # the layout leaving room for them above the strip: the note goes between.
+    y = 0.004
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
+    floor = min((box.y0 for box in boxes if box is not None), default=0.0)
+    below = [leg.get_window_extent(renderer) for leg in fig.legends]
+    below += [text.get_window_extent(renderer) for text in fig.texts]
+    tops = [box.y1 for box in below if (box.y0 + box.y1) / 2 < floor]
+    if tops:
+        y += max(tops) / fig.bbox.height
+    fig.text(0.005, y, note, fontsize=7, color="0.35", ha="left", va="bottom")
 
 
 def short_label(text: str, width: int = 26) -> str:
