@@ -276,6 +276,23 @@ def test_a_run_that_leaves_its_domain_is_marked_failed_with_step_and_variable(tm
     assert result.summary().empty or (result.summary()["n"] == 0).all()
 
 
+@pytest.mark.parametrize("engine", ["batch", "mesa"])
+def test_a_share_of_the_world_above_one_fails_the_run(tmp_path, engine):
+    # a GDP scaled a thousandfold stays in the state's domain (above 0) but makes the
+    # United States larger than the world: its power, a share, leaves [0, 1]
+    path = tmp_path / "giant.yaml"
+    path.write_text(
+        f"schema_version: 1\nname: giant\nextends: {BASELINE}\nsteps: 8\nreplications: 2\n"
+        "events:\n  - at: 2025-04\n    scale: {actors.USA.gdp: 1000}\n",
+        encoding="utf-8",
+    )
+    result = sim.run(path, engine=engine)
+    assert result.manifest["failed_replications"] == [0, 1]
+    first = result.manifest["failures"][0]
+    assert first["step"] == 4 and first["where"].startswith("actors.USA.power = ")
+    assert float(first["where"].split(" = ")[1]) > 1.0
+
+
 def test_the_command_line_says_in_one_line_which_replications_failed(tmp_path):
     res = CliRunner().invoke(app, ["run", str(_collapsing(tmp_path)), "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output

@@ -31,7 +31,7 @@ from . import phases as dynamics
 from .calibrate import calibrate, seed_run
 from .compile import compile_structure
 from .initial import initial_state
-from .state import Structure, domain_problem, domain_problems, stack, take
+from .state import VIEW_DOMAIN, Structure, domain_problem, domain_problems, stack, take
 from .tables import Recorder
 
 
@@ -229,19 +229,21 @@ def run_batch(
     record.add(0, st, view, values)
     failed = np.zeros(R, dtype=bool)
     failures: dict[int, tuple[int, str]] = {}
-    _check_domain(st, S, 0, failed, failures)
+    _check_domain(st, S, 0, failed, failures, view)
     with _gc_paused():
         _steps(st, S, seed, deterministic, log, view, record, only, failed, failures)
     return BatchResult(record, list(seeds), log, failed, failures)
 
 
-def _check_domain(st, S: Structure, t: int, failed, failures: dict) -> None:
-    """Flag the runs whose state at step t is first outside its domain (in place)."""
-    code = domain_problems(st)
+def _check_domain(st, S: Structure, t: int, failed, failures: dict, view=None) -> None:
+    """Flag the runs whose state (and view) at step t first leave their domain (in place)."""
+    code = domain_problems(st, view)
     new = (code > 0) & ~failed
     if new.any():
         for r in np.flatnonzero(new):
-            failures[int(r)] = (t, domain_problem(take(st, np.array([r])), int(code[r]), S))
+            one = None if view is None else {k: np.asarray(view[k])[r] for k in VIEW_DOMAIN}
+            where = domain_problem(take(st, np.array([r])), int(code[r]), S, one)
+            failures[int(r)] = (t, where)
         failed |= new
 
 
@@ -261,4 +263,4 @@ def _steps(st, S: Structure, seed, deterministic, log, view, record, only, faile
         values = dynamics.measures(st, S, view, only)
         pending = dynamics.react(st, S, values)
         record.add(t + 1, st, view, values)
-        _check_domain(st, S, t + 1, failed, failures)
+        _check_domain(st, S, t + 1, failed, failures, view)

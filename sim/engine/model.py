@@ -86,12 +86,12 @@ class GeoModel(mesa.Model):
         self.log = dynamics.Log()
         self.pending: list = []
         self.failure: tuple[int, str] | None = None  # first step outside the domain, where
-        self._check_domain()
         self.nations = [
             self.agent_classes.get(code, self.agent_class)(self, code, i)
             for i, code in enumerate(self.structure.codes)
         ]
         self.view = dynamics.perceive(self.state, self.structure, 0, run_seed, deterministic)
+        self._check_domain(self.view)
         self.values = dynamics.measures(self.state, self.structure, self.view)
         self.decisions = Decision.empty(self.state)
         self.recorder = Recorder(self.structure, 1, batched=False)
@@ -132,7 +132,7 @@ class GeoModel(mesa.Model):
         self.values = dynamics.measures(self.state, s, self.view)
         self.pending = dynamics.react(self.state, s, self.values)
         self._collect()
-        self._check_domain()
+        self._check_domain(self.view)
         # running turns False on the next call (t >= steps): mesa 3.3 batch_run reports
         # model_vars[steps - 1], which is then the collection at the horizon
 
@@ -143,12 +143,13 @@ class GeoModel(mesa.Model):
         return self
 
     # -- collection
-    def _check_domain(self) -> None:
-        """Note the first step at which the state leaves its documented domain."""
+    def _check_domain(self, view: dict | None = None) -> None:
+        """Note the first step at which the state (or its view) leaves its domain."""
         if self.failure is None:
-            code = int(domain_problems(self.state))
+            code = int(domain_problems(self.state, view))
             if code:
-                self.failure = (self.t, domain_problem(self.state, code, self.structure))
+                where = domain_problem(self.state, code, self.structure, view)
+                self.failure = (self.t, where)
 
     def _collect(self) -> None:
         """Collect step t: mesa's DataCollector, and the recorder of the tidy tables."""

@@ -270,37 +270,54 @@ DOMAIN: dict[str, tuple[str, float, bool, float]] = {
 variables): every value finite, above (or at) the lowest and at most the highest.  A
 run whose state leaves it is flagged failed (:func:`domain_problems`)."""
 
+VIEW_DOMAIN: dict[str, tuple[str, float, bool, float]] = {
+    "power": ("actors.{a}.power", 0.0, True, 1.0),
+    "regional_power": ("actors.{a}.regional_power", 0.0, True, 1.0),
+}
+"""The domain of the derived shares of the perceived view (:func:`~sim.engine.perceive.
+perceive`): a share of the world's totals cannot exceed 1, whatever an event did to a
+GDP or a capability stock."""
+
+
+def _checked(st: State, view: dict | None) -> list[tuple[str, np.ndarray, tuple]]:
+    arrays = [(name, getattr(st, name), bounds) for name, bounds in DOMAIN.items()]
+    if view is not None:
+        arrays += [(name, np.asarray(view[name]), b) for name, b in VIEW_DOMAIN.items()]
+    return arrays
+
 
 def _inside(a: np.ndarray, low: float, low_ok: bool, high: float) -> np.ndarray:
     above = a >= low if low_ok else a > low
     return np.isfinite(a) & above & (a <= high)
 
 
-def domain_problems(st: State) -> np.ndarray:
+def domain_problems(st: State, view: dict | None = None) -> np.ndarray:
     """Which runs of a state are outside :data:`DOMAIN`, and in which array first.
 
     Parameters
     ----------
     st : State
         One run or a block.
+    view : dict, optional
+        The view perceived from ``st``; its shares are checked against
+        :data:`VIEW_DOMAIN` after the state's arrays.
 
     Returns
     -------
     ndarray
         Int of the state's leading shape (``()`` for one run): 0 where every checked
-        array is inside its domain, else 1 + the position in :data:`DOMAIN` of the
-        first array that is not.
+        array is inside its domain, else 1 + the position in :data:`DOMAIN` (then
+        :data:`VIEW_DOMAIN`) of the first array that is not.
     """
     lead = st.gdp.ndim - 1
     code = np.zeros(st.gdp.shape[:lead], dtype=np.int64)
-    for position, (name, (_, low, low_ok, high)) in enumerate(DOMAIN.items(), start=1):
-        a = getattr(st, name)
+    for position, (_, a, (_, low, low_ok, high)) in enumerate(_checked(st, view), start=1):
         ok = _inside(a, low, low_ok, high).all(axis=tuple(range(lead, a.ndim)))
         code = np.where((code == 0) & ~ok, position, code)
     return code
 
 
-def domain_problem(st: State, code: int, S: Structure) -> str:
+def domain_problem(st: State, code: int, S: Structure, view: dict | None = None) -> str:
     """Where one run's state first leaves its domain: ``actors.PRK.gdp = 0``.
 
     Parameters
@@ -311,11 +328,12 @@ def domain_problem(st: State, code: int, S: Structure) -> str:
         Its :func:`domain_problems` code (> 0).
     S : Structure
         The run's structure (actor codes, trade flows).
+    view : dict, optional
+        The run's view, when ``code`` was found with one.
     """
     codes = S.codes
-    name = list(DOMAIN)[code - 1]
-    label, low, low_ok, high = DOMAIN[name]
-    a = np.asarray(getattr(st, name))
+    _, a, (label, low, low_ok, high) = _checked(st, view)[code - 1]
+    a = np.asarray(a)
     bad = np.argwhere(~_inside(a, low, low_ok, high))
     where = tuple(int(i) for i in bad[0]) if len(bad) else ()
     value = float(a[where]) if where else float("nan")
