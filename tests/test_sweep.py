@@ -329,3 +329,79 @@ def test_bad_measure_in_a_sweep(small):
     bad = _write(small.parent, "badm.yaml", text)
     res = CliRunner().invoke(app, ["validate", str(bad)])
     assert res.exit_code == 2 and "tension" in res.output
+
+
+# ------------------------------------------------------------------ numeric points
+
+
+def test_a_point_of_numbers_equals_the_resolved_scenario():
+    """Points that set registered numbers are built from the validated base without
+    resolving; the scenario must equal the resolved one whenever it is built, and the
+    resolved one must then validate."""
+    from sim import registry
+    from sim.analysis.sweep import _updated
+    from sim.scenario import load_tree, parse_path, resolve
+
+    tree = load_tree(BASELINE)
+    base = resolve(tree)
+    paths = [f"model.{p.name}" for p in registry.MODEL]
+    paths += [f"actors.PRK.doctrine.{p.name}" for p in registry.DOCTRINE]
+    paths += [f"actors.JPN.{p.name}" for p in registry.ACTOR_FIELDS]
+    paths += [f"reference.{p.name}" for p in registry.REFERENCE_FIELDS]
+    refs = {p: parse_path(p, base.codes, base.categories) for p in paths}
+    refs = {p: r for p, r in refs.items() if r.param is not None}
+    rng = np.random.default_rng(7)
+    built = 0
+    for k in range(150):
+        chosen = rng.choice(sorted(refs), size=5, replace=False)
+        values = {}
+        for p in chosen:
+            q = refs[p].param
+            values[p] = (
+                float(rng.choice([q.low, q.high])) if k % 3 == 0 else rng.uniform(q.low, q.high)
+            )
+        if k % 10 == 1:
+            values[str(chosen[0])] = int(round(refs[str(chosen[0])].param.high))  # an int
+        fast = _updated(base, {p: refs[p] for p in values}, values)
+        if fast is None:  # a bound excluded, or a combination that fails: resolved instead
+            continue
+        slow = resolve(tree, values)
+        assert fast == slow and fast.digest() == slow.digest(), values
+        built += 1
+    assert built > 100
+    # a value outside the range, a string or a failing combination is left to resolve
+    ref = {"model.burden_floor": refs["model.burden_floor"]}
+    assert _updated(base, ref, {"model.burden_floor": 0.2}) is None  # Japan's burden 1.4 %
+    assert _updated(base, ref, {"model.burden_floor": "x"}) is None
+
+
+def test_a_sweep_of_numbers_gives_the_store_that_resolving_every_point_gives(small, monkeypatch):
+    from sim.analysis.sweep import Sweep
+
+    sweep = sw.load_sweep(small)
+    assert sweep.shares_structure
+    fast = _frames(sw.run_sweep(sweep, out=small.parent / "fast"))
+    monkeypatch.setattr(Sweep, "numeric_paths", lambda self: None)
+    slow_sweep = sw.load_sweep(small)
+    assert not slow_sweep.shares_structure
+    slow = _frames(sw.run_sweep(slow_sweep, out=small.parent / "slow"))
+    _assert_same(fast, slow)
+
+
+def test_a_point_whose_values_fail_together_is_refused_before_computing(small):
+    # each value is valid alone, but together North Korea's burden 5 / 20 = 25 % lies
+    # above a ceiling of 20 %: the sweep is refused at load, naming the point
+    text = small.read_text(encoding="utf-8").replace(
+        "  actors.CHN.doctrine.stability_preference: {values: [0.2, 0.7, 0.95]}\n"
+        "  actors.RUS.doctrine.transfer_willingness: {values: [0.1, 0.4]}\n",
+        "  actors.PRK.gdp: {values: [32.6, 20.0]}\n  model.burden_ceiling: {values: [0.4, 0.2]}\n",
+    )
+    path = _write(small.parent, "combo.yaml", text)
+    with pytest.raises(sim.InputError) as caught:
+        sw.load_sweep(path)
+    (problem,) = caught.value.problems
+    assert problem.file == str(path) and problem.path == "parameters"
+    assert "point 3" in problem.message and "defence burden milex / gdp = 0.25" in problem.message
+    res = CliRunner().invoke(app, ["sweep", str(path), "--out", str(small.parent / "o")])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert not (small.parent / "o").exists() or not any((small.parent / "o").iterdir())

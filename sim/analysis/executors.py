@@ -29,6 +29,7 @@ from ..parallel import pool
 from .store import atomic_parquet
 
 if TYPE_CHECKING:
+    from ..engine.state import Structure
     from .sweep import RunTask, Sweep
 
 _WORKER: dict[str, Sweep] = {}
@@ -75,7 +76,10 @@ def execute_chunk(job: dict[str, Any], sweep: Sweep | None = None) -> list[dict[
     values: list[dict[str, Any]] = []
     trajs: list[dict[str, Any]] = []
     scenarios = {p: sweep.scenario(p) for p in sorted({t.point for t in tasks})}
-    keys = {p: structure_key(compile_structure(s)) for p, s in scenarios.items()}
+    if sweep.shares_structure:  # numbers only: every point has the base's structure
+        keys = dict.fromkeys(scenarios, "base")
+    else:
+        keys = {p: structure_key(compile_structure(s)) for p, s in scenarios.items()}
     groups: dict[str, list[RunTask]] = {}
     for t in tasks:
         groups.setdefault(keys[t.point], []).append(t)
@@ -134,6 +138,7 @@ def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, 
             seeds=[t.seed for t in group],
             keep_log=False,
             keep=names,
+            structure=_base_structure(sweep) if sweep.shares_structure else None,
         )
         return block.series, [_why(block.failures.get(r)) for r in range(len(group))]
     model_class = load_model_class(sweep.model_class)
@@ -146,6 +151,14 @@ def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, 
         return np.concatenate([m.series(name, actors) for m in models])
 
     return series, [_why(m.failure) for m in models]
+
+
+def _base_structure(sweep: Sweep) -> Structure:
+    """The compiled structure of the sweep's base scenario (cached on the sweep)."""
+    cached = sweep.__dict__.get("_base_structure")
+    if cached is None:
+        cached = sweep.__dict__["_base_structure"] = compile_structure(sweep.base)
+    return cached
 
 
 def _why(failure: tuple[int, str] | None) -> str:

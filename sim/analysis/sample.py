@@ -29,12 +29,12 @@ def _grid_values(p: ParamSpec) -> list[Any]:
 
 def _scale(u: np.ndarray, p: ParamSpec) -> np.ndarray:
     """Map uniforms in [0, 1) to the parameter's distribution."""
-    from scipy.stats import norm
-
     if p.values is not None:
         idx = np.minimum((u * len(p.values)).astype(int), len(p.values) - 1)
         return np.array(p.values, dtype=object)[idx]
     if p.distribution == "normal":
+        from scipy.stats import norm  # imported only here: it takes a second or two
+
         assert p.mean is not None and p.sd is not None  # the spec's validator checked
         return p.mean + p.sd * norm.ppf(np.clip(u, 1e-12, 1 - 1e-12))
     assert p.range is not None

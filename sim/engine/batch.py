@@ -170,6 +170,7 @@ def run_batch(
     deterministic: bool = False,
     keep_log: bool = True,
     keep: set[str] | None = None,
+    structure: Structure | None = None,
 ) -> BatchResult:
     """Run a block of runs: run r is replication ``replications[r]`` of ``specs[r]``.
 
@@ -188,6 +189,10 @@ def run_batch(
     keep : set of str, optional
         Record only these measures (and those reactions read), for
         :meth:`BatchResult.series`; such a result has no tables.
+    structure : Structure, optional
+        The compiled structure every scenario shares, when the caller knows it (a
+        sweep whose points set only numbers: :attr:`~sim.analysis.sweep.Sweep.
+        shares_structure`); default: compile each distinct scenario and compare.
 
     Returns
     -------
@@ -200,12 +205,14 @@ def run_batch(
     if len(specs) != len(replications):
         raise ValueError("one replication index per scenario")
     distinct = {id(s): s for s in specs}  # compile each distinct scenario once
-    structures = [compile_structure(s) for s in distinct.values()]
-    key = structure_key(structures[0])
-    for s in structures[1:]:
-        if structure_key(s) != key:
-            raise BatchUnsupported("scenarios in one block must share their structure")
-    S = structures[0]
+    if structure is None:
+        structures = [compile_structure(s) for s in distinct.values()]
+        key = structure_key(structures[0])
+        for s in structures[1:]:
+            if structure_key(s) != key:
+                raise BatchUnsupported("scenarios in one block must share their structure")
+        structure = structures[0]
+    S = structure
     if seeds is None:
         seeds = [
             replication_seed(spec.seed, k) for spec, k in zip(specs, replications, strict=True)

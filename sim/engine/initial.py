@@ -45,9 +45,9 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         return np.array(values, dtype=float)
 
     model = {p.name: np.array(float(getattr(spec.model, p.name))) for p in registry.MODEL}
-    doctrine = {
-        p.name: arr([getattr(a.doctrine, p.name) for a in actors]) for p in registry.DOCTRINE
-    }
+    names = [p.name for p in registry.DOCTRINE]
+    table = arr([[vars(a.doctrine)[name] for name in names] for a in actors]).reshape(n, -1)
+    doctrine = {name: table[:, k].copy() for k, name in enumerate(names)}
     reference = {k: np.array(float(v)) for k, v in spec.reference.model_dump().items()}
 
     gdp = arr([a.gdp for a in actors])
@@ -75,22 +75,18 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
     # reference burden schedule (documented trends)
     schedule = np.tile(burden, (structure.steps + 1, 1))
     start_m = month_index(spec.start)
+    elapsed = np.arange(structure.steps + 1) * spec.step_months  # months since the start
     for i, a in enumerate(actors):
         if a.burden_target is not None:
             months = max(1, month_index(a.burden_target.by) - start_m)
-            for s in range(structure.steps + 1):
-                frac = min(1.0, s * spec.step_months / months)
-                schedule[s, i] = burden[i] + frac * (a.burden_target.value - burden[i])
+            frac = np.minimum(1.0, elapsed / months)
+            schedule[:, i] = burden[i] + frac * (a.burden_target.value - burden[i])
 
-    # exogenous war demand, as steps
+    # exogenous war demand, as steps: each point holds from its month on, until the next
     war = np.zeros((structure.steps + 1, n))
     for i, a in enumerate(actors):
-        points = sorted(a.war_demand, key=lambda p: month_index(p.start))
-        for s in range(structure.steps + 1):
-            month = start_m + s * spec.step_months
-            for p in points:
-                if month_index(p.start) <= month:
-                    war[s, i] = p.value
+        for p in sorted(a.war_demand, key=lambda p: month_index(p.start)):
+            war[start_m + elapsed >= month_index(p.start), i] = p.value
 
     # dyads (entries apply in file order)
     fields = {}
