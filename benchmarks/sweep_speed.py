@@ -1,6 +1,8 @@
 """Sweep throughput with 1 and 2 workers, and the peak memory of parent plus workers.
 
-Run by hand: ``python benchmarks/sweep_speed.py [--points 64] [--replications 16]``.
+Run by hand: ``python benchmarks/sweep_speed.py [--points 64] [--replications 16]``;
+``--distinct`` compares a sweep whose points all differ with one of as many runs on
+few points (``--points`` points x ``--replications``).
 Each configuration runs in a fresh child process (``python -m sim sweep``) so that
 its peak resident memory, parent and worker processes together, can be sampled
 from /proc; the figures are medians of ``--repeats`` runs with their spread.  These
@@ -24,12 +26,12 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 
 
-def sweep_file(folder: Path, points: int, replications: int) -> Path:
-    path = folder / "bench.yaml"
+def sweep_file(folder: Path, points: int, replications: int, name: str = "bench") -> Path:
+    path = folder / f"{name}.yaml"
     path.write_text(
         f"""schema_version: 1
 kind: sweep
-name: bench
+name: {name}
 base: {REPO / "scenarios" / "baseline.yaml"}
 method: random
 samples: {points}
@@ -38,6 +40,7 @@ replications: {replications}
 parameters:
   actors.RUS.doctrine.transfer_willingness: {{range: [0.0, 1.0]}}
   actors.CHN.doctrine.stability_preference: {{range: [0.0, 1.0]}}
+  model.trade_elasticity: {{range: [0.5, 2.0]}}
 measures: [balance:last, tension:mean, capability.PRK:growth, conflict_risk.PRK.KOR:max]
 """,
         encoding="utf-8",
@@ -81,13 +84,51 @@ def run_once(path: Path, out: Path, workers: int, executor: str) -> tuple[float,
     return wall, peak / 2**20
 
 
+def distinct(args: argparse.Namespace) -> None:
+    """Points that all differ against few points repeated: the same runs, interleaved."""
+    runs = args.points * args.replications
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {
+            "repeated": sweep_file(Path(tmp), args.points, args.replications, "repeated"),
+            "distinct": sweep_file(Path(tmp), runs, 1, "distinct"),
+        }
+        print(
+            f"{runs} runs of the baseline, one worker, end to end (start-up included): "
+            f"{args.points} points x {args.replications} replications against {runs} "
+            "distinct points x 1"
+        )
+        walls: dict[str, list[float]] = {k: [] for k in files}
+        for _ in range(args.repeats):
+            for name, path in files.items():
+                walls[name].append(run_once(path, Path(tmp) / "out", 1, "local")[0])
+        for name, w in walls.items():
+            rate = [runs / x for x in w]
+            print(
+                f"{name:9s}: {statistics.median(rate):6.0f} runs/s "
+                f"(min {min(rate):.0f}, max {max(rate):.0f})"
+            )
+        ratios = [r / d for r, d in zip(walls["repeated"], walls["distinct"], strict=True)]
+        print(
+            f"distinct / repeated throughput: {statistics.median(ratios):.2f} "
+            f"(paired repeats: min {min(ratios):.2f}, max {max(ratios):.2f}; target >= 0.80)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--points", type=int, default=64)
     parser.add_argument("--replications", type=int, default=16)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--dask", action="store_true", help="also the Dask LocalCluster")
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="compare points that all differ with repeated points instead",
+    )
     args = parser.parse_args()
+    if args.distinct:
+        distinct(args)
+        return
     runs = args.points * args.replications
     configs = [("local", 1), ("local", 2)] + ([("dask", 2)] if args.dask else [])
     with tempfile.TemporaryDirectory() as tmp:

@@ -245,11 +245,15 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(small, monkeypatch):
 
     real = executors.run_batch
 
-    def failing(specs, *args, **kwargs):  # point 1 is (0.2, 0.4)
+    def failing(specs, *args, **kwargs):  # point 1 is (0.2, 0.4), set on the base's start
+        starts = kwargs.get("starts") or [{}] * len(specs)
         if any(
-            s.actors["CHN"].doctrine.stability_preference == 0.2
-            and s.actors["RUS"].doctrine.transfer_willingness == 0.4
-            for s in specs
+            sorted(v for v in start.values()) == [0.2, 0.4]
+            or (
+                s.actors["CHN"].doctrine.stability_preference == 0.2
+                and s.actors["RUS"].doctrine.transfer_willingness == 0.4
+            )
+            for s, start in zip(specs, starts, strict=True)
         ):
             raise RuntimeError("failure injected by the test")
         return real(specs, *args, **kwargs)
@@ -405,3 +409,40 @@ def test_a_point_whose_values_fail_together_is_refused_before_computing(small):
     res = CliRunner().invoke(app, ["sweep", str(path), "--out", str(small.parent / "o")])
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert not (small.parent / "o").exists() or not any((small.parent / "o").iterdir())
+
+
+def test_every_value_copied_at_start_starts_the_run_as_its_scenario_would():
+    """set_start on the base's start equals initial_state of a scenario giving the value,
+    for every path copied_at_start claims (and some it does not claim are derived)."""
+    from sim import registry
+    from sim.engine.compile import compile_structure
+    from sim.engine.initial import copied_at_start, initial_state, set_start
+    from sim.engine.state import stack
+    from sim.scenario import load_tree, parse_path, resolve
+
+    tree = load_tree(BASELINE)
+    base = resolve(tree)
+    S = compile_structure(base)
+    paths = [f"model.{p.name}" for p in registry.MODEL]
+    paths += [f"actors.KOR.doctrine.{p.name}" for p in registry.DOCTRINE]
+    paths += [f"actors.KOR.{p.name}" for p in registry.ACTOR_FIELDS]
+    paths += [f"reference.{p.name}" for p in registry.REFERENCE_FIELDS]
+    copied = 0
+    for path in paths:
+        ref = parse_path(path, base.codes, base.categories)
+        if ref.param is None or not copied_at_start(ref):
+            continue
+        p = ref.param
+        value = p.low + 0.37 * (p.high - p.low)
+        block = stack([initial_state(base, S, calibrate=False)])
+        set_start(block, S, ref, 0, value)
+        want = stack([initial_state(resolve(tree, {path: value}), S, calibrate=False)])
+        for name in want.__dataclass_fields__:
+            a, b = getattr(block, name), getattr(want, name)
+            for key in a if isinstance(a, dict) else [None]:
+                x, y = (a[key], b[key]) if key is not None else (a, b)
+                np.testing.assert_array_equal(x, y, err_msg=f"{path}: {name} {key or ''}")
+        copied += 1
+    assert copied > 80
+    for derived in ("model.depreciation", "actors.KOR.gdp", "actors.KOR.doctrine.missile_share"):
+        assert not copied_at_start(parse_path(derived, base.codes, base.categories))

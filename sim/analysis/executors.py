@@ -75,7 +75,9 @@ def execute_chunk(job: dict[str, Any], sweep: Sweep | None = None) -> list[dict[
     records: list[dict[str, Any]] = []
     values: list[dict[str, Any]] = []
     trajs: list[dict[str, Any]] = []
-    scenarios = {p: sweep.scenario(p) for p in sorted({t.point for t in tasks})}
+    points = sorted({t.point for t in tasks})
+    starts = {p: sweep.point_starts(p) for p in points}
+    scenarios = {p: sweep.base if starts[p] is not None else sweep.scenario(p) for p in points}
     if sweep.shares_structure:  # numbers only: every point has the base's structure
         keys = dict.fromkeys(scenarios, "base")
     else:
@@ -85,11 +87,11 @@ def execute_chunk(job: dict[str, Any], sweep: Sweep | None = None) -> list[dict[
         groups.setdefault(keys[t.point], []).append(t)
     for group in groups.values():
         try:
-            _run_group(sweep, scenarios, group, records, values, trajs, host, started)
+            _run_group(sweep, scenarios, starts, group, records, values, trajs, host, started)
         except Exception:
             for t in group:  # isolate the failing runs
                 try:
-                    _run_group(sweep, scenarios, [t], records, values, trajs, host, started)
+                    _run_group(sweep, scenarios, starts, [t], records, values, trajs, host, started)
                 except Exception as exc:  # noqa: BLE001 - record any failure of user input
                     records.append(
                         _record(sweep, t, "failed", 0.0, f"{type(exc).__name__}: {exc}", host)
@@ -124,11 +126,15 @@ Series = Callable[[str, tuple[int, ...]], np.ndarray]
 """A group's trajectories of a measure ``name[.A[.B]]`` (actor indices), (runs, steps + 1)."""
 
 
-def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, list[str]]:
+def _simulate(
+    sweep: Sweep, specs: list, group: list[RunTask], starts: list | None = None
+) -> tuple[Series, list[str]]:
     """Run a group of runs; return its trajectories and why each run failed ("" if not).
 
-    The batch engine runs the group as one block keeping only the sweep's measures; a
-    sweep of a user's model class (``sweep.model_class``) runs each on the mesa path.
+    The batch engine runs the group as one block keeping only the sweep's measures,
+    with each run's ``starts`` (:meth:`~.sweep.Sweep.point_starts`: starting values set
+    on the base scenario, or None when the run has its own scenario); a sweep of a
+    user's model class (``sweep.model_class``) runs each on the mesa path.
     """
     if sweep.model_class is None:
         names = {m.name for m in (*sweep.measures, *sweep.trajectories)}
@@ -139,6 +145,9 @@ def _simulate(sweep: Sweep, specs: list, group: list[RunTask]) -> tuple[Series, 
             keep_log=False,
             keep=names,
             structure=_base_structure(sweep) if sweep.shares_structure else None,
+            starts=None
+            if starts is None or all(s is None for s in starts)
+            else [s or {} for s in starts],
         )
         return block.series, [_why(block.failures.get(r)) for r in range(len(group))]
     model_class = load_model_class(sweep.model_class)
@@ -169,10 +178,10 @@ def _why(failure: tuple[int, str] | None) -> str:
     return f"state left its domain at step {step}: {where}"
 
 
-def _run_group(sweep, scenarios, group, records, values, trajs, host, started) -> None:
+def _run_group(sweep, scenarios, starts, group, records, values, trajs, host, started) -> None:
     t0 = time.perf_counter()
     specs = [scenarios[t.point] for t in group]
-    trajectory, failed_runs = _simulate(sweep, specs, group)
+    trajectory, failed_runs = _simulate(sweep, specs, group, [starts[t.point] for t in group])
     codes = specs[0].codes
     dt = specs[0].dt
     reduced = {}

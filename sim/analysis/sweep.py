@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from ..engine.initial import copied_at_start
 from ..errors import InputError, Problem
 from ..random import replication_seed
 from ..registry import Param
@@ -290,6 +291,29 @@ class Sweep:
                 refs[path] = ref
             self.__dict__["_numeric_paths"] = refs
         return self.__dict__["_numeric_paths"]
+
+    def point_starts(self, point: int) -> dict[PathRef, float] | None:
+        """A point's values as starting values of the base, when it can run that way.
+
+        When every path's value is copied unchanged into the starting state
+        (:func:`~sim.engine.initial.copied_at_start`: most model and doctrine
+        parameters, reference totals, an actor's population, warheads, presence and
+        growth) and every value lies in its range, the point runs as the base scenario
+        with these values set on its start (``run_batch(starts=...)``): no scenario is
+        built for it.  None otherwise (the point's scenario is built: :meth:`scenario`).
+
+        Parameters
+        ----------
+        point : int
+            Index of the point, a row of :attr:`points`.
+        """
+        refs = self.numeric_paths() if self.shares_structure else None
+        if refs is None or not all(copied_at_start(r) for r in refs.values()):
+            return None
+        values = self.point_values(point)
+        if not all(_in_range(values[path], ref.param) for path, ref in refs.items()):  # type: ignore[arg-type]
+            return None
+        return {ref: float(values[path]) for path, ref in refs.items()}
 
     @property
     def shares_structure(self) -> bool:

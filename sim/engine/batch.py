@@ -20,17 +20,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
 from ..random import replication_seed
-from ..scenario import Scenario
+from ..scenario import PathRef, Scenario
 from . import phases as dynamics
 from .calibrate import calibrate, seed_run
 from .compile import compile_structure
-from .initial import initial_state
+from .initial import initial_state, set_start
 from .state import VIEW_DOMAIN, Structure, domain_problem, domain_problems, stack, take
 from .tables import Recorder
 
@@ -171,6 +172,7 @@ def run_batch(
     keep_log: bool = True,
     keep: set[str] | None = None,
     structure: Structure | None = None,
+    starts: Sequence[Mapping[PathRef, float]] | None = None,
 ) -> BatchResult:
     """Run a block of runs: run r is replication ``replications[r]`` of ``specs[r]``.
 
@@ -193,6 +195,11 @@ def run_batch(
         The compiled structure every scenario shares, when the caller knows it (a
         sweep whose points set only numbers: :attr:`~sim.analysis.sweep.Sweep.
         shares_structure`); default: compile each distinct scenario and compare.
+    starts : sequence of mappings, optional
+        Per run, starting values to set on its scenario's start, ``{PathRef: value}``,
+        each a path that :func:`~sim.engine.initial.copied_at_start` and a value
+        validated against its range: the run then starts as a scenario giving those
+        values would (a sweep's points, without a scenario per point).
 
     Returns
     -------
@@ -217,12 +224,25 @@ def run_batch(
         seeds = [
             replication_seed(spec.seed, k) for spec, k in zip(specs, replications, strict=True)
         ]
-    # calibrate each distinct scenario once (runs differ only in their seeds until
+    # calibrate each distinct start once (runs differ only in their seeds until
     # seed_run), then spread the calibrated rows over the block
     position = {key: k for k, key in enumerate(distinct)}
     base = stack([initial_state(spec, S, calibrate=False) for spec in distinct.values()])
+    if starts is None:
+        rows = np.array([position[id(spec)] for spec in specs])
+    else:  # one row per distinct (scenario, starting values)
+        starting = [
+            (id(spec), tuple((ref.text, v) for ref, v in start.items()))
+            for spec, start in zip(specs, starts, strict=True)
+        ]
+        row_of = {sk: k for k, sk in enumerate(dict.fromkeys(starting))}
+        first = {sk: r for r, sk in reversed(list(enumerate(starting)))}
+        base = take(base, np.array([position[sk[0]] for sk in row_of]))
+        for sk, k in row_of.items():
+            for ref, value in starts[first[sk]].items():
+                set_start(base, S, ref, k, value)
+        rows = np.array([row_of[sk] for sk in starting])
     calibrate(base, S)
-    rows = np.array([position[id(spec)] for spec in specs])
     st = take(base, rows)
     R = len(specs)
     seed = np.array(seeds, dtype=np.uint64)[:, None]

@@ -12,9 +12,72 @@ import numpy as np
 
 from .. import registry
 from ..rules import arms, power
-from ..scenario import DYAD_FIELD_NAMES, Scenario, month_index
+from ..scenario import DYAD_FIELD_NAMES, PathRef, Scenario, month_index
 from .calibrate import calibrate as calibrate_state
 from .state import State, Structure
+
+DERIVED_FROM = {
+    "model": ("burden_floor", "burden_ceiling", "depreciation"),
+    "doctrine": ("missile_share",),
+}
+"""Starting values :func:`initial_state` derives other arrays from (the burden's logit,
+the capability and delivery stocks), besides every actor figure but those in
+:data:`START_ARRAYS`."""
+
+START_ARRAYS: dict[str, tuple[str, ...]] = {
+    "population": ("population",),
+    "warheads": ("warheads",),
+    "presence": ("presence",),
+    "growth": ("base_growth", "growth"),
+}
+"""The actor figures :func:`initial_state` copies, unchanged, into these State arrays."""
+
+
+def copied_at_start(ref: PathRef) -> bool:
+    """Whether :func:`initial_state` copies the value at ``ref`` into the state unchanged.
+
+    Such a value can be set on an uncalibrated starting block by :func:`set_start`, run
+    by run, with the same result as a scenario that gives it (tested for every such
+    path); a value other arrays are derived from (a GDP, milex, the burden range,
+    depreciation, the missile share) cannot.
+
+    Parameters
+    ----------
+    ref : PathRef
+        A parsed scenario path.
+    """
+    if ref.kind in ("model", "doctrine"):
+        return ref.field not in DERIVED_FROM[ref.kind]
+    if ref.kind == "reference":
+        return True
+    return ref.kind == "actor" and ref.field in START_ARRAYS
+
+
+def set_start(st: State, S: Structure, ref: PathRef, row: int, value: float) -> None:
+    """Set the starting value at ``ref`` of run ``row`` of an uncalibrated block (in place).
+
+    Parameters
+    ----------
+    st : State
+        A block from :func:`initial_state` (``calibrate=False``), stacked.
+    S : Structure
+        Its structure (the actor codes).
+    ref : PathRef
+        A path that :func:`copied_at_start`.
+    row : int
+        The run.
+    value : float
+        The value, already validated against the path's range.
+    """
+    if ref.kind == "model":
+        st.model[ref.field][row] = value
+    elif ref.kind == "reference":
+        st.reference[ref.field][row] = value
+    elif ref.kind == "doctrine":
+        st.doctrine[ref.field][row, S.codes.index(str(ref.a))] = value
+    else:
+        for name in START_ARRAYS[ref.field]:
+            getattr(st, name)[row, S.codes.index(str(ref.a))] = value
 
 
 def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) -> State:
