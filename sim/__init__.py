@@ -10,31 +10,45 @@ The public API mirrors the command line:
 geosim is a tool for exploring scenarios, not a forecast.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING
-
-from .engine.decide import Decision
-from .errors import InputError
-from .results import RunResult, load_results
-from .runner import run
-from .scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from .engine.agents import Nation
+    from .engine.decide import Decision
     from .engine.model import GeoModel
+    from .errors import InputError
+    from .results import RunResult, load_results
+    from .runner import run
+    from .scenario import Scenario, load_scenario
+
+_LAZY = {
+    "Decision": ".engine.decide",
+    "GeoModel": ".engine.model",
+    "InputError": ".errors",
+    "Nation": ".engine.agents",
+    "RunResult": ".results",
+    "Scenario": ".scenario",
+    "load_results": ".results",
+    "load_scenario": ".scenario",
+    "run": ".runner",
+}
 
 
 def __getattr__(name: str):
-    """GeoModel and Nation import mesa only when asked for: the batch engine, sweeps and
-    the command line start about 0.6 s faster without it."""
-    if name == "GeoModel":
-        from .engine.model import GeoModel
+    """The public names, each imported when first asked for.
 
-        return GeoModel
-    if name == "Nation":
-        from .engine.agents import Nation
-
-        return Nation
-    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    Importing ``sim`` itself then costs nothing: the command line (``sim.cli``) does
+    its heavy imports inside its own Ctrl-C guard, and mesa is loaded only for
+    GeoModel and Nation (the batch engine, sweeps and the command line start about
+    0.6 s faster without it).
+    """
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

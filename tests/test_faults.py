@@ -482,6 +482,16 @@ def interrupt():
     os.kill(os.getpid(), signal.SIGINT)
 
 
+if moment == "package":  # the very first heavy import, before sim.cli's guard could
+    import importlib.abc  # run if the package imported its modules eagerly
+
+    class First(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name == "numpy":
+                interrupt()
+            return None
+
+    sys.meta_path.insert(0, First())
 if moment == "imports":
     import importlib.abc
 
@@ -558,7 +568,7 @@ def _no_partial(out: Path) -> None:
     assert not partial, partial
 
 
-@pytest.mark.parametrize("moment", ["imports", "run", "saving", "figures"])
+@pytest.mark.parametrize("moment", ["package", "imports", "run", "saving", "figures"])
 def test_ctrl_c_during_a_run_exits_130_with_one_line_and_no_folder(moment, tmp_path):
     scenario = _sweep(tmp_path / "in").parent / "base.yaml"
     out = tmp_path / "out"
