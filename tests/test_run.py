@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -298,3 +299,49 @@ def test_the_command_line_says_in_one_line_which_replications_failed(tmp_path):
     assert res.exit_code == 0, res.output
     (line,) = [s for s in res.output.splitlines() if "left the model's domain" in s]
     assert "3 of 3 replications" in line and "2025-01" in line and "actors.PRK.gdp" in line
+
+
+def test_compare_leaves_out_the_pairs_of_a_failed_replication_and_says_so(tmp_path):
+    half = tmp_path / "half.yaml"
+    half.write_text(
+        _collapsing(tmp_path).read_text(encoding="utf-8").replace("name: collapse", "name: half")
+        + "    probability: 0.5\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(BASELINE),
+            str(half),
+            "-n",
+            "6",
+            "--set",
+            "steps=8",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "RuntimeWarning" not in res.output
+    (line,) = [s for s in res.output.splitlines() if "replication pairs are left out" in s]
+    manifest = json.loads(next(tmp_path.glob("compare/*/manifest.json")).read_text())
+    left = manifest["left_out"]
+    assert left and manifest["failed_replications"]["half"] == left
+    assert f"{len(left)} of 6 replication pairs" in line
+    assert manifest["replications"] == 6 - len(left)
+
+
+def test_plot_of_a_run_whose_replications_all_failed_says_so(tmp_path):
+    res = CliRunner().invoke(app, ["run", str(_collapsing(tmp_path)), "--out", str(tmp_path)])
+    assert res.exit_code == 0 and "the summary is empty and no figure is drawn" in res.output
+    folder = next(tmp_path.glob("collapse/*"))
+    res = CliRunner().invoke(app, ["plot", str(folder)])
+    assert res.exit_code == 2 and "there is nothing to draw" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_compare_names_a_sweep_file_as_such():
+    sweep = BASELINE.parent / "sweeps" / "transfers_x_stability.yaml"
+    res = CliRunner().invoke(app, ["compare", str(sweep), str(BASELINE)])
+    assert res.exit_code == 2 and "this is a sweep file" in res.output

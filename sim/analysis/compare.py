@@ -15,6 +15,7 @@ Saved results folders that share seeds can stand in for scenario files.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,9 @@ class Comparison:
     replications every scenario has.  ``names`` are the scenario names, made unique
     (``name#2``...), in input order; ``measure`` is the measure without its reducer
     and ``reducer`` the reducer (None: the end state).  ``manifest`` holds the root
-    seed, the replications and the names; ``path`` is set by :meth:`save`.
+    seed, the replications paired, the names, the replications left out
+    (``left_out``: a replication of some scenario left the model's domain) and the
+    failed replications per scenario; ``path`` is set by :meth:`save`.
     """
 
     measure: str
@@ -258,7 +261,9 @@ class Comparison:
 
         The folder holds ``values.csv`` (per scenario, replication and step),
         ``differences.csv``, ``bands.csv`` (bands of the differences), ``ranking.csv``,
-        ``end_values.csv``; ``write_extra(tmp_folder)`` may add files before the rename
+        ``end_values.csv`` and ``manifest.json`` (measure, unit, root seed, scenarios,
+        replications, and the pairs left out because a replication failed);
+        ``write_extra(tmp_folder)`` may add files before the rename
         (the command line adds the figures with
         :func:`sim.plots.compare.write_comparison_plots`).
 
@@ -282,6 +287,9 @@ class Comparison:
             self.difference_bands().to_csv(tmp / "bands.csv", index=False)
             self.end_values().to_csv(tmp / "end_values.csv", index=False)
             self.ranking().to_csv(tmp / "ranking.csv", index=False)
+            about = {"measure": self.measure, "unit": self.unit, "reducer": self.reducer}
+            text = json.dumps({**about, **self.manifest}, indent=2, sort_keys=True)
+            (tmp / "manifest.json").write_text(text + "\n", encoding="utf-8")
             if write_extra is not None:
                 write_extra(tmp)
         self.path = final
@@ -385,9 +393,21 @@ def compare(
     names = _unique_names([r.scenario.name for r in results])
     frames = []
     for name, r in zip(names, results, strict=True):
-        frames.append(measure_series(r, spec).assign(scenario=name))
+        # a replication that left the model's domain has no value: its pair is left out
+        frames.append(measure_series(r.succeeded(), spec).assign(scenario=name))
     values = pd.concat(frames, ignore_index=True)
+    every = set(results[0].measures["replication"])
     common = set.intersection(*(set(f["replication"]) for f in frames))
+    failed = {
+        name: sorted(int(k) for k in r.manifest.get("failed_replications") or [])
+        for name, r in zip(names, results, strict=True)
+        if r.manifest.get("failed_replications")
+    }
+    if not common:
+        raise ValueError(
+            "every replication pair has a replication that left the model's domain "
+            f"({', '.join(failed)}): there is nothing to compare"
+        )
     values = values[values["replication"].isin(common)]
     values = values[["scenario", "replication", "seed", "step", "date", "value"]]
     unit = measures_by_name().get((spec.name, len(spec.actors)))
@@ -398,7 +418,13 @@ def compare(
         values=values.reset_index(drop=True),
         unit=unit.unit if unit else "1",
         reducer=spec.reducer,
-        manifest={"root_seed": root, "replications": len(common), "scenarios": names},
+        manifest={
+            "root_seed": root,
+            "replications": len(common),
+            "scenarios": names,
+            "left_out": sorted(int(k) for k in every - common),
+            "failed_replications": failed,
+        },
     )
 
 

@@ -95,6 +95,7 @@ def comparison_panel(results: Sequence[RunResult]) -> pd.DataFrame:
         se (standard error of the mean paired difference) and z (their ratio; NaN
         when se is 0).
     """
+    results = [r.succeeded() for r in results]  # a failed replication's pairs drop out
     reference = results[0]
     rows = []
     for name in panel_measures(reference):

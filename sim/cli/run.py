@@ -178,7 +178,7 @@ def run(
         left_out = (
             "left out of the summary and figures"
             if len(failures) < spec.replications
-            else "so there is no summary and no figure"
+            else "so the summary is empty and no figure is drawn"
         )
         con.print(
             f"Warning: {len(failures)} of {spec.replications} replications left the model's "
@@ -420,9 +420,25 @@ def plot(
                     ]
                 )
             loaded = load_results(folder)
-            with write_errors(str(folder)), _lacking_columns(folder):
+            failed = loaded.manifest.get("failed_replications") or []
+            shown = loaded.succeeded()  # as geosim run drew them: failed replications left out
+            if failed and shown.measures.empty:
+                raise InputError(
+                    [
+                        Problem(
+                            str(folder / "manifest.json"),
+                            "failed_replications",
+                            None,
+                            f"all {len(failed)} replications of this run left the model's "
+                            "domain: there is nothing to draw",
+                            "see manifest.json (failures) for where each one left it",
+                        )
+                    ]
+                )
+            with write_errors(str(folder)), _lacking_columns(folder), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
                 written = write_run_plots(
-                    loaded, folder, fmt=fmt, dpi=dpi, only=only or None, gif=gif
+                    shown, folder, fmt=fmt, dpi=dpi, only=only or None, gif=gif
                 )
         else:
             raise InputError(
@@ -537,6 +553,21 @@ def compare(
                     ]
                 )
             if path.is_file():
+                from ..analysis.sweep import is_sweep_file
+
+                if is_sweep_file(path):
+                    raise InputError(
+                        [
+                            Problem(
+                                str(path),
+                                "",
+                                None,
+                                "this is a sweep file; compare takes scenario files and "
+                                "results folders of geosim run",
+                                "run it with geosim sweep, or give its base scenario",
+                            )
+                        ]
+                    )
                 spec = load_scenario(path, overrides=list(overrides or []))
                 first = first or spec
                 n = replications or (first.replications if first is not None else None)
@@ -560,6 +591,7 @@ def compare(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # the note above said it once
+                warnings.simplefilter("ignore", RuntimeWarning)  # failed runs: one line below
                 result = run_compare(
                     [str(p) for p in inputs],
                     replications=replications,
@@ -599,6 +631,18 @@ def compare(
             f"{row.same_sign_share:.0%}",
         )
     con.print(table)
+    left_out = result.manifest.get("left_out") or []
+    if left_out:
+        failed = result.manifest.get("failed_replications") or {}
+        total = len(left_out) + result.manifest["replications"]
+        con.print(
+            f"Warning: {len(left_out)} of {total} replication pairs are left out: a "
+            f"replication of {', '.join(failed)} left the model's domain (replications "
+            f"{', '.join(map(str, left_out[:8]))}{' ...' if len(left_out) > 8 else ''}; "
+            "all in manifest.json).",
+            highlight=False,
+            soft_wrap=True,
+        )
     _print_comparison_panel(con, result)
     if measure.split(":")[0].startswith("balance") and first is not None:
         con.print(
