@@ -151,7 +151,11 @@ CASE = {
 @settings(
     max_examples=40,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
 )
 @given(**CASE)
 def test_states_at_the_range_bounds_stay_in_the_domain_or_are_flagged(model, doctrines, events):

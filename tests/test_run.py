@@ -345,3 +345,13 @@ def test_compare_names_a_sweep_file_as_such():
     sweep = BASELINE.parent / "sweeps" / "transfers_x_stability.yaml"
     res = CliRunner().invoke(app, ["compare", str(sweep), str(BASELINE)])
     assert res.exit_code == 2 and "this is a sweep file" in res.output
+
+
+def test_a_world_smaller_than_the_cast_is_refused(tmp_path):
+    # every share of world GDP must lie below 1: the cast's GDP is 56,000 bn
+    res = CliRunner().invoke(
+        app, ["run", str(BASELINE), "--set", "reference.world_gdp=50000", "--out", str(tmp_path)]
+    )
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "reference.world_gdp: the cast's GDP at the start, 55985.6, is not below" in res.output
+    assert list(tmp_path.iterdir()) == []

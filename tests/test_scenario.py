@@ -323,7 +323,7 @@ def scenarios(draw) -> str:
     for code in data["actors"]:
         names = draw(st.lists(st.sampled_from(registry.DOCTRINE), max_size=4, unique=True))
         data["actors"][code]["doctrine"] = {p.name: draw(st.floats(p.low, p.high)) for p in names}
-        gdp = draw(st.floats(0.1, 1e5))
+        gdp = draw(st.floats(0.1, 2e4))  # four actors: a part of the world (1e5)
         burden = draw(st.floats(floor * 1.001, ceiling * 0.999))  # inside, after rounding
         data["actors"][code]["gdp"] = gdp
         data["actors"][code]["milex"] = gdp * burden

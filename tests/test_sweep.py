@@ -408,6 +408,14 @@ def test_a_point_whose_values_fail_together_is_refused_before_computing(small):
     assert "point 3" in problem.message and "defence burden milex / gdp = 0.25" in problem.message
     res = CliRunner().invoke(app, ["sweep", str(path), "--out", str(small.parent / "o")])
     assert res.exit_code == 2 and "Traceback" not in res.output
+    # a world the cast does not fit in at one point: US GDP 60,000 bn, world 80,000 bn
+    text = text.replace(
+        "  actors.PRK.gdp: {values: [32.6, 20.0]}\n  model.burden_ceiling: {values: [0.4, 0.2]}\n",
+        "  actors.USA.gdp: {values: [29185.0, 60000.0]}\n"
+        "  reference.world_gdp: {values: [111330.0, 80000.0]}\n",
+    )
+    with pytest.raises(sim.InputError, match=r"point 3 .* the cast's GDP at the start, 86800.6"):
+        sw.load_sweep(_write(small.parent, "world.yaml", text))
     assert not (small.parent / "o").exists() or not any((small.parent / "o").iterdir())
 
 

@@ -59,6 +59,7 @@ from ..scenario import (
     parse_path,
     resolve,
 )
+from ..scenario.validate import outside_world
 from ..scenario.yamlio import Y, load_file
 from .executors import run_dask, run_local
 from .sample import salib_problem, sample_points
@@ -382,6 +383,8 @@ def _updated(base: Scenario, refs: dict[str, PathRef], values: dict[str, Any]) -
         return None
     if not all(m.burden_floor < a.milex / a.gdp < m.burden_ceiling for a in actors.values()):
         return None
+    if outside_world(scenario):
+        return None
     return scenario
 
 
@@ -685,11 +688,22 @@ def _validate_combinations(sweep: Sweep, design: pd.DataFrame) -> None:
     bad = ~(np.asarray(weights) > 0)
     floor = column("model", None, "burden_floor", m.burden_floor)
     ceiling = column("model", None, "burden_ceiling", m.burden_ceiling)
+    cast: dict[str, Any] = {"gdp": 0.0, "population": 0.0}
     for code, actor in sweep.base.actors.items():
-        burden = column("actor", code, "milex", actor.milex) / column(
-            "actor", code, "gdp", actor.gdp
-        )
+        gdp = column("actor", code, "gdp", actor.gdp)
+        burden = column("actor", code, "milex", actor.milex) / gdp
         bad |= ~((floor < burden) & (burden < ceiling))
+        cast["gdp"] = cast["gdp"] + gdp
+        cast["population"] = cast["population"] + column(
+            "actor", code, "population", actor.population
+        )
+    r = sweep.base.reference
+    world = {  # the cast must be a part of the world (validate_tree)
+        "gdp": column("reference", None, "world_gdp", r.world_gdp),
+        "population": column("reference", None, "world_population", r.world_population),
+    }
+    for name, total in cast.items():
+        bad |= ~(np.asarray(total) < world[name])
     if not bad.any():
         return
     first = int(np.flatnonzero(bad)[0])

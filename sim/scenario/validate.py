@@ -254,10 +254,66 @@ def validate_tree(tree: Y) -> Scenario:
                     "give weight_gdp, weight_military or weight_population > 0",
                 )
             )
+        problems.extend(_world_problems(tree, scenario))
     if problems:
         raise InputError(_dedupe(problems))
     assert scenario is not None
     return scenario
+
+
+def outside_world(scenario: Scenario) -> list[str]:
+    """The reference totals (``world_gdp``, ...) the cast's own totals at the start reach.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario whose fields are valid.
+
+    Returns
+    -------
+    list of str
+        The names of the failing totals; empty when the cast is a part of the world.
+    """
+    return [name for name, cast, world, *_ in _world_totals(scenario) if not cast < world]
+
+
+def _world_totals(scenario: Scenario) -> list[tuple[str, float, float, str, str]]:
+    ref = scenario.reference
+    actors = list(scenario.actors.values())
+    checks = [
+        ("world_gdp", sum(a.gdp for a in actors), ref.world_gdp, "GDP", "USD bn"),
+        (
+            "world_population",
+            sum(a.population for a in actors),
+            ref.world_population,
+            "population",
+            "millions",
+        ),
+    ]
+    return checks
+
+
+def _world_problems(tree: Y, scenario: Scenario) -> list[Problem]:
+    """The cast must be a part of the world: its GDP and population at the start below
+    the reference totals, so that every share of them lies below 1.  (Capability is
+    not compared: an actor's stock counts its military purchasing power, ppp_factor,
+    which the world's stock from world_milex does not.)"""
+    problems = []
+    for name, cast, world, what, unit in _world_totals(scenario):
+        if not cast < world:
+            path, file, line = _locate(tree, ("reference", name))
+            problems.append(
+                Problem(
+                    file or tree.file,
+                    path or f"reference.{name}",
+                    line,
+                    f"the cast's {what} at the start, {cast:.6g}, is not below the world's, "
+                    f"{world:.6g} ({unit})",
+                    "the world holds the cast: give the world's total, or check the actors' "
+                    "figures",
+                )
+            )
+    return problems
 
 
 def _burden_problems(tree: Y, scenario: Scenario) -> list[Problem]:
