@@ -37,6 +37,11 @@ def codes(n: int) -> list[str]:
     return ["".join(t) for t in itertools.islice(itertools.product(LETTERS, repeat=3), n)]
 
 
+def _world(total: float, cast: float) -> float:
+    """A world total that holds the cast: ``total``, or twice the cast's own."""
+    return total if cast < total else float(round(2 * cast))
+
+
 def synthetic_data(n: int, seed: int = 0, steps: int = 40) -> dict[str, Any]:
     """The scenario of :func:`synthetic_scenario` as plain data (to write as YAML).
 
@@ -139,7 +144,12 @@ def synthetic_data(n: int, seed: int = 0, steps: int = 40) -> dict[str, Any]:
         "steps": steps,
         "seed": seed,
         "replications": 10,
-        "reference": {"world_gdp": 110000, "world_milex": 2700, "world_population": 8100},
+        # the world's 2024 totals, or twice the cast's for a cast too big to fit in them
+        "reference": {
+            "world_gdp": _world(110000, sum(a["gdp"] for a in actors.values())),
+            "world_milex": 2700,
+            "world_population": _world(8100, sum(a["population"] for a in actors.values())),
+        },
         "categories": categories,
         "actors": actors,
         "dyads": dyads,
