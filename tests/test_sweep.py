@@ -454,3 +454,14 @@ def test_every_value_copied_at_start_starts_the_run_as_its_scenario_would():
     assert copied > 80
     for derived in ("model.depreciation", "actors.KOR.gdp", "actors.KOR.doctrine.missile_share"):
         assert not copied_at_start(parse_path(derived, base.codes, base.categories))
+
+
+def test_local_dask_workers_get_a_fixed_mmap_threshold():
+    # Dask's nanny turns glibc's adaptive mmap threshold off (MALLOC_TRIM_THRESHOLD_);
+    # the local cluster's workers get a fixed one, or the engine runs half in the kernel
+    distributed = pytest.importorskip("distributed")
+    from sim.analysis.executors import MMAP_THRESHOLD, local_cluster
+
+    with local_cluster(1) as cluster, distributed.Client(cluster) as client:
+        env = client.run(os.environ.get, "MALLOC_MMAP_THRESHOLD_")
+    assert list(env.values()) == [str(MMAP_THRESHOLD)]
