@@ -93,13 +93,20 @@ def run(
     plots: Annotated[
         bool, typer.Option("--plots/--no-plots", help="Write figures into plots/.")
     ] = True,
-    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="|".join(FORMATS), help="Figure format.")
+    ] = "png",
     dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
     gif: Annotated[
         bool, typer.Option("--gif", help="Also write an animated relations network (Pillow).")
     ] = False,
     engine: Annotated[
-        str, typer.Option("--engine", help="batch (vectorised) or mesa (one model per run).")
+        str,
+        typer.Option(
+            "--engine",
+            metavar="|".join(ENGINES),
+            help="batch (vectorised) or mesa (one model per run).",
+        ),
     ] = "batch",
     model: ModelOption = None,
     workers: Annotated[
@@ -363,7 +370,9 @@ def plot(
             "trade, sanctions, network, heatmap.",
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="|".join(FORMATS), help="Figure format.")
+    ] = "png",
     dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
     gif: Annotated[bool, typer.Option("--gif", help="Also the animated network.")] = False,
 ) -> None:
@@ -497,7 +506,9 @@ def compare(
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed.")] = None,
     overrides: SetOption = None,
     out: Annotated[Path, typer.Option("--out", help="Results root folder.")] = Path("results"),
-    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="|".join(FORMATS), help="Figure format.")
+    ] = "png",
     dpi: Annotated[int, typer.Option("--dpi", min=50, max=1200, help="Figure resolution.")] = 150,
     model: ModelOption = None,
     workers: Annotated[

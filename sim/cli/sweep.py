@@ -39,7 +39,9 @@ T = TypeVar("T")
 ANALYSES = ("sobol", "morris")
 
 WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")]
-ExecutorOption = Annotated[str, typer.Option("--executor", help="local or dask.")]
+ExecutorOption = Annotated[
+    str, typer.Option("--executor", metavar="|".join(EXECUTORS), help="Where the runs go.")
+]
 SchedulerOption = Annotated[
     str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address.")
 ]
@@ -236,7 +238,9 @@ def sensitivity(
     resume: ResumeOption = False,
     dry_run: DryRunOption = False,
     out: OutOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="Figure format: png, svg or pdf.")] = "png",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="|".join(FORMATS), help="Figure format.")
+    ] = "png",
     top: Annotated[int, typer.Option("--top", min=1, help="Parameters shown per measure.")] = 10,
     model: ModelOption = None,
     quiet: QuietOption = False,
