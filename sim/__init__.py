@@ -35,20 +35,47 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    """The public names, each imported when first asked for.
+_SUBPACKAGES = (
+    "analysis",
+    "cli",
+    "engine",
+    "errors",
+    "measures",
+    "parallel",
+    "plots",
+    "random",
+    "registry",
+    "results",
+    "rules",
+    "runner",
+    "scenario",
+    "sweep",
+    "synthetic",
+)
+"""Modules reachable as attributes of the package (``sim.engine.state``), imported on use."""
 
-    Importing ``sim`` itself then costs nothing: the command line (``sim.cli``) does
-    its heavy imports inside its own Ctrl-C guard, and mesa is loaded only for
-    GeoModel and Nation (the batch engine, sweeps and the command line start about
-    0.6 s faster without it).
-    """
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # mypy sees the imports above, and so flags a misspelt name
+
+    def __getattr__(name: str):
+        """The public names and modules, each imported when first asked for.
+
+        Importing ``sim`` itself then costs nothing: the command line (``sim.cli``)
+        does its heavy imports inside its own Ctrl-C guard, and mesa is loaded only
+        for GeoModel and Nation (the batch engine, sweeps and the command line start
+        about 0.6 s faster without it).
+        """
+        if name in _LAZY:
+            value = getattr(import_module(_LAZY[name], __name__), name)
+        elif name in _SUBPACKAGES:
+            value = import_module(f".{name}", __name__)
+        else:
+            raise AttributeError(f"module 'sim' has no attribute {name!r}")
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBPACKAGES})
 
 
 __all__ = [

@@ -264,7 +264,7 @@ def test_frozen_date_ticks_draw_the_same_pixels(result, tmp_path, monkeypatch):
     from sim.plots import style
 
     frozen = [p.read_bytes() for p in _pngs(result, tmp_path / "frozen")]
-    monkeypatch.setattr(style, "freeze_date_ticks", lambda fig: None)
+    monkeypatch.setattr(style, "freeze_date_ticks", lambda fig: lambda: None)
     automatic = [p.read_bytes() for p in _pngs(result, tmp_path / "automatic")]
     assert frozen == automatic
 
@@ -272,3 +272,12 @@ def test_frozen_date_ticks_draw_the_same_pixels(result, tmp_path, monkeypatch):
 def _pngs(result, folder):
     written = plots.write_run_plots(result, folder, dpi=50, only=["actors", "balance", "risk"])
     return sorted(p for p in written if p.suffix == ".png")
+
+
+def test_saving_leaves_the_figure_its_automatic_date_ticks(result, tmp_path):
+    import matplotlib.dates as mdates
+
+    ax = plots.balance(result)
+    plots.save_figure(ax.figure, tmp_path / "once.png", dpi=30)
+    assert isinstance(ax.xaxis.get_major_locator(), mdates.AutoDateLocator)
+    assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)

@@ -465,3 +465,25 @@ def test_local_dask_workers_get_a_fixed_mmap_threshold():
     with local_cluster(1) as cluster, distributed.Client(cluster) as client:
         env = client.run(os.environ.get, "MALLOC_MMAP_THRESHOLD_")
     assert list(env.values()) == [str(MMAP_THRESHOLD)]
+
+
+def test_a_sweep_mixing_numbers_and_dyads_checks_combinations_at_load(small):
+    text = small.read_text(encoding="utf-8").replace(
+        "  actors.CHN.doctrine.stability_preference: {values: [0.2, 0.7, 0.95]}\n"
+        "  actors.RUS.doctrine.transfer_willingness: {values: [0.1, 0.4]}\n",
+        "  reference.world_gdp: {values: [60000.0]}\n"
+        "  actors.USA.gdp: {values: [29185.0, 40000.0]}\n"
+        "  dyads.RUS-PRK.relation: {values: [0.1, 0.2]}\n",
+    )
+    with pytest.raises(sim.InputError, match=r"point 2 .* the cast's GDP at the start, 66800.6"):
+        sw.load_sweep(_write(small.parent, "mixed.yaml", text))
+
+
+@pytest.mark.parametrize("bad", [".nan", "abc"])
+def test_more_than_50_values_with_one_bad_one_are_refused_at_load(small, bad):
+    values = ", ".join([*(f"{0.01 * k:.2f}" for k in range(60)), bad])
+    text = small.read_text(encoding="utf-8").replace(
+        "{values: [0.2, 0.7, 0.95]}", "{values: [" + values + "]}"
+    )
+    with pytest.raises(sim.InputError, match="is not valid"):
+        sw.load_sweep(_write(small.parent, "many.yaml", text))

@@ -274,8 +274,13 @@ A fixed mmap threshold of 16 MB keeps them on the heap."""
 
 
 def local_cluster(workers: int):
-    """A Dask LocalCluster of ``workers`` one-thread processes on the loopback interface,
-    without a dashboard, its workers configured by :data:`LOCAL_WORKER_CONFIG`."""
+    """A Dask LocalCluster on the loopback interface, configured by :data:`LOCAL_WORKER_CONFIG`.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes, one thread each (at least 1); no dashboard.
+    """
     import dask
     from distributed import LocalCluster
 

@@ -102,14 +102,15 @@ def comparison_panel(results: Sequence[RunResult]) -> pd.DataFrame:
         ref, _ = _end_and_start(reference, name)
         for other in results[1:]:
             value, _ = _end_and_start(other, name)
-            d = (value - ref).dropna().to_numpy(dtype=float)
+            paired = (value - ref).dropna()  # the replications both sides kept
+            d = paired.to_numpy(dtype=float)
             mean = float(d.mean()) if d.size else np.nan
             se = float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else np.nan
             rows.append(
                 {
                     "measure": name,
                     "scenario": other.scenario.name,
-                    "reference": float(ref.mean()),
+                    "reference": float(ref.loc[paired.index].mean()),
                     "mean_difference": mean,
                     "se": se,
                     "z": mean / se if se and np.isfinite(se) and se > 0 else np.nan,

@@ -281,17 +281,24 @@ class Sweep:
         the base's compiled structure (:meth:`shares_structure`).  None when any path
         addresses something else (a dyad, a trade flow, a regime).
         """
-        if "_numeric_paths" not in self.__dict__:
-            refs: dict[str, PathRef] | None = {}
+        refs = self.number_paths()
+        return refs if len(refs) == len(self.spec.parameters) else None
+
+    def number_paths(self) -> dict[str, PathRef]:
+        """The parsed parameter paths that address one registered number (cached).
+
+        Those of :meth:`numeric_paths`, for any sweep: in one that also sets dyads or
+        trade flows they are still the values whose combinations validation checks
+        (:func:`_validate_combinations`).
+        """
+        if "_number_paths" not in self.__dict__:
+            refs: dict[str, PathRef] = {}
             for path in self.spec.parameters:
                 ref = parse_path(path, self.base.codes, self.base.categories)
-                if ref.kind not in NUMERIC_KINDS or ref.param is None:
-                    refs = None
-                    break
-                assert refs is not None
-                refs[path] = ref
-            self.__dict__["_numeric_paths"] = refs
-        return self.__dict__["_numeric_paths"]
+                if ref.kind in NUMERIC_KINDS and ref.param is not None:
+                    refs[path] = ref
+            self.__dict__["_number_paths"] = refs
+        return self.__dict__["_number_paths"]
 
     def point_starts(self, point: int) -> dict[PathRef, float] | None:
         """A point's values as starting values of the base, when it can run that way.
@@ -654,12 +661,12 @@ def _validate_points(sweep: Sweep, design: pd.DataFrame) -> None:
     """Every distinct value of each parameter drawn must validate on the base scenario,
     and, for a sweep of numbers, every point's combination of them."""
     _validate_values(sweep, {c: list(design[c]) for c in design.columns})
-    if sweep.numeric_paths() is not None:
+    if sweep.number_paths():
         _validate_combinations(sweep, design)
 
 
 def _validate_combinations(sweep: Sweep, design: pd.DataFrame) -> None:
-    """Refuse a sweep of numbers with a point whose values fail together.
+    """Refuse a sweep with a point whose values fail together.
 
     Values valid one by one can fail together: a GDP and a burden ceiling that put a
     defence burden milex / gdp outside the model's range, or power weights that are
@@ -667,8 +674,7 @@ def _validate_combinations(sweep: Sweep, design: pd.DataFrame) -> None:
     arrays over all points at once; the first failing point is then resolved for
     validation's own message.
     """
-    refs = sweep.numeric_paths()
-    assert refs is not None
+    refs = sweep.number_paths()  # the other paths (dyads, trade) enter no such check
     n = len(design)
     by_target: dict[tuple[str, str | None, str], str] = {
         (r.kind, r.a, r.field): path for path, r in refs.items()
@@ -729,13 +735,20 @@ def _validate_combinations(sweep: Sweep, design: pd.DataFrame) -> None:
         ) from None
 
 
+def _finite_number(value: Any) -> bool:
+    """A finite int or float, not a bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _validate_values(sweep: Sweep, columns: dict[str, list[Any]]) -> None:
     """Validate each parameter's distinct values (its lowest and highest above 50)."""
     problems: list[Problem] = []
     for col, values in columns.items():
         candidates = sorted({_plain(v) for v in values}, key=str)
-        if len(candidates) > 50:
-            candidates = [_plain(min(values)), _plain(max(values))]
+        if len(candidates) > 50:  # a range check is monotone: the ends decide for numbers
+            numbers = [v for v in candidates if _finite_number(v)]
+            others = [v for v in candidates if not _finite_number(v)]
+            candidates = [*others[:50], *([min(numbers), max(numbers)] if numbers else [])]
         for v in candidates:
             try:
                 resolve(sweep.base_tree, {col: _plain(v)})

@@ -11,7 +11,7 @@ the same way in every figure; ``docs/plots.md`` says how to read them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -573,12 +573,15 @@ def save_figure(fig: Figure, path: str | Path, fmt: str = "png", dpi: int = 150)
         raise ValueError(f"unknown figure format {fmt!r}; use one of {', '.join(FORMATS)}")
     path = Path(path)
     with plot_style():
-        freeze_date_ticks(fig)
-        fig.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
+        restore = freeze_date_ticks(fig)
+        try:
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
+        finally:
+            restore()  # the caller's figure keeps its automatic ticks (it may be zoomed)
     return path
 
 
-def freeze_date_ticks(fig: Figure) -> None:
+def freeze_date_ticks(fig: Figure) -> Callable[[], None]:
     """Replace each date axis's automatic ticks by the same ticks, fixed (in place).
 
     An automatic date locator and its concise formatter are asked for the ticks and
@@ -591,8 +594,14 @@ def freeze_date_ticks(fig: Figure) -> None:
     ----------
     fig : Figure
         A figure whose axes use :func:`date_axis`; other axes are left alone.
+
+    Returns
+    -------
+    callable
+        Puts the automatic locators and formatters back (call it after saving).
     """
     fixed: dict[tuple[float, float], tuple[list[float], list[str]]] = {}
+    originals: list[tuple[Any, Any, Any]] = []
     for ax in fig.axes:
         axis = ax.xaxis
         locator, formatter = axis.get_major_locator(), axis.get_major_formatter()
@@ -607,5 +616,13 @@ def freeze_date_ticks(fig: Figure) -> None:
             ticks = [float(t) for t in locator()]  # as a draw asks: the axis's view limits
             fixed[limits] = ticks, list(formatter.format_ticks(ticks))
         ticks, labels = fixed[limits]
+        originals.append((axis, locator, formatter))
         axis.set_major_locator(mticker.FixedLocator(ticks))
         axis.set_major_formatter(mticker.FixedFormatter(labels))
+
+    def restore() -> None:
+        for axis, locator, formatter in originals:
+            axis.set_major_locator(locator)
+            axis.set_major_formatter(formatter)
+
+    return restore
