@@ -176,6 +176,22 @@ class RunResult:
     manifest: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
 
+    def __repr__(self) -> str:
+        """One line: the scenario, the replications, the rows of each table, the folder."""
+        m = self.tables.get("measures")
+        n = int(m["replication"].nunique()) if m is not None and len(m) else 0
+        failed = len(self.manifest.get("failed_replications") or [])
+        rows = ", ".join(f"{name} {len(frame):,}" for name, frame in self.tables.items())
+        parts = [
+            f"{self.scenario.name!r}",
+            f"{n} replication{'' if n == 1 else 's'}" + (f" ({failed} failed)" if failed else ""),
+            f"{self.scenario.steps} {self.scenario.step} steps",
+            f"rows: {rows}",
+        ]
+        if self.path is not None:
+            parts.append(f"saved in {self.path}")
+        return f"RunResult({', '.join(parts)})"
+
     @property
     def measures(self) -> pd.DataFrame:
         """Model measures, one row per (replication, step): seed, date, then a column each.

@@ -355,3 +355,19 @@ def test_a_world_smaller_than_the_cast_is_refused(tmp_path):
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert "reference.world_gdp: the cast's GDP at the start, 55985.6, is not below" in res.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_scenario_result_and_model_print_one_line_each():
+    # a notebook shows these: one readable line, not a dump of every field
+    spec = sim.load_scenario(BASELINE)
+    assert repr(spec) == (
+        "Scenario('baseline': 6 actors (USA, CHN, RUS, JPN, KOR, PRK), 40 quarters from "
+        "2024-07 to 2034-07, 3 events, 1 reaction)"
+    )
+    result = sim.run(BASELINE, replications=2, overrides=["steps=4"])
+    text = repr(result)
+    assert text.startswith("RunResult('baseline', 2 replications, 4 quarter steps, rows:")
+    assert "actors 60" in text and len(text) < 200
+    model = sim.GeoModel(spec)
+    model.step()
+    assert repr(model) == "GeoModel('baseline', replication 0, step 1 of 40, 2024-10)"

@@ -88,7 +88,11 @@ def _summary(s: Scenario) -> str:
 # --------------------------------------------------------------------------- params
 
 SECTIONS: tuple[tuple[str, str, tuple[registry.Param, ...]], ...] = (
-    ("reference", "Reference totals (fixed world denominators)", registry.REFERENCE_FIELDS),
+    (
+        "reference",
+        "Reference totals (world totals at the start, and their growth)",
+        registry.REFERENCE_FIELDS,
+    ),
     ("actor", "Actor figures (per actor)", registry.ACTOR_FIELDS),
     ("doctrine", "Doctrine (per actor)", registry.DOCTRINE),
     ("dyad", "Dyads (dyads.A-B both ways, dyads.A>B one way)", registry.DYAD_FIELDS),

@@ -112,6 +112,15 @@ class GeoModel(mesa.Model):
         )
         self._collect()
 
+    def __repr__(self) -> str:
+        s = self.structure
+        return (
+            f"{type(self).__name__}({self.spec.name!r}, replication {self.replication}, "
+            f"step {self.t} of {s.steps}, {s.dates[self.t]}"
+            + (f", failed at step {self.failure[0]}: {self.failure[1]}" if self.failure else "")
+            + ")"
+        )
+
     # -- mesa API
     def step(self) -> None:
         """Advance one step (a month, quarter or year)."""

@@ -504,6 +504,31 @@ class Scenario(Frozen):
         """The months of the run, for messages: ``start to end (exclusive)``."""
         return f"{self.start} to {self.date_of(self.steps)} (exclusive)"
 
+    def summary(self) -> str:
+        """One line: name, cast, steps, span, events and reactions.
+
+        ``'baseline': 6 actors (USA, CHN, RUS, JPN, KOR, PRK), 40 quarters from 2024-07
+        to 2034-07, 3 events, 1 reaction``; also what ``repr`` shows, instead of every
+        field (print :meth:`to_yaml` for those).
+        """
+
+        def count(n: int, noun: str) -> str:
+            return f"{n} {noun}{'' if n == 1 else 's'}"
+
+        codes = list(self.actors)
+        cast = ", ".join(codes[:8]) + (", ..." if len(codes) > 8 else "")
+        return (
+            f"{self.name!r}: {count(len(codes), 'actor')} ({cast}), {count(self.steps, self.step)} "
+            f"from {self.start} to {self.date_of(self.steps)}, "
+            f"{count(len(self.events), 'event')}, {count(len(self.reactions), 'reaction')}"
+        )
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.summary()})"
+
+    def __str__(self) -> str:
+        return self.summary()
+
     def to_yaml(self) -> str:
         """The resolved scenario as YAML (reloads to an equal object)."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
