@@ -487,3 +487,21 @@ def test_more_than_50_values_with_one_bad_one_are_refused_at_load(small, bad):
     )
     with pytest.raises(sim.InputError, match="is not valid"):
         sw.load_sweep(_write(small.parent, "many.yaml", text))
+
+
+def test_resume_dry_run_says_the_inputs_changed(small):
+    out = small.parent / "r"
+    assert (
+        CliRunner()
+        .invoke(app, ["sweep", str(small), "--out", str(out), "-q", "--no-plots"])
+        .exit_code
+        == 0
+    )
+    small.write_text(
+        small.read_text(encoding="utf-8").replace("replications: 2", "replications: 3")
+    )
+    before = sorted(out.iterdir())
+    res = CliRunner().invoke(app, ["sweep", str(small), "--out", str(out), "--resume", "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert "the inputs changed since the store" in res.output and "(replications)" in res.output
+    assert "would start a new store" in res.output and sorted(out.iterdir()) == before

@@ -509,6 +509,30 @@ def previous_stores(sweep: Sweep, folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
+def new_store_note(sweep: Sweep, folder: Path) -> str:
+    """What ``--resume`` says when the sweep's store ``folder`` does not exist yet.
+
+    Either the inputs changed since an earlier store of the same sweep name (which,
+    and what changed), or there is no store to resume.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The loaded sweep.
+    folder : pathlib.Path
+        Its store, ``OUT/<name>-<hash8>/``, not yet made.
+    """
+    older = previous_stores(sweep, folder)
+    if not older:
+        return f"--resume: no store to resume at {folder}; starting it"
+    change = _describe_change(older[0], sweep)
+    return (
+        f"--resume: the inputs changed since the store {older[0]}"
+        + (f" ({change})" if change else "")
+        + f"; starting a new store {folder} (the old one is left as it is)"
+    )
+
+
 @contextmanager
 def open_store(sweep: Sweep, out: str | Path | None = None, resume: bool = False) -> Iterator[Path]:
     """Open the sweep's store for writing: lock it, check it, write its fixed files.
@@ -544,20 +568,7 @@ def open_store(sweep: Sweep, out: str | Path | None = None, resume: bool = False
     folder = sweep.folder(out)
     made = missing_folders(folder)
     if resume and made:
-        older = previous_stores(sweep, folder)
-        if older:
-            change = _describe_change(older[0], sweep)
-            warnings.warn(
-                f"--resume: the inputs changed since the store {older[0]}"
-                + (f" ({change})" if change else "")
-                + f"; starting a new store {folder} (the old one is left as it is)",
-                StoreNote,
-                stacklevel=3,
-            )
-        else:
-            warnings.warn(
-                f"--resume: no store to resume at {folder}; starting it", StoreNote, stacklevel=3
-            )
+        warnings.warn(new_store_note(sweep, folder), StoreNote, stacklevel=3)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         lock = lock_store(folder)

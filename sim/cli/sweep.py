@@ -185,6 +185,11 @@ def sweep(
     with input_errors():
         _check(spec, out, force, workers, executor)
     if dry_run:
+        if resume and not spec.folder(out).exists():
+            from ..analysis.store import new_store_note
+
+            note = new_store_note(spec, spec.folder(out)).replace("starting", "would start")
+            typer.echo(f"note: {note}", err=True)
         con.print(f"Would write to {spec.folder(out)} (dry run: nothing written)", highlight=False)
         return
     folder = _execute(
