@@ -338,20 +338,26 @@ def test_bad_measure_in_a_sweep(small):
 # ------------------------------------------------------------------ numeric points
 
 
+def _number_paths(doctrine_of: str, figures_of: str) -> list[str]:
+    """Every model parameter, one actor's doctrine and figures, every reference total."""
+    from sim import registry
+
+    paths = [f"model.{p.name}" for p in registry.MODEL]
+    paths += [f"actors.{doctrine_of}.doctrine.{p.name}" for p in registry.DOCTRINE]
+    paths += [f"actors.{figures_of}.{p.name}" for p in registry.ACTOR_FIELDS]
+    return paths + [f"reference.{p.name}" for p in registry.REFERENCE_FIELDS]
+
+
 def test_a_point_of_numbers_equals_the_resolved_scenario():
     """Points that set registered numbers are built from the validated base without
     resolving; the scenario must equal the resolved one whenever it is built, and the
     resolved one must then validate."""
-    from sim import registry
     from sim.analysis.sweep import _updated
     from sim.scenario import load_tree, parse_path, resolve
 
     tree = load_tree(BASELINE)
     base = resolve(tree)
-    paths = [f"model.{p.name}" for p in registry.MODEL]
-    paths += [f"actors.PRK.doctrine.{p.name}" for p in registry.DOCTRINE]
-    paths += [f"actors.JPN.{p.name}" for p in registry.ACTOR_FIELDS]
-    paths += [f"reference.{p.name}" for p in registry.REFERENCE_FIELDS]
+    paths = _number_paths(doctrine_of="PRK", figures_of="JPN")
     refs = {p: parse_path(p, base.codes, base.categories) for p in paths}
     refs = {p: r for p, r in refs.items() if r.param is not None}
     rng = np.random.default_rng(7)
@@ -422,7 +428,6 @@ def test_a_point_whose_values_fail_together_is_refused_before_computing(small):
 def test_every_value_copied_at_start_starts_the_run_as_its_scenario_would():
     """set_start on the base's start equals initial_state of a scenario giving the value,
     for every path copied_at_start claims (and some it does not claim are derived)."""
-    from sim import registry
     from sim.engine.compile import compile_structure
     from sim.engine.initial import copied_at_start, initial_state, set_start
     from sim.engine.state import stack
@@ -431,10 +436,7 @@ def test_every_value_copied_at_start_starts_the_run_as_its_scenario_would():
     tree = load_tree(BASELINE)
     base = resolve(tree)
     S = compile_structure(base)
-    paths = [f"model.{p.name}" for p in registry.MODEL]
-    paths += [f"actors.KOR.doctrine.{p.name}" for p in registry.DOCTRINE]
-    paths += [f"actors.KOR.{p.name}" for p in registry.ACTOR_FIELDS]
-    paths += [f"reference.{p.name}" for p in registry.REFERENCE_FIELDS]
+    paths = _number_paths(doctrine_of="KOR", figures_of="KOR")
     copied = 0
     for path in paths:
         ref = parse_path(path, base.codes, base.categories)

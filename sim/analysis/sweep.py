@@ -59,7 +59,7 @@ from ..scenario import (
     parse_path,
     resolve,
 )
-from ..scenario.validate import outside_world
+from ..scenario.validate import combined_failures
 from ..scenario.yamlio import Y, load_file
 from .executors import run_dask, run_local
 from .sample import salib_problem, sample_points
@@ -347,7 +347,8 @@ def _updated(base: Scenario, refs: dict[str, PathRef], values: dict[str, Any]) -
 
     Every value must be a finite number in its registered range, and the point must
     pass the checks that combine numbers (a defence burden milex / gdp inside the
-    model's burden range; power weights not all 0: ``validate_tree``).  Then the
+    model's burden range; power weights not all 0; the cast inside the world:
+    :func:`~sim.scenario.validate.combined_failures`).  Then the
     scenario equals the resolved one, field by field (tested), at a fraction of the
     cost: no copy of the file's tree, no validation of the unchanged sections.
     None when a value or the point fails a check: the caller resolves it, and so
@@ -385,14 +386,7 @@ def _updated(base: Scenario, refs: dict[str, PathRef], values: dict[str, Any]) -
             "actors": actors,
         }
     )
-    m = scenario.model
-    if m.weight_gdp + m.weight_military + m.weight_population <= 0:
-        return None
-    if not all(m.burden_floor < a.milex / a.gdp < m.burden_ceiling for a in actors.values()):
-        return None
-    if outside_world(scenario):
-        return None
-    return scenario
+    return None if combined_failures(scenario) else scenario
 
 
 def design_size(spec: SweepSpec) -> int:

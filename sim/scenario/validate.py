@@ -237,32 +237,24 @@ def validate_tree(tree: Y) -> Scenario:
         problems.extend(field_problems(tree, exc, tree.file))
     problems.extend(cross_problems(tree))
     if scenario is not None:
-        problems.extend(_burden_problems(tree, scenario))
-        weights = (
-            scenario.model.weight_gdp,
-            scenario.model.weight_military,
-            scenario.model.weight_population,
-        )
-        if sum(weights) <= 0:
-            path, file, line = _locate(tree, ("model",))
-            problems.append(
-                Problem(
-                    file or tree.file,
-                    "model",
-                    line,
-                    "the power weights must not all be 0",
-                    "give weight_gdp, weight_military or weight_population > 0",
-                )
-            )
-        problems.extend(_world_problems(tree, scenario))
+        for keys, message, hint in combined_failures(scenario):
+            path, file, line = _locate(tree, keys)
+            problems.append(Problem(file or tree.file, path or ".".join(keys), line, message, hint))
     if problems:
         raise InputError(_dedupe(problems))
     assert scenario is not None
     return scenario
 
 
-def outside_world(scenario: Scenario) -> list[str]:
-    """The reference totals (``world_gdp``, ...) the cast's own totals at the start reach.
+def combined_failures(scenario: Scenario) -> list[tuple[tuple[str, ...], str, str]]:
+    """The checks that need several numbers at once, for a scenario whose fields are valid.
+
+    A defence burden milex / gdp must lie inside the model's burden range
+    (``model.burden_floor``, ``model.burden_ceiling``); the power weights must not all
+    be 0; and the cast must be a part of the world: its GDP and population at the
+    start below the reference totals, so that every share of them lies below 1.
+    (Capability is not compared: an actor's stock counts its military purchasing
+    power, ppp_factor, which the world's stock from world_milex does not.)
 
     Parameters
     ----------
@@ -271,16 +263,35 @@ def outside_world(scenario: Scenario) -> list[str]:
 
     Returns
     -------
-    list of str
-        The names of the failing totals; empty when the cast is a part of the world.
+    list of (keys, message, hint)
+        One per failed check: the keys of the value to point at (``("actors", "PRK",
+        "milex")``), the message and the hint; empty when every check passes.
     """
-    return [name for name, cast, world, *_ in _world_totals(scenario) if not cast < world]
-
-
-def _world_totals(scenario: Scenario) -> list[tuple[str, float, float, str, str]]:
+    failures: list[tuple[tuple[str, ...], str, str]] = []
+    m = scenario.model
+    low, high = m.burden_floor, m.burden_ceiling
+    for code, actor in scenario.actors.items():
+        burden = actor.milex / actor.gdp
+        if not low < burden < high:
+            failures.append(
+                (
+                    ("actors", code, "milex"),
+                    f"defence burden milex / gdp = {burden:.4g} lies outside the model's range "
+                    f"({low:g}, {high:g})",
+                    "check milex and gdp (same year, USD bn), or model.burden_floor/burden_ceiling",
+                )
+            )
+    if sum((m.weight_gdp, m.weight_military, m.weight_population)) <= 0:
+        failures.append(
+            (
+                ("model",),
+                "the power weights must not all be 0",
+                "give weight_gdp, weight_military or weight_population > 0",
+            )
+        )
     ref = scenario.reference
     actors = list(scenario.actors.values())
-    checks = [
+    totals = [
         ("world_gdp", sum(a.gdp for a in actors), ref.world_gdp, "GDP", "USD bn"),
         (
             "world_population",
@@ -290,51 +301,18 @@ def _world_totals(scenario: Scenario) -> list[tuple[str, float, float, str, str]
             "millions",
         ),
     ]
-    return checks
-
-
-def _world_problems(tree: Y, scenario: Scenario) -> list[Problem]:
-    """The cast must be a part of the world: its GDP and population at the start below
-    the reference totals, so that every share of them lies below 1.  (Capability is
-    not compared: an actor's stock counts its military purchasing power, ppp_factor,
-    which the world's stock from world_milex does not.)"""
-    problems = []
-    for name, cast, world, what, unit in _world_totals(scenario):
+    for name, cast, world, what, unit in totals:
         if not cast < world:
-            path, file, line = _locate(tree, ("reference", name))
-            problems.append(
-                Problem(
-                    file or tree.file,
-                    path or f"reference.{name}",
-                    line,
+            failures.append(
+                (
+                    ("reference", name),
                     f"the cast's {what} at the start, {cast:.6g}, is not below the world's, "
                     f"{world:.6g} ({unit})",
                     "the world holds the cast: give the world's total, or check the actors' "
                     "figures",
                 )
             )
-    return problems
-
-
-def _burden_problems(tree: Y, scenario: Scenario) -> list[Problem]:
-    """The defence burden milex / gdp must lie inside the model's burden range."""
-    problems = []
-    low, high = scenario.model.burden_floor, scenario.model.burden_ceiling
-    for code, actor in scenario.actors.items():
-        burden = actor.milex / actor.gdp
-        if not low < burden < high:
-            path, file, line = _locate(tree, ("actors", code, "milex"))
-            problems.append(
-                Problem(
-                    file or tree.file,
-                    path or f"actors.{code}.milex",
-                    line,
-                    f"defence burden milex / gdp = {burden:.4g} lies outside the model's range "
-                    f"({low:g}, {high:g})",
-                    "check milex and gdp (same year, USD bn), or model.burden_floor/burden_ceiling",
-                )
-            )
-    return problems
+    return failures
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
