@@ -235,6 +235,25 @@ def any_dispute(risk, pairs):
     return 1.0 - prod_last(1.0 - risk[..., i, j])
 
 
+def leakage(unrecorded, recorded, blocked):
+    """U / (R + U + B): the share of a target's trade that passes unrecorded, in [0, 1].
+
+    R and U are the recorded and unrecorded flows as they stand (they relax toward
+    their targets), B the trade enforcement blocks now.  The denominator is the
+    trade there would be without enforcement, measured from the same flows, so the
+    share is bounded by construction; dividing the lagging U by the current
+    potential is not (it exceeded 1 when the potential fell faster than the flows).
+    0 where the three vanish.
+
+    Parameters
+    ----------
+    unrecorded, recorded, blocked : array_like
+        (..., N) two-way trade of each actor, USD bn per year (each >= 0).
+    """
+    total = recorded + unrecorded + blocked
+    return np.where(total > 0, unrecorded / np.where(total > 0, total, 1.0), 0.0)
+
+
 def influence(relation, dependence, power, weight, proximity):
     """influence_i = sum_j P_j prox_ji [w max(0, r_ji) + (1 - w) dep_ji] / sum_j P_j prox_ji.
 

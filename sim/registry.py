@@ -1464,6 +1464,14 @@ MEASURES: tuple[Measure, ...] = (
         "through the bargain are apart, in munitions_supplied).",
     ),
     Measure(
+        "trade_recorded",
+        1,
+        "USD bn per year",
+        "Exports plus imports that customs record: the trade outside a regime's coverage "
+        "(what partners report, as KOTRA and China's customs compile it); sanctions "
+        "busting and diversion pass unrecorded.",
+    ),
+    Measure(
         "sanctions_pressure",
         1,
         "share of trade",
@@ -1473,7 +1481,8 @@ MEASURES: tuple[Measure, ...] = (
         "sanctions_leakage",
         1,
         "share of trade",
-        "Trade of a sanctions target passing unrecorded, over its potential.",
+        "Trade of a sanctions target passing unrecorded, over its trade without "
+        "enforcement (recorded + unrecorded + blocked): in [0, 1].",
     ),
     Measure("relation", 2, "1", "Attitude of the first actor toward the second."),
     Measure("threat", 2, "share", "Threat to the first actor from the second."),
@@ -1501,6 +1510,18 @@ MEASURES: tuple[Measure, ...] = (
         "Capability of the first that can reach the second, nuclear included.",
     ),
     Measure("munitions", 2, "USD bn per year", "Munitions supplied to the first by the second."),
+    Measure(
+        "trade",
+        2,
+        "USD bn per year",
+        "Trade both ways between the two, recorded and unrecorded (munitions apart).",
+    ),
+    Measure(
+        "trade_recorded",
+        2,
+        "USD bn per year",
+        "Trade both ways between the two that customs record (see trade_recorded.A).",
+    ),
 )
 
 REDUCERS = ("last", "mean", "max", "min", "growth")

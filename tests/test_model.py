@@ -563,3 +563,54 @@ def test_a_blocks_arrays_keep_the_runs_fastest_in_memory():
         check("measures", values)
         pending = dynamics.react(st, S, values)
     assert not slow, f"arrays not in the runs-fastest layout: {sorted(slow)}"
+
+
+def _reaction_on(measure: str, level: float):
+    """The baseline, 4 steps, with one reaction on ``measure`` above ``level``."""
+
+    def edit(data):
+        data["steps"] = 4
+        data["reactions"] = [
+            {
+                "actor": "JPN",
+                "when": {"measure": measure, "above": level},
+                "then": {"add": {"actors.JPN.doctrine.fatigue": 0.0}},
+                "every": 1,
+            }
+        ]
+
+    return edited(baseline(), edit)
+
+
+_REACTION_MEASURES = [
+    m.name + {0: "", 1: ".PRK", 2: ".PRK.KOR"}[m.arity] for m in registry.MEASURES
+]
+
+
+@pytest.mark.parametrize("measure", _REACTION_MEASURES)
+def test_every_measure_a_reaction_can_name_runs_in_both_engines(measure):
+    """What validation accepts in a reaction, both engines compute: no KeyError."""
+    from sim.engine.batch import run_batch
+
+    spec = _reaction_on(measure, -1e9)  # always holds: it fires every step
+    block = run_batch([spec], [0])
+    own = GeoModel(spec, replication=0).run().tables()
+    fired_batch = (block.tables["events"]["kind"] == "reaction").sum()
+    fired_mesa = (own["events"]["kind"] == "reaction").sum()
+    assert fired_batch == fired_mesa
+    values = block.tables["measures"]
+    if measure == "provocations" or measure.split(".")[0] in values:
+        assert fired_batch >= 1 or values[measure.split(".")[0]].isna().all()
+
+
+def test_a_reaction_on_provocations_fires_when_events_occur():
+    """``provocations`` counts the step's events: above 0.5 fires exactly in those steps."""
+    from sim.engine.batch import run_batch
+
+    spec = _reaction_on("provocations", 0.5)
+    block = run_batch([spec], [0])
+    t = block.tables
+    last = t["measures"]["step"].max()  # a reaction fired at the end has no step to act in
+    provoked = set(t["measures"].loc[t["measures"]["provocations"] > 0.5, "step"]) - {last}
+    fired = set(t["events"].loc[t["events"]["kind"] == "reaction", "step"])
+    assert provoked and fired == provoked

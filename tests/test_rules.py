@@ -1080,6 +1080,17 @@ CASES: dict[str, Case] = {
             {},
         ),
     ),
+    "measures.leakage": Case(
+        measures.leakage,
+        lambda b: (
+            {
+                "unrecorded": b.actor(0, 2, 0.3),
+                "recorded": b.actor(0, 3, 0.3),
+                "blocked": b.actor(0, 1, 0.3),
+            },
+            {},
+        ),
+    ),
     "measures.influence": Case(
         measures.influence,
         lambda b: (
@@ -1607,3 +1618,13 @@ def test_compliance_of_the_targets_only_equals_the_full_matrix_masked():
     only = trade.effective_compliance(*args, *rest, targets)
     mask = np.isin(np.arange(6), targets)
     np.testing.assert_array_equal(only, np.where(mask, full, 0.0))
+
+
+def test_leakage_is_a_share_even_when_the_potential_falls_faster_than_the_flows():
+    """U / (R + U + B) stays in [0, 1], and is 0 where there is no trade at all."""
+    rng = np.random.default_rng(3)
+    u, r, b = (rng.exponential(size=1000) * (rng.random(1000) > 0.2) for _ in range(3))
+    share = measures.leakage(u, r, b)
+    assert np.all((share >= 0) & (share <= 1))
+    assert measures.leakage(np.array(2.0), np.array(1.0), np.array(1.0)) == 0.5
+    assert measures.leakage(np.array(0.0), np.array(0.0), np.array(0.0)) == 0.0

@@ -100,6 +100,10 @@ def measures(
         total = S.flows.by_dyad(flows)
         return sum_last(total) + sum_second_last(total)
 
+    def two_way(flows):  # i -> j plus j -> i, all categories
+        total = S.flows.by_dyad(flows)
+        return total + np.swapaxes(total, -1, -2)
+
     @cache
     def potential_i():
         pot_i = by_actor(view["potential"])
@@ -150,11 +154,14 @@ def measures(
         "reach": lambda: M.regional_reach(view["reach"], st.proximity),
         "strength": lambda: view["strength"],
         "trade": lambda: by_actor(st.recorded + st.unrecorded),
+        "trade_recorded": lambda: by_actor(st.recorded),
         "sanctions_pressure": lambda: np.where(
             regime, by_actor(view["blocked"]) / potential_i(), np.nan
         ),
         "sanctions_leakage": lambda: np.where(
-            regime, by_actor(st.unrecorded) / potential_i(), np.nan
+            regime,
+            M.leakage(by_actor(st.unrecorded), by_actor(st.recorded), by_actor(view["blocked"])),
+            np.nan,
         ),
     }
     dyad_level = {
@@ -168,6 +175,8 @@ def measures(
         "deterrence": deterrence,
         "reach": lambda: view["reach"],
         "munitions": lambda: view["munitions"],
+        "trade": lambda: two_way(st.recorded + st.unrecorded),
+        "trade_recorded": lambda: two_way(st.recorded),
     }
     levels = {"model": model_level, "actor": actor_level, "dyad": dyad_level}
     return {
@@ -216,7 +225,10 @@ def react(st: State, S: Structure, values: dict[str, Any]) -> list:
     """
     pending = []
     for r in S.reactions:
-        value = measure_value(values, r.measure, r.measure_actors)
+        if r.measure == "provocations":  # recorded beside the measures, as the tables do
+            value = np.asarray(st.events_last.sum(axis=-1), dtype=float)
+        else:
+            value = measure_value(values, r.measure, r.measure_actors)
         cond = reaction_rules.holds(value, r.above, r.below)
         k = r.index
         streak, since, count, fire = reaction_rules.update(
