@@ -9,6 +9,8 @@ A results folder (``ROOT/<scenario name>/<UTC timestamp>-<hash8>/``) holds:
   per (replication, step[, actor[, partner | category]]), in Parquet (CSV with
   ``csv=True``); every row carries its replication index and seed;
 - ``summary.csv``: end-state median and 5-95 % band of every measure;
+- for a scenario with ``observations:``, ``observations.csv`` and ``score.csv``
+  (:mod:`sim.analysis.observed`) and a figure per observed series;
 - ``plots/``: figures with the data behind each as CSV.
 
 The folder is written under a temporary name and renamed into place when

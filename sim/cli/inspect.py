@@ -43,6 +43,7 @@ def validate(
     has a problem.
     """
     from ..analysis.sweep import check_size, is_sweep_file, load_sweep
+    from ..scenario.observations import load_observations
 
     failed = False
     for file in files:
@@ -66,11 +67,16 @@ def validate(
                     )
                 continue
             scenario = load_scenario(file, overrides=list(overrides or []))
+            observed = load_observations(scenario, Path(file).parent, str(file))
         except InputError as exc:
             print_problems(exc.problems)
             failed = True
             continue
-        typer.echo(f"{file}: OK ({_summary(scenario)})")
+        seen = ""
+        if len(observed):
+            series = observed["measure"].nunique()
+            seen = f", {count_text(len(observed), 'observation')} of {series} series"
+        typer.echo(f"{file}: OK ({_summary(scenario)}{seen})")
         for warning in lint(scenario):
             typer.echo(f"{file}: warning: {warning}", err=True)
     if failed:

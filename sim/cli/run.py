@@ -123,6 +123,7 @@ def run(
     """
 
     from ..runner import run as run_scenario
+    from ..scenario.observations import load_observations
 
     with input_errors():
         check_choice(fmt, FORMATS, "--format")
@@ -132,6 +133,7 @@ def run(
         model = check_model(model)
         spec = load_scenario(scenario, overrides=list(overrides or []))
         spec = _with_run_options(spec, replications, seed)
+        observed = load_observations(spec, Path(scenario).parent, str(scenario))
         check_run_size(spec, force, csv, plots, out)
     con = Console(width=WIDTH)
     for warning in lint(spec):
@@ -167,7 +169,19 @@ def run(
     shown = result.succeeded()  # summaries and figures leave failed replications out
     plots = plots and len(failures) < spec.replications
 
+    scored = None
+    if len(observed) and len(failures) < spec.replications:
+        from ..analysis.observed import beside, model_at_observations
+        from ..analysis.observed import score as score_table
+
+        per_observation = beside(observed, model_at_observations(shown.tables, observed))
+        assert spec.observations is not None
+        scored = score_table(per_observation, spec.observations.windows)
+
     def extra(folder: Path) -> None:
+        if scored is not None:
+            per_observation.to_csv(folder / "observations.csv", index=False)
+            scored.to_csv(folder / "score.csv", index=False)
         if plots:
             use_agg()
             from ..plots.run import write_run_plots
@@ -175,6 +189,13 @@ def run(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 write_run_plots(shown, folder, fmt=fmt, dpi=dpi, gif=gif)
+                if scored is not None:
+                    from ..plots.observed import write_observed_plots
+
+                    assert spec.observations is not None
+                    write_observed_plots(
+                        per_observation, spec.observations.windows, folder, fmt=fmt, dpi=dpi
+                    )
 
     with input_errors(), write_errors():
         path = result.save(out, csv=csv, write_extra=extra)
@@ -195,6 +216,8 @@ def run(
             highlight=False,
             soft_wrap=True,
         )
+    if scored is not None:
+        _print_score_panel(con, scored)
     con.print(f"Results: {path}", highlight=False)
     if plots:
         con.print(f"Figures: {path / 'plots'}", highlight=False)
@@ -286,6 +309,35 @@ PANEL_NOTE = (
     "included; blocs by landscape theory: frustration left by the best two-bloc "
     "alignment, the gap to the next best, polarisation (1: two equal opposed blocs)."
 )
+
+
+def _print_score_panel(con: Console, scored) -> None:
+    """Against the record: per series and window, 90 % coverage and the mean CRPS."""
+    table = plain_table(
+        ["series", "window", "obs.", "in 50 %", "in 90 %", "CRPS", "interval score", "unit"],
+        "Against the record (score.csv): a calibrated model has about 50 % and 90 % of the "
+        "observations inside its bands; CRPS and interval score are in the series' unit, "
+        "lower is better",
+    )
+
+    def share(x: float) -> str:
+        return "n/a" if x != x else f"{100 * x:.0f} %"
+
+    def sig(x: float) -> str:
+        return "n/a" if x != x else f"{x:.3g}"
+
+    for row in scored.itertuples(index=False):
+        table.add_row(
+            row.measure,
+            row.window,
+            str(row.observations),
+            share(row.in50),
+            share(row.in90),
+            sig(row.crps),
+            sig(row.interval_score),
+            str(row.unit),
+        )
+    con.print(table)
 
 
 def _fine(x: float) -> str:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,29 @@ def load_tree(path: str | Path) -> Y:
         raise InputError(problems)
     assert tree is not None
     tree.value.pop("extends", None)
+    _rebase_observation_files(tree, Path(path).parent)
     return tree
+
+
+def _rebase_observation_files(tree: Y, top: Path) -> None:
+    """Make each ``observations.files[].file`` relative to the top file's folder.
+
+    A file names its observation CSVs relative to its own folder; after ``extends:``
+    the merged tree may hold entries of a parent in another folder, so each is
+    rewritten relative to the folder of the file that was loaded (the base that
+    :func:`~sim.scenario.observations.load_observations` is given).
+    """
+    section = tree.value.get("observations") if isinstance(tree.value, dict) else None
+    files = section.value.get("files") if section and isinstance(section.value, dict) else None
+    if files is None or not isinstance(files.value, list):
+        return
+    for entry in files.value:
+        node = entry.value.get("file") if isinstance(entry.value, dict) else None
+        if node is None or not isinstance(node.value, str) or not node.file:
+            continue
+        own = Path(node.file).parent
+        if own.resolve() != top.resolve() and not Path(node.value).is_absolute():
+            node.value = os.path.relpath(own / node.value, top)
 
 
 def load_scenario(

@@ -418,6 +418,45 @@ class Bargain(Frozen):
     )
 
 
+class ObservationFile(Frozen):
+    """A CSV file of observed series (``docs/scenarios.md``, Observations)."""
+
+    file: str = Field(description="CSV file, relative to the scenario file that names it.")
+    measures: list[str] | None = Field(
+        None, description="Keep only these measures (``name[.A[.B]]``); default: all."
+    )
+    start: str | None = Field(
+        None, alias="from", description="Leave out periods that begin before this month."
+    )
+    until: str | None = Field(
+        None, description="Leave out periods that end after this month (YYYY-MM)."
+    )
+
+    _m = field_validator("start", "until")(
+        classmethod(lambda cls, v: None if v is None else check_month(v))
+    )
+
+
+class Observations(Frozen):
+    """Observed series to score the run against, and the windows scored apart."""
+
+    files: list[ObservationFile] = Field(min_length=1)
+    windows: dict[str, tuple[str, str]] = Field(
+        default_factory=dict,
+        description="Named spans [first month, last month] scored apart (e.g. calibration).",
+    )
+
+    @field_validator("windows")
+    @classmethod
+    def _windows(cls, v: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+        for first, last in v.values():
+            check_month(first)
+            check_month(last)
+            if month_index(last) < month_index(first):
+                raise ValueError(f"a window ends ({last}) before it begins ({first})")
+        return v
+
+
 class Scenario(Frozen):
     """A resolved scenario (``extends:`` merged, overrides applied, validated).
 
@@ -446,6 +485,7 @@ class Scenario(Frozen):
     analysis: Analysis
     bargain: Bargain = Field(default_factory=Bargain)
     model: ModelParams = Field(default_factory=ModelParams)
+    observations: Observations | None = None
 
     _m = field_validator("start")(classmethod(lambda cls, v: check_month(v)))
 
@@ -537,5 +577,7 @@ class Scenario(Frozen):
     def digest(self) -> str:
         """A stable hash of the resolved scenario."""
         data = self.model_dump(mode="json", by_alias=True)
+        if data.get("observations") is None:  # digests from before observations existed
+            data.pop("observations", None)
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
