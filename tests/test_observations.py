@@ -52,8 +52,9 @@ def test_a_good_file_loads_with_the_steps_of_each_period(tmp_path):
         "defence_share.KOR",
         "trade_recorded.PRK.RUS",
     ]
-    assert list(obs["step_first"]) == [0, 4, 0, 4, 4]
-    assert list(obs["step_last"]) == [3, 4, 3, 7, 7]
+    # a count of the steps 0-3 is recorded at the end of each step, in rows 1-4
+    assert list(obs["step_first"]) == [0, 4, 1, 4, 4]
+    assert list(obs["step_last"]) == [3, 4, 4, 7, 7]
     assert list(obs["how"]) == ["mean", "mean", "sum", "mean", "mean"]
     assert obs["line"].iloc[0] == 3
     assert obs["lower"].iloc[0] == 44 and np.isnan(obs["upper"].iloc[1])

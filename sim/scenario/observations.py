@@ -13,8 +13,10 @@ comments (title, units, what the dates mean).  Its columns:
 - ``source``: where the figure comes from (required).
 
 Other columns are kept for the reader and ignored.  The model's value for a period
-is the mean of the measure over the steps that make up the period, or, for a count
-per step (unit ``events per step``), their sum.  The period must be made of whole
+is the mean of the measure over the steps that begin in the period (each row of a
+table is the state at the start of its step), or, for a count per step (unit
+``events per step``), the sum of the counts of those steps (a step's count is
+recorded at its end, in the next row).  The period must be made of whole
 steps of the run: a year of a quarterly run from 2017-07 is four steps, but the
 year 2017 begins before the run and is an error, unless the file's entry leaves it
 out with ``from:``/``until:``.  Every problem is reported with the file, the line
@@ -356,7 +358,10 @@ def read_observation_file(
                 )
             )
             continue
-        row["step_first"], row["step_last"] = off0 // sm, off1 // sm - 1
+        # a level is read at the steps that begin in the period; a count per step is
+        # recorded at the end of its step, one row later
+        shift = 1 if row["how"] == "sum" else 0
+        row["step_first"], row["step_last"] = off0 // sm + shift, off1 // sm - 1 + shift
     problems.sort(key=lambda p: p.line or 0)
     return rows, problems
 
