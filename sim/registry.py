@@ -97,6 +97,18 @@ DOCTRINE: tuple[Param, ...] = (
         "Pull of the burden back toward its reference level s0 (per unit relative excess s/s0 - 1).",
     ),
     _p(
+        "war_burden",
+        "doctrine",
+        "share of GDP",
+        0.0,
+        0.0,
+        0.15,
+        "free",
+        "SIPRI: Russia's burden 4.1 % (2021) to 7.1 % (2024) of GDP at war",
+        "Extra defence burden the actor's own war demands while its war demand is "
+        "positive; fatigue pulls the burden toward its path plus this.",
+    ),
+    _p(
         "grievance",
         "doctrine",
         "logit units per year",
@@ -374,6 +386,65 @@ DOCTRINE: tuple[Param, ...] = (
         "free",
         "Snyder 1984 (moral hazard)",
         "How much allied cover raises the provocation hazard.",
+    ),
+    _p(
+        "self_excitation",
+        "doctrine",
+        "1",
+        0.0,
+        0.0,
+        0.9,
+        "free",
+        "Hawkes 1971; Mohler et al. 2011 (self-exciting events)",
+        "Branching ratio: provocations triggered, on average, by each provocation "
+        "(kernel time model.memory_time); over-disperses counts.",
+    ),
+    _p(
+        "engagement_restraint",
+        "doctrine",
+        "per summit in memory",
+        0.0,
+        0.0,
+        5.0,
+        "free",
+        "Cha & Kang 2003 (engagement); no launch in the 2018 summit year (CNS)",
+        "How much engagement (summits in memory, over all partners) damps the provocation "
+        "hazard: h / (1 + c E).",
+    ),
+    _p(
+        "sanction_defiance",
+        "doctrine",
+        "1",
+        0.0,
+        -1.0,
+        2.0,
+        "free",
+        "Haggard & Noland 2017 (sanctions and inducements)",
+        "Response of the provocation hazard to sanctions pressure (share of potential "
+        "trade blocked): > 0 defiant signalling, < 0 capacity denied.",
+    ),
+    _p(
+        "moratorium",
+        "doctrine",
+        "1",
+        0.0,
+        0.0,
+        1.0,
+        "data",
+        "declared policy: DPRK halt of ICBM and nuclear tests, 21 Apr 2018 - 1 Jan 2020",
+        "Share of the provocation hazard a declared moratorium suspends (set by events).",
+    ),
+    _p(
+        "border_closure",
+        "doctrine",
+        "1",
+        0.0,
+        0.0,
+        1.0,
+        "data",
+        "declared policy: DPRK border closure, Jan 2020 - Aug 2023 (China GAC trade -80 % in 2020)",
+        "Share of the actor's potential trade (both ways, all partners) its own border "
+        "closure shuts (set by events).",
     ),
     # unilateral sanctions and vetoes
     _p(
@@ -726,7 +797,7 @@ MODEL: tuple[Param, ...] = (
         1.0,
         "free",
         "assumption",
-        "Growth lost per unit of extra trade blocked as a share of GDP.",
+        "Growth lost per unit of trade volume lost (as a share of GDP) relative to the start.",
     ),
     _p(
         "evasion_premium",
@@ -840,6 +911,18 @@ MODEL: tuple[Param, ...] = (
         "Share of the munitions a client exports that comes out of its capability stock; the rest is new production paid for by the patron.",
     ),
     # provocations, summits, sanctions
+    _p(
+        "abstention_margin",
+        "model",
+        "relation units",
+        0.2,
+        0.0,
+        1.0,
+        "free",
+        "assumption (China abstained on the veto of 28 Mar 2024)",
+        "A veto holder abstains when its attitude gap to a target lies within this "
+        "margin below its veto threshold (logged only).",
+    ),
     _p(
         "memory_time",
         "model",

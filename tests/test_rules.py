@@ -654,7 +654,14 @@ CASES: dict[str, Case] = {
     ),
     "provocations.stationary_memory": Case(
         provocations.stationary_memory,
-        lambda b: ({"hazard_i": b.actor(0, 12, 0.3), "time_constant": b.run(0.25, 3, 1)}, {}),
+        lambda b: (
+            {
+                "hazard_i": b.actor(0, 12, 0.3),
+                "time_constant": b.run(0.25, 3, 1),
+                "branching": b.actor(0, 0.9, 0.3),
+            },
+            {},
+        ),
     ),
     "provocations.restraint": Case(
         provocations.restraint,
@@ -803,6 +810,77 @@ CASES: dict[str, Case] = {
             {"holders": b.mask(b.n)},
         ),
     ),
+    "sanctions.abstentions": Case(
+        sanctions.abstentions,
+        lambda b: (
+            {
+                "relation_vt": b.actor(-1, 1),
+                "relation_to_sponsors_v": b.actor(-1, 1),
+                "threshold_v": b.actor(-0.5, 1.5),
+                "margin": b.run(0, 1, 1),
+            },
+            {"holders": b.mask(b.n)},
+        ),
+    ),
+    "trade.open_share": Case(trade.open_share, lambda b: ({"closure": b.actor(0, 1, 0.6)}, {})),
+    "arms.reference_burden": Case(
+        arms.reference_burden,
+        lambda b: (
+            {
+                "scheduled": b.actor(0.005, 0.3),
+                "war_burden": b.actor(0, 0.15, 0.5),
+                "war_demand": b.actor(0, 50, 0.6),
+            },
+            {},
+        ),
+    ),
+    "provocations.conditioned": Case(
+        provocations.conditioned,
+        lambda b: (
+            {
+                "hazard_i": b.actor(0, 12, 0.3),
+                "moratorium": b.actor(0, 1, 0.6),
+                "engagement": b.actor(0, 4, 0.3),
+                "engagement_restraint": b.actor(0, 5, 0.3),
+                "pressure": b.actor(0, 1, 0.3),
+                "defiance": b.actor(-1, 2, 0.3),
+            },
+            {},
+        ),
+    ),
+    "provocations.self_excited": Case(
+        provocations.self_excited,
+        lambda b: (
+            {
+                "hazard_i": b.actor(0, 12, 0.3),
+                "memory": b.actor(0, 10, 0.2),
+                "branching": b.actor(0, 0.9, 0.3),
+                "time_constant": b.run(0.25, 3, 1),
+            },
+            {},
+        ),
+    ),
+    "provocations.engagement_of": Case(
+        provocations.engagement_of,
+        lambda b: ({"summit_memory": b.dyad(0, 3, 0.5, diagonal=0.0)}, {}),
+    ),
+    "provocations.pressure_of": Case(
+        provocations.pressure_of,
+        lambda b: (
+            {
+                "blocked_by_dyad": b.dyad(0, 2, 0.5, diagonal=0.0),
+                "potential_by_dyad": b.dyad(2, 10, 0.2, diagonal=0.0),
+            },
+            {},
+        ),
+    ),
+    "sanctions.raise_to": Case(
+        sanctions.raise_to,
+        lambda b: (
+            {"coverage": b.cat(0, 1, 0.3)},
+            {"content": np.where(b.rng.uniform(size=CATEGORIES) < 0.4, np.nan, 0.7)},
+        ),
+    ),
     "sanctions.floor": Case(
         sanctions.floor, lambda b: ({"sanction": b.dyad(0, 1, 0.6, diagonal=0.0)}, {})
     ),
@@ -924,8 +1002,7 @@ CASES: dict[str, Case] = {
         economy.trade_shares,
         lambda b: (
             {
-                "blocked": b.flow(0, 5, 0.5),
-                "diverted": b.flow(0, 1, 0.7),
+                "volume_flows": b.flow(0, 5, 0.5),
                 "unrecorded_target": b.flow(0, 2, 0.6),
                 "munitions": b.dyad(0, 3, 0.6, diagonal=0.0),
                 "payments": b.dyad(0, 3, 0.6, diagonal=0.0),
@@ -950,8 +1027,8 @@ CASES: dict[str, Case] = {
         lambda b: (
             {
                 "base_growth": b.actor(-0.1, 0.1),
-                "lost_share": b.actor(0, 0.5),
-                "lost_share0": b.actor(0, 0.5),
+                "volume_share": b.actor(0, 0.5),
+                "volume_share0": b.actor(0, 0.5),
                 "evasion_share": b.actor(0, 0.2),
                 "evasion_share0": b.actor(0, 0.2),
                 "burden": b.actor(0.005, 0.3),

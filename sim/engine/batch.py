@@ -87,6 +87,7 @@ def structure_key(structure: Structure) -> str:
                     e.provocation,
                     e.summit,
                     e.vote_target,
+                    e.vote_coverage,
                 )
                 for e in step
             ]

@@ -62,7 +62,9 @@ def calibrate(st: State, S: Structure) -> None:
     st.unrecorded = view["unrecorded_target"].copy(order="K")
     for _ in range(MEMORY_ITERATIONS):  # memories start at their expected level
         view = perceive(st, S, 0, 0, deterministic=True)
-        st.provocation_memory = provocations.stationary_memory(view["hazard"], tau[..., None])
+        st.provocation_memory = provocations.stationary_memory(
+            view["background_hazard"], tau[..., None], st.doctrine["self_excitation"]
+        )
     view = perceive(st, S, 0, 0, deterministic=True)
     st.tolerance = view["insecurity"].copy(order="K")
     rows = slice(None)
@@ -72,8 +74,8 @@ def calibrate(st: State, S: Structure) -> None:
     st.relation_offset_up, st.relation_offset_down = signed_offsets(st.relation, up, down)
     s_up, s_down = sanction_forcings(st, view, rows)
     st.sanction_offset_up, st.sanction_offset_down = unit_offsets(st.sanction, s_up, s_down)
-    lost, evasion = trade_shares(st, S, view)
-    st.lost_share0, st.evasion_share0 = lost, evasion
+    volume, evasion = trade_shares(st, S, view)
+    st.volume_share0, st.evasion_share0 = volume, evasion
     st.growth = st.base_growth.copy(order="K")
 
 

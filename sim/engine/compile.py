@@ -167,6 +167,10 @@ def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
                 1.0 if ev.value is None else float(ev.value),
             )
         )
+    elif kind in ("border_closure", "moratorium"):
+        ops.append(
+            ("set", parse_path(f"actors.{ev.actor}.doctrine.{kind}", codes, cats), float(ev.value))
+        )
     elif kind == "turnover":
         for name, value in (ev.doctrine or {}).items():
             ops.append(
@@ -178,6 +182,8 @@ def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
         compiled.summit = (idx[ev.pair[0]], idx[ev.pair[1]])
     elif kind == "sanctions_vote":
         compiled.vote_target = idx[ev.target]
+        if ev.coverage is not None:
+            compiled.vote_coverage = tuple(float(ev.coverage.get(c, np.nan)) for c in cats)
     ops.extend(_ops(ev.set, ev.add, None, codes, cats) if ev.kind is not None else [])
     return compiled
 

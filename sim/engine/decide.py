@@ -118,7 +118,9 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> Decisi
     z = arms.burden_logit_step(
         a1(st.burden_logit),
         a1(st.burden),
-        a1(st.burden_schedule[..., t, :]),
+        arms.reference_burden(
+            a1(st.burden_schedule[..., t, :]), doc("war_burden"), a1(view["war_demand"])
+        ),
         a1(view["insecurity"]),
         a1(st.tolerance),
         doc("threat_sensitivity"),

@@ -17,11 +17,18 @@ from .log import GOLDSTEIN, Log
 from .state import State, Structure
 
 
-def vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: Log) -> None:
+def vote(
+    st: State, S: Structure, target: int, renewal, proposed, t: int, log: Log, content=None
+) -> None:
     """A multilateral vote on the regime against ``target``: vetoes block it.
 
-    A renewal restores full monitoring if it passes; a proposal tightens coverage
-    (:func:`sim.rules.sanctions.tighten`).  Vetoes and passed measures are logged.
+    A renewal is held only while the monitoring mandate is in force.  If it passes it
+    restores full monitoring; if it is vetoed and the regime gives
+    ``lapsed_monitoring``, the mandate ends: monitoring falls to that level and no
+    further renewal is held.  A proposal tightens coverage
+    (:func:`sim.rules.sanctions.tighten`).  Vetoes, abstentions (holders within
+    ``model.abstention_margin`` below their threshold), passed measures and ended
+    mandates are logged.
 
     Parameters
     ----------
@@ -37,23 +44,34 @@ def vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: L
         The step.
     log : Log
         The event log to append to.
+    content : ndarray, optional
+        (C,) coverage the proposed measure gives each category (NaN: none), raising
+        coverage to at least it; without it a passed proposal tightens every category.
     """
     holders = S.veto_holders[target]
     sponsors = S.sponsors[target]
     rel = st.relation
     to_sponsors = sanctions.relation_to_sponsors(rel, sponsors)
-    veto = sanctions.vetoes(
-        rel[..., :, target], to_sponsors, st.doctrine["veto_threshold"], holders
+    threshold = st.doctrine["veto_threshold"]
+    veto = sanctions.vetoes(rel[..., :, target], to_sponsors, threshold, holders)
+    abstain = sanctions.abstentions(
+        rel[..., :, target],
+        to_sponsors,
+        threshold,
+        st.model["abstention_margin"][..., None],
+        holders,
     )
     vetoed = veto.any(axis=-1)
     lead = st.gdp.shape[:-1]
     codes = np.array(S.codes, dtype=object)
     name = S.codes[target]
+    renewal = np.broadcast_to(renewal, lead) & st.mandate[..., target]
     # renewal first, then proposal: a run's rows keep the order of its own log
     for kind, happens in (("renewal", renewal), ("proposal", proposed)):
         happens = np.broadcast_to(happens, lead)
         if not happens.any():
             continue
+        what = f"{kind} of measures on {name}"
         log.add(
             happens[..., None] & veto,
             t,
@@ -63,15 +81,43 @@ def vote(st: State, S: Structure, target: int, renewal, proposed, t: int, log: L
             name,
             GOLDSTEIN["veto"],
             "endogenous",
-            f"{kind} of measures on {name}",
+            what,
+        )
+        log.add(
+            happens[..., None] & abstain,
+            t,
+            S.dates[t],
+            "abstention",
+            codes,
+            name,
+            GOLDSTEIN["abstention"],
+            "endogenous",
+            what,
         )
         passed = happens & ~vetoed
         if kind == "renewal":
             st.monitoring[..., target] = np.where(passed, 1.0, st.monitoring[..., target])
+            lapsed = st.lapsed_monitoring[..., target]
+            ended = happens & vetoed & (lapsed >= 0.0)
+            st.monitoring[..., target] = np.where(ended, lapsed, st.monitoring[..., target])
+            st.mandate[..., target] = st.mandate[..., target] & ~ended
+            log.add(
+                ended,
+                t,
+                S.dates[t],
+                "mandate_ended",
+                None,
+                name,
+                GOLDSTEIN["mandate_ended"],
+                "endogenous",
+                f"monitoring of {name} ends",
+            )
             event = "monitoring_restored"
         else:
             cov = st.coverage[..., target, :]
-            covered = sanctions.tighten(cov)
+            covered = (
+                sanctions.tighten(cov) if content is None else sanctions.raise_to(cov, content)
+            )
             st.coverage[..., target, :] = np.where(passed[..., None], covered, cov)
             event = "sanctions_measure"
         log.add(passed, t, S.dates[t], event, None, name, GOLDSTEIN[event], "endogenous")
@@ -123,7 +169,8 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> np.
             st.summit_memory[..., i, j] += happens
             st.summit_memory[..., j, i] += happens
         if ev.vote_target is not None:
-            vote(st, S, ev.vote_target, happens, np.zeros(lead, dtype=bool), t, log)
+            content = None if ev.vote_coverage is None else np.array(ev.vote_coverage)
+            vote(st, S, ev.vote_target, np.zeros(lead, dtype=bool), happens, t, log, content)
         log.add(
             happens,
             t,

@@ -140,10 +140,16 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
     start_m = month_index(spec.start)
     elapsed = np.arange(structure.steps + 1) * spec.step_months  # months since the start
     for i, a in enumerate(actors):
-        if a.burden_target is not None:
-            months = max(1, month_index(a.burden_target.by) - start_m)
-            frac = np.minimum(1.0, elapsed / months)
-            schedule[:, i] = burden[i] + frac * (a.burden_target.value - burden[i])
+        targets = a.burden_target if isinstance(a.burden_target, list) else [a.burden_target]
+        for target in [x for x in targets if x is not None]:
+            # from the decision on, a linear path from the level then to the target
+            decided = max(0, month_index(target.decided) - start_m) if target.decided else 0
+            months = max(1, month_index(target.by) - start_m - decided)
+            level = np.interp(decided, elapsed, schedule[:, i])
+            after = elapsed >= decided
+            frac = np.minimum(1.0, (elapsed - decided) / months)
+            path = level + frac * (target.value - level)
+            schedule[:, i] = np.where(after, path, schedule[:, i])
 
     # exogenous war demand, as steps: each point holds from its month on, until the next
     war = np.zeros((structure.steps + 1, n))
@@ -186,9 +192,14 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
     flow_index = (fl.source, fl.target, fl.category)
     coverage = np.zeros((n, nc))
     monitoring = np.zeros(n)
+    mandate = np.zeros(n, dtype=bool)
+    lapsed = np.full(n, -1.0)  # below 0: a veto leaves monitoring and mandate as they are
     for regime in spec.sanctions.regimes:
         t = idx[regime.target]
         monitoring[t] = regime.monitoring
+        mandate[t] = True
+        if regime.lapsed_monitoring is not None:
+            lapsed[t] = regime.lapsed_monitoring
         for cat, share in regime.coverage.items():
             coverage[t, cats.index(cat)] = share
 
@@ -211,7 +222,7 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         provocation_memory=np.zeros(n),
         war_override=np.full(n, np.nan),
         growth=arr([a.growth for a in actors]),
-        lost_share0=np.zeros(n),
+        volume_share0=np.zeros(n),
         evasion_share0=np.zeros(n),
         burden_schedule=schedule,
         war_series=war,
@@ -238,6 +249,8 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
         enforcement_gain=np.ones((n, n)),
         coverage=coverage,
         monitoring=monitoring,
+        mandate=mandate,
+        lapsed_monitoring=lapsed,
         doctrine=doctrine,
         model=model,
         reference=reference,

@@ -25,6 +25,10 @@ GOLDSTEIN = {
     "sanctions_measure": -8.0,  # CAMEO 163: impose embargo, boycott or sanctions
     "monitoring_restored": -2.0,  # CAMEO 16: reduce relations (monitoring a target)
     "sanctions_vote": 0.0,
+    "abstention": -1.0,  # assumption: between assent (0) and a veto (-4, CAMEO 12 reject)
+    "mandate_ended": 2.0,  # CAMEO 08: yield (monitoring lifted from the target)
+    "border_closure": -4.0,  # CAMEO 16: reduce relations (halt trade, travel)
+    "moratorium": 5.0,  # CAMEO 03/0351: express intent to de-escalate (halt tests)
 }
 
 

@@ -182,6 +182,18 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     restr = provocations.restraint(d["stability_preference"], lev)
     cover_share = provocations.cover_share(cov, own)
     haz = provocations.hazard(d["provocation_rate"], d["boldness"], cover_share, ins, restr)
+    # ... under moratoria, engagement and sanctions pressure, then self-exciting (Hawkes)
+    background = provocations.conditioned(
+        haz,
+        d["moratorium"],
+        provocations.engagement_of(st.summit_memory),
+        d["engagement_restraint"],
+        provocations.pressure_of(S.flows.by_dyad(blocked), S.flows.by_dyad(potential)),
+        d["sanction_defiance"],
+    )
+    haz = provocations.self_excited(
+        background, st.provocation_memory, d["self_excitation"], m["memory_time"][..., None]
+    )
 
     return {
         "t": t,
@@ -215,6 +227,7 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         "enforcement": enforcement,
         "restraint": restr,
         "hazard": haz,
+        "background_hazard": background,
         "misperception_factor": mis,
         "seed": seed,
         "deterministic": deterministic,
@@ -242,6 +255,7 @@ STEP_VIEW = frozenset(
         "unrecorded_target",
         "technology_flow",
         "transfers",
+        "war_demand",
     }
 )
 """The parts of the view that :func:`decide` and :func:`world` read."""
@@ -286,7 +300,7 @@ def trade_view(st: State, S: Structure, t: int) -> dict[str, Any]:
     bite = trade.unilateral_bite(st.sanction)
     potential = trade.potential(
         st.potential0, st.relation, st.base_mutual, m["trade_elasticity"], bite, S.flows
-    )  # (..., K): one entry per flow of S.flows
+    ) * S.flows.of_dyads(trade.open_share(d["border_closure"]))  # (..., K): one per flow
     rec_share, pass_share = trade.pass_through(st.coverage, ec, S.flows)
     blocked = potential * (1.0 - pass_share)
     diverted = trade.diversion(

@@ -43,6 +43,7 @@ class CompiledEvent:
     provocation: int | None = None  # actor index forced to provoke
     summit: tuple[int, int] | None = None
     vote_target: int | None = None
+    vote_coverage: tuple[float, ...] | None = None  # the measure's coverage by category (NaN: none)
 
 
 @dataclass
@@ -132,7 +133,7 @@ class State:
     provocation_memory: np.ndarray
     war_override: np.ndarray
     growth: np.ndarray
-    lost_share0: np.ndarray
+    volume_share0: np.ndarray
     evasion_share0: np.ndarray
     burden_schedule: np.ndarray  # (..., steps + 1, N) reference burden
     war_series: np.ndarray  # (..., steps + 1, N) war demand, USD bn per year
@@ -161,6 +162,8 @@ class State:
     enforcement_gain: np.ndarray  # (..., N, N) [partner, target] calibrated bite of a regime
     coverage: np.ndarray  # (..., N, C) by target
     monitoring: np.ndarray  # (..., N) by target
+    mandate: np.ndarray  # (..., N) bool by target: a monitoring mandate is in force
+    lapsed_monitoring: np.ndarray  # (..., N) monitoring after a veto ends it (< 0: no end)
     # parameters
     doctrine: dict[str, np.ndarray]
     model: dict[str, np.ndarray]

@@ -64,11 +64,11 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
     st.unrecorded = trade.relax_flows(st.unrecorded, view["unrecorded_target"], rate, dt)
 
     # economy
-    lost_share, evasion_share = trade_shares(st, S, view)
+    volume_share, evasion_share = trade_shares(st, S, view)
     growth = economy.growth_rate(
         st.base_growth,
-        lost_share,
-        st.lost_share0,
+        volume_share,
+        st.volume_share0,
         evasion_share,
         st.evasion_share0,
         st.burden,
@@ -180,7 +180,7 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
 
 
 def trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
-    """Trade lost after diversion and unrecorded trade, as shares of GDP, (..., N).
+    """Trade volume and unrecorded trade, as shares of GDP, (..., N).
 
     Parameters
     ----------
@@ -192,8 +192,7 @@ def trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray]
         What :func:`~sim.engine.perceive.perceive` derived from the state at t.
     """
     return economy.trade_shares(
-        view["blocked"],
-        view["diverted"],
+        view["recorded_target"] + view["unrecorded_target"],
         view["unrecorded_target"],
         view["munitions"],
         view["payments"],

@@ -66,6 +66,25 @@ def insecurity_logit(insecurity):
     return np.log(insecurity) - np.log1p(-insecurity)
 
 
+def reference_burden(scheduled, war_burden, war_demand):
+    """The burden fatigue pulls toward: the scheduled path plus a war's own demand, (..., N).
+
+    s_ref = s_path + w 1[war demand > 0]: a belligerent's defence burden is pulled up
+    by w while it fights (Russia: 4.1 % of GDP in 2021 to 7.1 % in 2024, SIPRI first estimates), on
+    top of the path its documented targets give.
+
+    Parameters
+    ----------
+    scheduled : array_like
+        (..., N) reference burden from the start and documented targets (shares of GDP).
+    war_burden : array_like
+        (..., N) w, the extra burden a war demands of the actor (share of GDP).
+    war_demand : array_like
+        (..., N) the actor's war demand for munitions, USD bn per year (> 0: at war).
+    """
+    return scheduled + war_burden * (war_demand > 0)
+
+
 def burden_logit_step(
     z, burden, reference_burden, insecurity, tolerance, threat_sensitivity, fatigue, grievance, dt
 ):

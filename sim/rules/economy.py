@@ -1,13 +1,18 @@
-"""Growth and GDP: trade lost to sanctions, evasion, guns versus butter, shocks.
+"""Growth and GDP: trade volume, evasion, guns versus butter, shocks.
 
-Growth falls with trade actually lost after diversion and the bargain's flows (no
-double count: blocked trade that is diverted or replaced by the bargain is not
-lost), with the cost of evasion (a premium on trade that passes unrecorded;
-Early 2011 on the cost of sanctions busting) and with the guns-versus-butter drag
-of a higher defence burden (Dunne & Tian 2013), all relative to the start, and only
-where growth is endogenous (sanctions targets by default; Hufbauer, Schott &
-Elliott 1990 on the cost of sanctions to targets).  GDP then moves exactly over the
-step, with a log-normal shock scaled by the square root of the step length.
+Growth moves with the actor's trade volume relative to the start (exports and
+imports, recorded or not, plus the bargain's flows), as a share of GDP: trade
+lost to sanctions, to a border closure or to worse relations costs growth, and
+trade the bargain brings in restores it (Frankel & Romer 1999 on trade and
+income; Hufbauer, Schott & Elliott 1990 on the cost of sanctions to targets).
+Because the change is measured as a share of GDP, an economy that depends more
+on trade loses more growth to the same cut (import dependence).  Growth also
+pays the cost of evasion (a premium on trade that passes unrecorded; Early 2011
+on the cost of sanctions busting) and the guns-versus-butter drag of a higher
+defence burden (Dunne & Tian 2013), all relative to the start; the trade effects
+apply only where growth is endogenous (sanctions targets by default).  GDP then
+moves exactly over the step, with a log-normal shock scaled by the square root
+of the step length.
 """
 
 from __future__ import annotations
@@ -18,35 +23,35 @@ from .common import sum_last, sum_second_last
 from .trade import Flows
 
 
-def trade_shares(blocked, diverted, unrecorded_target, munitions, payments, gdp, flows: Flows):
-    """Trade lost after diversion, and trade unrecorded, as shares of GDP, (..., N).
+def trade_shares(volume_flows, unrecorded_target, munitions, payments, gdp, flows: Flows):
+    """Trade volume, and trade unrecorded, as shares of GDP, (..., N).
 
     Parameters
     ----------
-    blocked, diverted, unrecorded_target : (..., K) flows, USD bn per year.
+    volume_flows : (..., K) trade flows the step aims at (recorded plus unrecorded
+        targets), USD bn per year.
+    unrecorded_target : (..., K) the unrecorded part, USD bn per year.
     munitions, payments : (..., N, N) the bargain's munitions [patron, client] and
-        payments [patron, client], USD bn per year; they replace lost trade and pass
+        payments [patron, client], USD bn per year; they add to the volume and pass
         unrecorded.
     gdp : (..., N) USD bn.
     flows : the scenario's possible trade flows.
 
     Returns
     -------
-    (lost_share, evasion_share), each (..., N), shares of GDP.
+    (volume_share, evasion_share), each (..., N), shares of GDP.
     """
-    # potential - recorded - unrecorded targets = blocked - diverted
-    lost = flows.by_dyad(blocked - diverted)  # (..., i, j)
-    lost_i = sum_last(lost) + sum_second_last(lost)  # exports and imports
+    volume = flows.by_dyad(volume_flows)  # (..., i, j)
     bargain_i = (
         sum_second_last(munitions)
         + sum_last(munitions)
         + sum_last(payments)
         + sum_second_last(payments)
     )
-    lost_i = lost_i - bargain_i
+    volume_i = sum_last(volume) + sum_second_last(volume) + bargain_i  # exports and imports
     unrec = flows.by_dyad(unrecorded_target)
     evasion_i = sum_last(unrec) + sum_second_last(unrec) + bargain_i
-    return lost_i / gdp, evasion_i / gdp
+    return volume_i / gdp, evasion_i / gdp
 
 
 GROWTH_BOUND = 0.5
@@ -61,8 +66,8 @@ it stays positive and finite over any documented horizon."""
 
 def growth_rate(
     base_growth,
-    lost_share,
-    lost_share0,
+    volume_share,
+    volume_share0,
     evasion_share,
     evasion_share0,
     burden,
@@ -78,8 +83,8 @@ def growth_rate(
     ----------
     base_growth : array_like
         (..., N) base real growth per year.
-    lost_share, lost_share0 : array_like
-        (..., N) trade lost (after diversion) as a share of GDP, now and at the start.
+    volume_share, volume_share0 : array_like
+        (..., N) trade volume (with the bargain) as a share of GDP, now and at the start.
     evasion_share, evasion_share0 : array_like
         (..., N) trade passing unrecorded as a share of GDP, now and at the start.
     burden, burden0 : array_like
@@ -89,7 +94,7 @@ def growth_rate(
     trade_loss_elasticity, evasion_premium, guns_butter : array_like
         Per-run elasticities (...,).
     """
-    effect = -trade_loss_elasticity[..., None] * (lost_share - lost_share0) - evasion_premium[
+    effect = trade_loss_elasticity[..., None] * (volume_share - volume_share0) - evasion_premium[
         ..., None
     ] * (evasion_share - evasion_share0)
     drag = -guns_butter[..., None] * (burden - burden0)

@@ -10,13 +10,31 @@ and raising the hazard only adds events (monotone draws).  Memory decays with ti
 constant tau; each event, falling at a uniform time within the step, adds its mean
 decay to the step's end (common.memory_update).  In deterministic mode the expected
 count h dt replaces the draw.
+
+The hazard is then conditioned on the diplomacy around the actor and made
+self-exciting:
+
+    lambda = h (1 - moratorium) (1 + defiance pressure) / (1 + c E) + theta M / tau.
+
+A declared moratorium suspends its share of the hazard (the DPRK's April 2018
+halt of ICBM and nuclear tests, ended 1 January 2020); engagement E, the actor's
+summit memory summed over its partners, damps it with weight c (Cha & Kang 2003
+on the engagement debate; the CNS database records no launch in 2018, the
+year of five summits); the pressure of sanctions, the share of the actor's potential
+trade that sanctions block, raises it where defiance > 0 or lowers it where
+defiance < 0 (signalling resolve against pressure versus capacity denial: Haggard &
+Noland 2017).  theta M / tau is a Hawkes (1971) self-exciting term with an
+exponential kernel of the memory's time constant, as Mohler et al. (2011) use for
+crime and conflict events: each event raises the hazard by theta / tau, decaying
+with tau, so theta is the branching ratio (expected events triggered per event,
+below 1 for a stationary process) and counts are over-dispersed.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .common import event_counts, memory_update, prod_second_last, sum_second_last
+from .common import event_counts, memory_update, prod_second_last, sum_last, sum_second_last
 
 
 def leverage(imports_by_supplier):
@@ -99,6 +117,71 @@ def hazard(base, boldness, cover_share, insecurity, restraint_i):
     return base * (1.0 + boldness * cover_share) * (1.0 + insecurity) * (1.0 - restraint_i)
 
 
+def conditioned(hazard_i, moratorium, engagement, engagement_restraint, pressure, defiance):
+    """Hazard under moratoria, engagement and sanctions pressure, per year.
+
+    h (1 - moratorium) (1 + defiance pressure) / (1 + c E), never below 0.
+
+    Parameters
+    ----------
+    hazard_i : array_like
+        (..., N) hazards per year (:func:`hazard`).
+    moratorium : array_like
+        (..., N) share of the hazard a declared moratorium suspends, in [0, 1].
+    engagement : array_like
+        (..., N) engagement E: summit memory summed over partners.
+    engagement_restraint : array_like
+        (..., N) c, how much each unit of engagement damps the hazard.
+    pressure : array_like
+        (..., N) share of the actor's potential trade blocked by sanctions, in [0, 1].
+    defiance : array_like
+        (..., N) response to pressure (> 0 defiant, < 0 constrained), in [-1, 2].
+    """
+    factor = (1.0 - moratorium) * np.maximum(1.0 + defiance * pressure, 0.0)
+    return hazard_i * factor / (1.0 + engagement_restraint * engagement)
+
+
+def self_excited(hazard_i, memory, branching, time_constant):
+    """Hawkes (1971) intensity with an exponential kernel: h + theta M / tau, per year.
+
+    Parameters
+    ----------
+    hazard_i : array_like
+        (..., N) background hazard per year (:func:`conditioned`).
+    memory : array_like
+        (..., N) provocation memory M (events, each decaying with tau).
+    branching : array_like
+        (..., N) branching ratio theta in [0, 1): events triggered per event.
+    time_constant : array_like
+        Memory time tau, years.
+    """
+    return hazard_i + branching * memory / time_constant
+
+
+def engagement_of(summit_memory):
+    """Engagement E_i = sum_j summit memory [i, j], (..., N).
+
+    Parameters
+    ----------
+    summit_memory : array_like
+        (..., N, N) summit memories (symmetric, zero diagonal).
+    """
+    return sum_last(summit_memory)
+
+
+def pressure_of(blocked_by_dyad, potential_by_dyad):
+    """Share of each actor's potential trade (exports and imports) that is blocked, (..., N).
+
+    Parameters
+    ----------
+    blocked_by_dyad, potential_by_dyad : array_like
+        (..., N, N) blocked and potential trade [exporter, importer], USD bn per year.
+    """
+    blocked = sum_last(blocked_by_dyad) + sum_second_last(blocked_by_dyad)
+    potential = sum_last(potential_by_dyad) + sum_second_last(potential_by_dyad)
+    return np.clip(blocked / np.where(potential > 0, potential, 1.0), 0.0, 1.0)
+
+
 def occurs(hazard_i, dt, uniforms):
     """Number of provocations in the step (see :func:`.common.event_counts`).
 
@@ -131,17 +214,22 @@ def memory_step(memory, events, time_constant, dt):
     return memory_update(memory, events, time_constant, dt)
 
 
-def stationary_memory(hazard_i, time_constant):
-    """Expected memory under a constant hazard: h tau (the starting level).
+def stationary_memory(hazard_i, time_constant, branching=0.0):
+    """Expected memory under a constant background hazard: h tau / (1 - theta).
+
+    With self-excitation the stationary intensity is h / (1 - theta) (Hawkes 1971),
+    and the memory holds intensity times tau (the starting level).
 
     Parameters
     ----------
     hazard_i : array_like
-        (..., N) hazards per year.
+        (..., N) background hazards per year.
     time_constant : array_like
         Memory time tau, years.
+    branching : array_like
+        (..., N) branching ratio theta in [0, 1) (:func:`self_excited`).
     """
-    return hazard_i * time_constant
+    return hazard_i * time_constant / (1.0 - branching)
 
 
 def expected_memory_step(memory, hazard_i, time_constant, dt):

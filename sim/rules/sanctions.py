@@ -67,6 +67,19 @@ def tighten(coverage, step=MEASURE_STEP):
     return coverage + step * (1.0 - coverage)
 
 
+def raise_to(coverage, content):
+    """Coverage after a passed measure of given content: max(c, content), (..., C).
+
+    Parameters
+    ----------
+    coverage : array_like
+        (..., C) coverage by category in [0, 1].
+    content : array_like
+        (C,) coverage the measure gives each category; NaN leaves a category as it is.
+    """
+    return np.where(np.isnan(content), coverage, np.maximum(coverage, content))
+
+
 def gate(hostility_ij, memory_j, hostility_threshold, memory_threshold):
     """Smooth trigger g[..., i, j] in (0, 1) of unilateral sanctions by i on j.
 
@@ -134,6 +147,30 @@ def vetoes(relation_vt, relation_to_sponsors_v, threshold_v, holders):
         (N,) bool, the veto holders.
     """
     return holders & (relation_vt - relation_to_sponsors_v > threshold_v)
+
+
+def abstentions(relation_vt, relation_to_sponsors_v, threshold_v, margin, holders):
+    """Boolean (..., N): which holders abstain rather than assent or veto.
+
+    Holder v abstains when its attitude gap to the target lies within ``margin``
+    below its veto threshold: too friendly to the target to vote for the measure,
+    not friendly enough to block it (China on the Panel of Experts, 28 Mar 2024).
+
+    Parameters
+    ----------
+    relation_vt : array_like
+        (..., N) attitude of each actor toward the target.
+    relation_to_sponsors_v : array_like
+        (..., N) mean attitude of each actor toward the sponsors.
+    threshold_v : array_like
+        (..., N) veto thresholds.
+    margin : array_like
+        Width of the abstention band below the threshold (relation units), per run.
+    holders : ndarray
+        (N,) bool, the veto holders.
+    """
+    gap = relation_vt - relation_to_sponsors_v
+    return holders & (gap <= threshold_v) & (gap > threshold_v - margin)
 
 
 def relation_to_sponsors(relation, sponsors_mask):

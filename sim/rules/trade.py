@@ -343,6 +343,21 @@ def potential(base_potential, relation, base_relation, elasticity, bite, flows: 
     return base_potential * flows.of_dyads(factor)
 
 
+def open_share(closure):
+    """(1 - c_i)(1 - c_j): the share of a pair's potential trade their borders leave open.
+
+    A border closure (North Korea's from January 2020) shuts its share of the
+    closing actor's trade with every partner, recorded or not.
+
+    Parameters
+    ----------
+    closure : array_like
+        (..., N) share of each actor's trade its border closure shuts, in [0, 1].
+    """
+    open_i = 1.0 - closure
+    return open_i[..., :, None] * open_i[..., None, :]
+
+
 def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness, targets, flows):
     """Blocked trade re-routed through low-compliance partners, (..., K), USD bn per year.
 

@@ -44,6 +44,8 @@ EVENT_NEEDS: dict[str, tuple[str, ...]] = {
     "provocation": ("actor",),
     "summit": ("pair",),
     "sanctions_vote": ("target",),
+    "border_closure": ("actor", "value"),
+    "moratorium": ("actor", "value"),
 }
 """The keys each named event kind needs."""
 
@@ -56,6 +58,8 @@ EVENT_EXAMPLES: dict[str, str] = {
     "provocation": "{at: 2025-01, kind: provocation, actor: PRK}",
     "summit": "{at: 2025-01, kind: summit, pair: [RUS, PRK]}",
     "sanctions_vote": "{at: 2025-01, kind: sanctions_vote, target: PRK}",
+    "border_closure": "{at: 2020-01, kind: border_closure, actor: PRK, value: 0.8}",
+    "moratorium": "{at: 2018-04, kind: moratorium, actor: PRK, value: 0.5}",
 }
 """An example of each named event kind, for the hint of an event that lacks a key."""
 
@@ -67,6 +71,9 @@ EVENT_USES: dict[str, tuple[str, ...]] = {
     "war": ("value",),
     "treaty": ("value",),
     "turnover": ("doctrine",),
+    "sanctions_vote": ("coverage",),
+    "border_closure": ("value",),
+    "moratorium": ("value",),
 }
 """Of the keys ``value``, ``scale`` and ``doctrine``, those each named kind uses; any
 other kind would ignore them, and so would an event without a kind (whose ``scale:``
@@ -74,7 +81,7 @@ is a table of paths), so that giving them is an error."""
 
 EVENT_USES_KEY = {
     key: tuple(kind for kind, keys in EVENT_USES.items() if key in keys)
-    for key in ("value", "scale", "doctrine")
+    for key in ("value", "scale", "doctrine", "coverage")
 }
 """The named kinds that use each of ``value``, ``scale`` and ``doctrine``."""
 
@@ -526,7 +533,34 @@ class Checks:
                 self.unique(self.node(*regime, key), f"{base}.{key}", "actor")
             self.category_keys(self.node(*regime, "coverage"), f"{base}.coverage")
             self.date(self.node(*regime, "since"), f"{base}.since", allow_before=True)
+            self.regime_begun(self.node(*regime, "since"), f"{base}.since")
             self.date(self.node(*regime, "renewal"), f"{base}.renewal")
+
+    def regime_begun(self, n: Y | None, path: str) -> None:
+        """A regime must exist at the start: one imposed later is not modelled yet.
+
+        Parameters
+        ----------
+        n : Y or None
+            The regime's ``since`` node.
+        path : str
+            Where in the scenario, for the message.
+        """
+        if n is None or self.span is None:
+            return
+        try:
+            m = month_index(check_month(n.value))
+        except (ValueError, AttributeError):
+            return
+        first, end = self.span
+        if first < m < end:
+            self.add(
+                n,
+                path,
+                f"the regime begins ({n.value}) after the run starts ({month_name(first)}); "
+                "regimes created during a run are not modelled yet",
+                f"start the run at or after {n.value}, or give since: {month_name(first)} or earlier",
+            )
 
     def actor_series(self) -> None:
         """The dates of each actor's war-demand series (before the run is allowed)."""
@@ -611,6 +645,8 @@ class Checks:
         self.operations(ev, base)
 
     def _named_event(self, ev: Y, kind: str, base: str) -> None:
+        if kind == "sanctions_vote":
+            self.category_keys(ev.value.get("coverage"), f"{base}.coverage")
         for need in EVENT_NEEDS[kind]:
             if need not in ev.value or ev.value[need].value is None:
                 self.add(ev, base, f"a {kind} event needs {need!r}", "e.g. " + EVENT_EXAMPLES[kind])
@@ -637,7 +673,7 @@ class Checks:
 
     def _kind_values(self, ev: Y, kind: str, base: str) -> None:
         """The ``value``, ``scale`` and ``doctrine`` of a named event: used, and in range."""
-        for key in ("value", "scale", "doctrine"):
+        for key in ("value", "scale", "doctrine", "coverage"):
             node = ev.value.get(key)
             if node is not None and key not in EVENT_USES.get(kind, ()):
                 self.add(
@@ -651,6 +687,8 @@ class Checks:
             self._operand(value, f"{base}.value", "actors.PRK.war_demand", "set")
         if kind == "treaty" and value is not None:
             self._operand(value, f"{base}.value", "dyads.PRK-RUS.alliance", "set")
+        if kind in ("border_closure", "moratorium") and value is not None:
+            self._operand(value, f"{base}.value", f"actors.PRK.doctrine.{kind}", "set")
         if kind == "transfer_surge" and scale is not None:
             if isinstance(scale.value, dict):
                 self.add(

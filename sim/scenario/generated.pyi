@@ -12,6 +12,7 @@ def registry_model(name: str, entries: tuple[object, ...], doc: str) -> type[Fro
 class Doctrine(Frozen):
     threat_sensitivity: float
     fatigue: float
+    war_burden: float
     grievance: float
     reciprocity: float
     forgiveness: float
@@ -37,6 +38,11 @@ class Doctrine(Frozen):
     stability_preference: float
     provocation_rate: float
     boldness: float
+    self_excitation: float
+    engagement_restraint: float
+    sanction_defiance: float
+    moratorium: float
+    border_closure: float
     sanction_propensity: float
     sanction_decay: float
     veto_threshold: float
@@ -81,6 +87,7 @@ class ModelParams(Frozen):
     technology_lag: float
     supply_elasticity: float
     export_drawdown: float
+    abstention_margin: float
     memory_time: float
     alliance_pull: float
     alliance_formation: float

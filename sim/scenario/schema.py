@@ -16,7 +16,7 @@ import re
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from .. import registry
 from .base import Frozen, limits
@@ -135,15 +135,33 @@ class SeriesPoint(Frozen):
 
 
 class BurdenTarget(Frozen):
-    """A documented trend of the defence burden (e.g. Japan to 2 % by FY2027)."""
+    """A documented burden target or policy decision (e.g. Japan to 2 % by FY2027).
+
+    The reference burden runs linearly from its level at ``from`` (the decision; the
+    run's start if omitted) to ``value`` at ``by``, and stays there until the next
+    decision.
+    """
 
     value: Annotated[float, Field(gt=0.0, lt=0.6)] = Field(
         description="Target burden, share of GDP."
     )
     by: str = Field(description="Month by which the target is reached (YYYY-MM).")
+    decided: str | None = Field(
+        None,
+        alias="from",
+        description="Month the policy is decided and the path starts (YYYY-MM); default the start.",
+    )
     source: str | None = None
 
-    _m = field_validator("by")(classmethod(lambda cls, v: check_month(v)))
+    _m = field_validator("by", "decided")(
+        classmethod(lambda cls, v: v if v is None else check_month(v))
+    )
+
+    @model_validator(mode="after")
+    def _decided_before_by(self) -> BurdenTarget:
+        if self.decided is not None and month_index(self.decided) >= month_index(self.by):
+            raise ValueError(f"from ({self.decided}) must come before by ({self.by})")
+        return self
 
 
 _ACTOR = registry.ACTOR_FIELDS
@@ -183,7 +201,9 @@ class Actor(Frozen):
         default_factory=list,
         description="Demand for munitions from a war elsewhere, USD bn per year, as steps.",
     )
-    burden_target: BurdenTarget | None = Field(None, description="Documented burden trend.")
+    burden_target: BurdenTarget | list[BurdenTarget] | None = Field(
+        None, description="Documented burden target, or a list of policy decisions in time order."
+    )
     endogenous_growth: bool | None = Field(
         None, description="Growth reacts to trade lost and evasion; default: sanctions targets."
     )
@@ -282,6 +302,11 @@ class Regime(Frozen):
     renewal: str | None = Field(
         None, description="Month of the next vote on monitoring; then yearly (YYYY-MM)."
     )
+    lapsed_monitoring: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        None,
+        description="Monitoring left when a vetoed renewal ends the mandate (national "
+        "monitoring); no more renewals are held. Default: a veto leaves monitoring as it is.",
+    )
     note: str | None = None
 
     _m = field_validator("since", "renewal")(
@@ -304,6 +329,8 @@ EventKind = Literal[
     "provocation",
     "summit",
     "sanctions_vote",
+    "border_closure",
+    "moratorium",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
@@ -314,7 +341,9 @@ class Event(Frozen):
     Named kinds: ``transfer_surge`` (from, to, scale), ``ceasefire`` (actor),
     ``war`` (actor, value), ``treaty`` (pair, value = alliance, default 1),
     ``turnover`` (actor, doctrine), ``provocation`` (actor), ``summit`` (pair),
-    ``sanctions_vote`` (target).
+    ``sanctions_vote`` (target; optional coverage, the measure's content), ``border_closure`` (actor, value = share of its
+    trade potential shut; 0 reopens), ``moratorium`` (actor, value = share of its
+    provocation hazard suspended; 0 ends it).
     """
 
     at: str = Field(description="Month of the event (YYYY-MM).")
@@ -329,6 +358,9 @@ class Event(Frozen):
     pair: tuple[str, str] | None = None
     value: float | None = None
     doctrine: dict[str, float] | None = None
+    coverage: dict[str, Share] | None = Field(
+        None, description="sanctions_vote: the coverage the measure gives each category."
+    )
     probability: Share = Field(1.0, description="Chance the event happens (keyed draw).")
     goldstein: Annotated[float, Field(ge=-10, le=10)] | None = Field(
         None, description="Cooperation-conflict weight for the event log."
@@ -579,5 +611,9 @@ class Scenario(Frozen):
         data = self.model_dump(mode="json", by_alias=True)
         if data.get("observations") is None:  # digests from before observations existed
             data.pop("observations", None)
+        for actor in data.get("actors", {}).values():  # ... and before decided targets
+            target = actor.get("burden_target")
+            if isinstance(target, dict) and target.get("from") is None:
+                target.pop("from", None)
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,211 @@
+"""The dynamics the 2017-2024 record needs (issue 14), each seen to move the model.
+
+Moratoria, engagement and self-excitation in the provocation hazard; border
+closures in trade and growth; burden decisions and a war's own demand on the
+burden; scheduled votes with content, abstentions and a veto that ends a mandate.
+Each test compares a scenario with and without the mechanism, so that a rule that
+exists but moves nothing fails.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.engine.batch import run_batch
+from sim.engine.model import GeoModel
+from sim.rules import provocations
+from tests.model_fixtures import REPO, baseline, edited, with_updates
+
+HINDCAST = REPO / "scenarios" / "history" / "hindcast_2017.yaml"
+
+
+def _events(spec, events):
+    return edited(spec, lambda d: d.update(events=list(d["events"]) + events))
+
+
+def _measures(spec, runs=1):
+    block = run_batch([spec] * runs, list(range(runs)))
+    return block.tables
+
+
+def test_hazard_rules_match_hand_computed_values():
+    # h (1 - m)(1 + d p)/(1 + c E): 4 x 0.5 x 1.5 / 3 = 1.0
+    got = provocations.conditioned(
+        np.array([4.0]), np.array([0.5]), np.array([2.0]), np.array([1.0]), 0.5, 1.0
+    )
+    assert got == pytest.approx([1.0])
+    # pressure beyond -1/d cannot make the hazard negative
+    assert provocations.conditioned(np.array([4.0]), 0.0, 0.0, 0.0, 1.0, -1.0) == 0.0
+    # Hawkes: h + theta M / tau; stationary memory h tau / (1 - theta)
+    assert provocations.self_excited(2.0, 3.0, 0.5, 1.5) == pytest.approx(3.0)
+    assert provocations.stationary_memory(2.0, 1.5, 0.5) == pytest.approx(6.0)
+    # the stationary memory is a fixed point of the self-excited expected step
+    m = provocations.stationary_memory(2.0, 1.0, 0.6)
+    h = provocations.self_excited(2.0, m, 0.6, 1.0)
+    assert provocations.expected_memory_step(m, h, 1.0, 0.25) == pytest.approx(m)
+
+
+def test_a_moratorium_suspends_its_share_of_the_hazard_from_its_step():
+    spec = baseline()
+    event = {"at": "2025-07", "kind": "moratorium", "actor": "PRK", "value": 0.75}
+    base = _measures(spec)["actors"]
+    held = _measures(_events(spec, [event]))["actors"]
+
+    def hazard(t):
+        prk = t[t["actor"] == "PRK"].set_index("step")
+        return prk["provocation_hazard"]
+
+    step = spec.step_of("2025-07")
+    before, after = hazard(base), hazard(held)
+    assert after.loc[: step - 1].equals(before.loc[: step - 1])
+    # the state at the step is read before the event; one step later the hazard is cut
+    assert after.loc[step + 1] < 0.5 * before.loc[step + 1]
+
+
+def test_self_excitation_over_disperses_yearly_counts():
+    """Same stationary mean, theta 0.7 against 0: variance/mean of yearly counts rises."""
+    spec = with_updates(baseline(), {"steps": 40})
+    rate = spec.actors["PRK"].doctrine.provocation_rate
+
+    def dispersion(theta):
+        s = with_updates(
+            spec,
+            {
+                "actors.PRK.doctrine.self_excitation": theta,
+                "actors.PRK.doctrine.provocation_rate": rate * (1 - theta),
+            },
+        )
+        m = _measures(s, runs=40)["measures"]
+        m = m[m["step"] > 0]
+        yearly = m.groupby(["run", (m["step"] - 1) // 4])["provocations"].sum()
+        return yearly.var() / yearly.mean(), yearly.mean()
+
+    flat, mean_flat = dispersion(0.0)
+    excited, mean_excited = dispersion(0.7)
+    assert excited > 1.5 * flat
+    assert mean_excited == pytest.approx(mean_flat, rel=0.35)
+
+
+def test_engagement_damps_the_hazard():
+    spec = with_updates(baseline(), {"actors.PRK.doctrine.engagement_restraint": 2.0})
+    summit = {"at": "2025-01", "kind": "summit", "pair": ["USA", "PRK"]}
+    a = _measures(spec)["actors"]
+    b = _measures(_events(spec, [summit]))["actors"]
+    step = spec.step_of("2025-01") + 1
+    ha = a[(a["actor"] == "PRK") & (a["step"] == step)]["provocation_hazard"].item()
+    hb = b[(b["actor"] == "PRK") & (b["step"] == step)]["provocation_hazard"].item()
+    assert hb < 0.8 * ha
+
+
+def test_a_border_closure_cuts_trade_and_growth_and_reopening_restores_them():
+    """The bug of issue 14: a closure used to raise growth (less trade 'lost to sanctions')."""
+    spec = with_updates(baseline(), {"model.growth_shock_sd": 0.0})
+    close = {"at": "2025-01", "kind": "border_closure", "actor": "PRK", "value": 0.8}
+    reopen = {"at": "2027-01", "kind": "border_closure", "actor": "PRK", "value": 0.0}
+    a = _measures(spec)["actors"]
+    b = _measures(_events(spec, [close, reopen]))["actors"]
+
+    def prk(t, col, date):
+        return t[(t["actor"] == "PRK") & (t["date"] == date)][col].item()
+
+    assert prk(b, "trade_recorded", "2026-01") < 0.5 * prk(a, "trade_recorded", "2026-01")
+    assert prk(b, "growth", "2026-01") < prk(a, "growth", "2026-01") - 0.005
+    assert prk(b, "trade_recorded", "2029-01") > 0.8 * prk(a, "trade_recorded", "2029-01")
+
+
+def test_a_burden_decision_moves_the_path_only_from_its_month():
+    spec = with_updates(baseline(), {"actors.JPN.burden_target": None})
+    target = [{"from": "2026-07", "value": 0.03, "by": "2028-07"}]
+    decided = with_updates(spec, {"actors.JPN.burden_target": target})
+    a = _measures(spec)["actors"]
+    b = _measures(decided)["actors"]
+
+    def jpn(t):
+        return t[t["actor"] == "JPN"].set_index("date")["defence_share"]
+
+    assert jpn(a).loc[:"2026-07"].equals(jpn(b).loc[:"2026-07"])
+    assert jpn(b).loc["2030-07"] > jpn(a).loc["2030-07"] + 0.003
+
+
+def test_a_burden_decision_must_come_before_its_deadline():
+    with pytest.raises(ValueError, match="must come before by"):
+        with_updates(
+            baseline(),
+            {"actors.JPN.burden_target": [{"from": "2029-01", "value": 0.03, "by": "2028-07"}]},
+        )
+
+
+def test_a_war_pulls_its_belligerent_burden_up():
+    spec = baseline()
+    war = with_updates(spec, {"actors.RUS.doctrine.war_burden": 0.04})
+    a = _measures(spec)["actors"]
+    b = _measures(war)["actors"]
+    last = a["date"].max()
+
+    def rus(t):
+        return t[(t["actor"] == "RUS") & (t["date"] == last)]["defence_share"].item()
+
+    assert rus(b) > rus(a) + 0.01
+
+
+def _vote_case(threshold: float, margin: float = 0.2):
+    """The hindcast with Russia's threshold set so that it vetoes or abstains."""
+    from sim.scenario import load_scenario
+
+    return load_scenario(
+        HINDCAST,
+        {
+            "actors.RUS.doctrine.veto_threshold": threshold,
+            "model.abstention_margin": margin,
+        },
+    )
+
+
+def test_a_vetoed_renewal_ends_the_mandate():
+    spec = _vote_case(-0.5)  # Russia vetoes everything
+    run = GeoModel(spec, replication=0).run().tables()
+    ev = run["events"]
+    ended = ev[ev["kind"] == "mandate_ended"]
+    assert len(ended) == 1 and ended["date"].item() == "2018-01"
+    renewals = ev[(ev["kind"] == "veto") & ev["note"].str.startswith("renewal")]
+    assert list(renewals["date"]) == ["2018-01"]  # no renewal is held after the end
+    assert not (ev["kind"] == "sanctions_measure").any()  # every proposal vetoed
+    assert not (ev["kind"] == "monitoring_restored").any()
+
+
+def test_a_holder_just_below_its_threshold_abstains():
+    vetoes = GeoModel(_vote_case(-0.5, 0.0), replication=0).run().tables()["events"]
+    assert not (vetoes["kind"] == "abstention").any()
+    # threshold well above the gap: Russia assents; a margin over the gap makes it abstain
+    spec = _vote_case(1.4, 1.0)
+    ev = GeoModel(spec, replication=0).run().tables()["events"]
+    abst = ev[ev["kind"] == "abstention"]
+    assert len(abst) > 0 and "RUS" in set(abst["actor"])
+    assert (ev["kind"] == "sanctions_measure").any()
+
+
+def test_a_vote_with_content_raises_coverage_to_it():
+    spec = _vote_case(1.4, 0.0)  # nobody vetoes the 2017 resolutions
+    model = GeoModel(spec, replication=0).run()
+    cov = model.state.coverage[spec.codes.index("PRK")]
+    cats = spec.categories
+    # 2397 brought energy to 0.9, minerals to 1.0, other to 0.6; 2022 energy to 0.95
+    assert cov[cats.index("energy")] == pytest.approx(0.95)
+    assert cov[cats.index("minerals")] == pytest.approx(1.0)
+    assert cov[cats.index("other")] == pytest.approx(0.6)
+    assert cov[cats.index("food")] == pytest.approx(0.8)
+
+
+def test_a_regime_imposed_after_the_start_is_refused(write, cli):
+    from tests.conftest import SMALL, variant
+
+    text = variant("monitoring: 0.5,", "monitoring: 0.5, since: 2025-01,", SMALL)
+    assert text != SMALL
+    out = cli("validate", write(text))
+    assert out.code == 2
+    assert "regimes created during a run are not modelled yet" in out.err
+    assert "sanctions.regimes[0].since" in out.err and "Traceback" not in out.err
+    # a regime older than the run is fine
+    ok = variant("monitoring: 0.5,", "monitoring: 0.5, since: 2006-10,", SMALL)
+    assert cli("validate", write(ok)).code == 0
