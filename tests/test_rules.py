@@ -998,15 +998,14 @@ CASES: dict[str, Case] = {
         ),
     ),
     # economy
-    "economy.trade_shares": Case(
-        economy.trade_shares,
+    "economy.trade_volumes": Case(
+        economy.trade_volumes,
         lambda b: (
             {
                 "volume_flows": b.flow(0, 5, 0.5),
                 "unrecorded_target": b.flow(0, 2, 0.6),
                 "munitions": b.dyad(0, 3, 0.6, diagonal=0.0),
                 "payments": b.dyad(0, 3, 0.6, diagonal=0.0),
-                "gdp": b.actor(10, 3e4),
             },
             {"flows": b.flows},
         ),
@@ -1027,10 +1026,11 @@ CASES: dict[str, Case] = {
         lambda b: (
             {
                 "base_growth": b.actor(-0.1, 0.1),
-                "volume_share": b.actor(0, 0.5),
-                "volume_share0": b.actor(0, 0.5),
-                "evasion_share": b.actor(0, 0.2),
-                "evasion_share0": b.actor(0, 0.2),
+                "volume": b.actor(0, 50),
+                "volume0": b.actor(0, 50),
+                "evasion": b.actor(0, 5),
+                "evasion0": b.actor(0, 5),
+                "gdp": b.actor(10, 3e4),
                 "burden": b.actor(0.005, 0.3),
                 "burden0": b.actor(0.005, 0.3),
                 "trade_loss_elasticity": b.run(0, 1),

@@ -16,7 +16,7 @@ from ..rules.common import signed_offsets, sum_terms, unit_offsets
 from .decide import alliance_drive, relation_forcings, sanction_forcings
 from .perceive import perceive, trade_view
 from .state import State, Structure
-from .world import trade_shares
+from .world import trade_volumes
 
 GAIN_ITERATIONS = 48
 """Bisection steps for a regime's enforcement gain (48 halve the log range to 1e-14)."""
@@ -74,8 +74,7 @@ def calibrate(st: State, S: Structure) -> None:
     st.relation_offset_up, st.relation_offset_down = signed_offsets(st.relation, up, down)
     s_up, s_down = sanction_forcings(st, view, rows)
     st.sanction_offset_up, st.sanction_offset_down = unit_offsets(st.sanction, s_up, s_down)
-    volume, evasion = trade_shares(st, S, view)
-    st.volume_share0, st.evasion_share0 = volume, evasion
+    st.volume0, st.evasion0 = trade_volumes(S, view)
     st.growth = st.base_growth.copy(order="K")
 
 

@@ -64,13 +64,14 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
     st.unrecorded = trade.relax_flows(st.unrecorded, view["unrecorded_target"], rate, dt)
 
     # economy
-    volume_share, evasion_share = trade_shares(st, S, view)
+    volume, evasion = trade_volumes(S, view)
     growth = economy.growth_rate(
         st.base_growth,
-        volume_share,
-        st.volume_share0,
-        evasion_share,
-        st.evasion_share0,
+        volume,
+        st.volume0,
+        evasion,
+        st.evasion0,
+        st.gdp,
         st.burden,
         st.burden0,
         S.endogenous,
@@ -179,23 +180,20 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
     return st
 
 
-def trade_shares(st: State, S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
-    """Trade volume and unrecorded trade, as shares of GDP, (..., N).
+def trade_volumes(S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
+    """Trade volume and unrecorded trade of each actor, USD bn per year, (..., N).
 
     Parameters
     ----------
-    st : State
-        The state at t: one run (leading shape ``()``) or a block (``(R,)``).
     S : Structure
         What the scenario fixes for the run(s).
     view : dict
         What :func:`~sim.engine.perceive.perceive` derived from the state at t.
     """
-    return economy.trade_shares(
+    return economy.trade_volumes(
         view["recorded_target"] + view["unrecorded_target"],
         view["unrecorded_target"],
         view["munitions"],
         view["payments"],
-        st.gdp,
         S.flows,
     )

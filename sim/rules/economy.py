@@ -1,12 +1,13 @@
 """Growth and GDP: trade volume, evasion, guns versus butter, shocks.
 
-Growth moves with the actor's trade volume relative to the start (exports and
-imports, recorded or not, plus the bargain's flows), as a share of GDP: trade
+Growth moves with the change of the actor's trade volume since the start (exports
+and imports, recorded or not, plus the bargain's flows), as a share of GDP: trade
 lost to sanctions, to a border closure or to worse relations costs growth, and
 trade the bargain brings in restores it (Frankel & Romer 1999 on trade and
 income; Hufbauer, Schott & Elliott 1990 on the cost of sanctions to targets).
 Because the change is measured as a share of GDP, an economy that depends more
-on trade loses more growth to the same cut (import dependence).  Growth also
+on trade loses more growth to the same cut (import dependence); unchanged trade
+has no effect, however GDP moves.  Growth also
 pays the cost of evasion (a premium on trade that passes unrecorded; Early 2011
 on the cost of sanctions busting) and the guns-versus-butter drag of a higher
 defence burden (Dunne & Tian 2013), all relative to the start; the trade effects
@@ -23,8 +24,8 @@ from .common import sum_last, sum_second_last
 from .trade import Flows
 
 
-def trade_shares(volume_flows, unrecorded_target, munitions, payments, gdp, flows: Flows):
-    """Trade volume, and trade unrecorded, as shares of GDP, (..., N).
+def trade_volumes(volume_flows, unrecorded_target, munitions, payments, flows: Flows):
+    """Trade volume, and trade unrecorded, of each actor, USD bn per year, (..., N).
 
     Parameters
     ----------
@@ -34,12 +35,11 @@ def trade_shares(volume_flows, unrecorded_target, munitions, payments, gdp, flow
     munitions, payments : (..., N, N) the bargain's munitions [patron, client] and
         payments [patron, client], USD bn per year; they add to the volume and pass
         unrecorded.
-    gdp : (..., N) USD bn.
     flows : the scenario's possible trade flows.
 
     Returns
     -------
-    (volume_share, evasion_share), each (..., N), shares of GDP.
+    (volume, evasion), each (..., N), USD bn per year.
     """
     volume = flows.by_dyad(volume_flows)  # (..., i, j)
     bargain_i = (
@@ -51,7 +51,7 @@ def trade_shares(volume_flows, unrecorded_target, munitions, payments, gdp, flow
     volume_i = sum_last(volume) + sum_second_last(volume) + bargain_i  # exports and imports
     unrec = flows.by_dyad(unrecorded_target)
     evasion_i = sum_last(unrec) + sum_second_last(unrec) + bargain_i
-    return volume_i / gdp, evasion_i / gdp
+    return volume_i, evasion_i
 
 
 GROWTH_BOUND = 0.5
@@ -66,10 +66,11 @@ it stays positive and finite over any documented horizon."""
 
 def growth_rate(
     base_growth,
-    volume_share,
-    volume_share0,
-    evasion_share,
-    evasion_share0,
+    volume,
+    volume0,
+    evasion,
+    evasion0,
+    gdp,
     burden,
     burden0,
     endogenous,
@@ -83,10 +84,12 @@ def growth_rate(
     ----------
     base_growth : array_like
         (..., N) base real growth per year.
-    volume_share, volume_share0 : array_like
-        (..., N) trade volume (with the bargain) as a share of GDP, now and at the start.
-    evasion_share, evasion_share0 : array_like
-        (..., N) trade passing unrecorded as a share of GDP, now and at the start.
+    volume, volume0 : array_like
+        (..., N) trade volume (with the bargain), now and at the start, USD bn per year.
+    evasion, evasion0 : array_like
+        (..., N) trade passing unrecorded, now and at the start, USD bn per year.
+    gdp : array_like
+        (..., N) GDP now, USD bn: the changes count as shares of it.
     burden, burden0 : array_like
         (..., N) defence burden now and at the start (shares of GDP).
     endogenous : ndarray
@@ -94,9 +97,10 @@ def growth_rate(
     trade_loss_elasticity, evasion_premium, guns_butter : array_like
         Per-run elasticities (...,).
     """
-    effect = trade_loss_elasticity[..., None] * (volume_share - volume_share0) - evasion_premium[
-        ..., None
-    ] * (evasion_share - evasion_share0)
+    change = trade_loss_elasticity[..., None] * (volume - volume0) - evasion_premium[..., None] * (
+        evasion - evasion0
+    )
+    effect = change / gdp
     drag = -guns_butter[..., None] * (burden - burden0)
     rate = base_growth + np.where(endogenous, effect, 0.0) + drag
     return np.clip(rate, -GROWTH_BOUND, GROWTH_BOUND)
