@@ -374,7 +374,9 @@ def test_a_huge_grid_is_refused_quickly_without_drawing_it(tmp_path, cli):
         assert res.code == 2
         assert "1,000,000,000,000 points" in res.out
         _one_line(res, "small.yaml", "memory")
-        assert elapsed < 2.0 and peak < 50e6, (elapsed, peak)
+        # drawing even a millionth of the grid would take minutes and gigabytes; the
+        # bound on time is loose because CI machines are shared (3.3 s seen under load)
+        assert elapsed < 30.0 and peak < 50e6, (elapsed, peak)
     assert not (tmp_path / "out").exists()
 
 
