@@ -106,7 +106,8 @@ DOCTRINE: tuple[Param, ...] = (
         "free",
         "SIPRI: Russia's burden 4.1 % (2021) to 7.1 % (2024) of GDP at war",
         "Extra defence burden the actor's own war demands while its war demand is "
-        "positive; fatigue pulls the burden toward its path plus this.",
+        "positive; fatigue pulls the burden toward its path plus this (a war under way "
+        "at the start is already in the starting burden).",
     ),
     _p(
         "grievance",

@@ -9,6 +9,8 @@ exists but moves nothing fails.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -136,17 +138,64 @@ def test_a_burden_decision_must_come_before_its_deadline():
         )
 
 
+def _rus_burden(spec, date=None):
+    t = _measures(spec)["actors"]
+    date = date or t["date"].max()
+    return t[(t["actor"] == "RUS") & (t["date"] == date)]["defence_share"].item()
+
+
 def test_a_war_pulls_its_belligerent_burden_up():
+    later = [{"from": "2026-01", "value": 8.0}]  # a war that begins during the run
+    spec = with_updates(baseline(), {"actors.RUS.war_demand": later})
+    war = with_updates(spec, {"actors.RUS.doctrine.war_burden": 0.04})
+    assert _rus_burden(war) > _rus_burden(spec) + 0.01
+    assert _rus_burden(war, "2025-10") == _rus_burden(spec, "2025-10")
+
+
+def test_a_war_under_way_at_the_start_is_in_the_starting_burden():
+    """The baseline starts at war: w adds nothing until the war ends, then pulls down."""
     spec = baseline()
     war = with_updates(spec, {"actors.RUS.doctrine.war_burden": 0.04})
-    a = _measures(spec)["actors"]
-    b = _measures(war)["actors"]
-    last = a["date"].max()
+    a, b = _measures(spec)["actors"], _measures(war)["actors"]
+    assert a["defence_share"].equals(b["defence_share"])
+    ceasefire = [{"at": "2025-07", "kind": "ceasefire", "actor": "RUS"}]
+    assert _rus_burden(_events(war, ceasefire)) < _rus_burden(_events(spec, ceasefire)) - 0.01
 
-    def rus(t):
-        return t[(t["actor"] == "RUS") & (t["date"] == last)]["defence_share"].item()
 
-    assert rus(b) > rus(a) + 0.01
+def test_burden_decisions_must_be_listed_in_time_order():
+    decisions = [
+        {"from": "2027-01", "value": 0.03, "by": "2028-07"},
+        {"from": "2025-01", "value": 0.02, "by": "2026-07"},
+    ]
+    with pytest.raises(ValueError, match="list the decisions in time order"):
+        with_updates(baseline(), {"actors.JPN.burden_target": decisions})
+    with pytest.raises(ValueError, match="needs from"):
+        with_updates(
+            baseline(),
+            {"actors.JPN.burden_target": [decisions[1], {"value": 0.03, "by": "2028-07"}]},
+        )
+
+
+def test_a_border_closed_at_the_start_keeps_the_starting_trade():
+    """The calibrated pairs (given pre-sanctions potentials) start at the scenario's trade."""
+    spec = baseline()
+    closed = with_updates(spec, {"actors.PRK.doctrine.border_closure": 0.2})
+    a, b = GeoModel(spec, replication=0), GeoModel(closed, replication=0)
+    flows = a.structure.flows
+    given = {}
+    for f in spec.trade:
+        if f.potential is not None:
+            pair = frozenset((f.source_code, f.to))
+            given[pair] = given.get(pair, 0.0) + f.value + f.unrecorded
+    assert given
+    for model in (a, b):
+        by_dyad = flows.by_dyad(model.state.recorded + model.state.unrecorded)
+        for pair, total in given.items():
+            i, j = (spec.codes.index(c) for c in pair)
+            assert by_dyad[i, j] + by_dyad[j, i] == pytest.approx(total, rel=1e-6)
+    prk = spec.codes.index("PRK")
+    near = (flows.source == prk) | (flows.target == prk)
+    assert (b.state.potential0 > 1.2 * a.state.potential0)[near].any()
 
 
 def _vote_case(threshold: float, margin: float = 0.2):
@@ -209,3 +258,61 @@ def test_a_regime_imposed_after_the_start_is_refused(write, cli):
     # a regime older than the run is fine
     ok = variant("monitoring: 0.5,", "monitoring: 0.5, since: 2006-10,", SMALL)
     assert cli("validate", write(ok)).code == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message", "where"),
+    [
+        (
+            "kind: summit, pair: [RUS, PRK]}",
+            "kind: sanctions_vote, target: KOR}",
+            "no sanctions regime targets KOR",
+            "events[2].target",
+        ),
+        (
+            "kind: summit, pair: [RUS, PRK]}",
+            "kind: sanctions_vote, target: PRK, coverage: {}}",
+            "an empty coverage would ban nothing",
+            "events[2].coverage",
+        ),
+        (
+            "kind: summit, pair: [RUS, PRK]}",
+            "set: {actors.PRK.doctrine.boldness: 0.5}, coverage: {energy: 0.9}}",
+            "an event without a kind does not use coverage",
+            "events[2].coverage",
+        ),
+        (
+            "monitoring: 0.5,",
+            "monitoring: 0.5, lapsed_monitoring: 0.2,",
+            "give renewal:",
+            "sanctions.regimes[0]",
+        ),
+        (
+            "monitoring: 0.5,",
+            "monitoring: 0.5, renewal: 2025-04, lapsed_monitoring: 0.8,",
+            "cannot strengthen monitoring",
+            "sanctions.regimes[0]",
+        ),
+    ],
+)
+def test_votes_and_mandates_that_would_corrupt_a_run_are_refused(
+    write, cli, old, new, message, where
+):
+    from tests.conftest import SMALL, variant
+
+    text = variant(old, new, SMALL)
+    assert text != SMALL
+    out = cli("validate", write(text))
+    assert out.code == 2, out.out
+    assert message in out.err and where in out.err and "Traceback" not in out.err
+
+
+def test_an_event_key_ignores_later_optional_fields():
+    from sim.engine.compile import event_key
+    from sim.random import code_key
+    from sim.scenario.schema import Event
+
+    ev = Event.model_validate({"at": "2025-01", "kind": "summit", "pair": ["RUS", "PRK"]})
+    data = ev.model_dump(mode="json", by_alias=True)
+    data.pop("coverage")
+    assert event_key(ev) == code_key(json.dumps(data, sort_keys=True))

@@ -42,7 +42,7 @@ def calibrate(st: State, S: Structure) -> None:
     expected stationary level (hazard times memory time); tolerances equal the
     starting insecurity; alliance drives start as the drives that sustain the starting
     commitments; structural offsets hold the starting attitudes and
-    unilateral sanctions; lost and unrecorded trade shares at the start are the zero
+    unilateral sanctions; trade volume and evasion over GDP at the start are the zero
     of the growth effects.
 
     Parameters
@@ -80,11 +80,15 @@ def calibrate(st: State, S: Structure) -> None:
 
 def _set_potentials(st: State, S: Structure) -> None:
     """Potentials given by the scenario where it gives them, else the starting flows over
-    their passing share (they then reproduce themselves), at the current enforcement gains."""
+    their passing and open shares (they then reproduce themselves), at the current
+    enforcement gains.  A given potential is the level before any border closure."""
     view = trade_view(st, S, 0)
     _, pass_share = trade.pass_through(st.coverage, view["compliance"], S.flows)
     bite = trade.unilateral_bite(st.sanction)
-    inverted = trade.base_potential(st.recorded, st.unrecorded, pass_share, bite, S.flows)
+    open_share = S.flows.of_dyads(trade.open_share(st.doctrine["border_closure"]))
+    inverted = trade.base_potential(
+        st.recorded, st.unrecorded, pass_share, bite, S.flows, open_share
+    )
     given = st.potential_given
     st.potential0 = np.where(np.isfinite(given), given, inverted)
 

@@ -21,6 +21,25 @@ from ..scenario import PathRef, Scenario, month_index, parse_measure, parse_path
 from .log import GOLDSTEIN
 from .state import CompiledEvent, CompiledReaction, Structure
 
+LATER_OPTIONAL = ("coverage",)
+"""Event fields added after the first wave: left out of an event's key when unset, so
+that adding an optional field does not change the draws of existing scenarios."""
+
+
+def event_key(ev) -> int:
+    """The random key of an event: a hash of its content (:func:`code_key`).
+
+    Parameters
+    ----------
+    ev : Event
+        The scenario's event.
+    """
+    data = ev.model_dump(mode="json", by_alias=True)
+    for name in LATER_OPTIONAL:
+        if data.get(name) is None:
+            data.pop(name, None)
+    return code_key(json.dumps(data, sort_keys=True))
+
 
 def compile_structure(spec: Scenario) -> Structure:
     """Compile a scenario's structure and schedules (see the module docstring).
@@ -139,7 +158,7 @@ def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
         probability=ev.probability,
         goldstein=ev.goldstein if ev.goldstein is not None else GOLDSTEIN.get(kind, 0.0),
         note=ev.note or "",
-        key=code_key(json.dumps(ev.model_dump(mode="json", by_alias=True), sort_keys=True)),
+        key=event_key(ev),
     )
     if ev.kind is None:
         scale = ev.scale if isinstance(ev.scale, dict) else None

@@ -119,7 +119,10 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> Decisi
         a1(st.burden_logit),
         a1(st.burden),
         arms.reference_burden(
-            a1(st.burden_schedule[..., t, :]), doc("war_burden"), a1(view["war_demand"])
+            a1(st.burden_schedule[..., t, :]),
+            doc("war_burden"),
+            a1(view["war_demand"]),
+            a1(st.war_series[..., 0, :]),
         ),
         a1(view["insecurity"]),
         a1(st.tolerance),

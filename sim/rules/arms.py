@@ -66,12 +66,15 @@ def insecurity_logit(insecurity):
     return np.log(insecurity) - np.log1p(-insecurity)
 
 
-def reference_burden(scheduled, war_burden, war_demand):
+def reference_burden(scheduled, war_burden, war_demand, war_demand_start):
     """The burden fatigue pulls toward: the scheduled path plus a war's own demand, (..., N).
 
-    s_ref = s_path + w 1[war demand > 0]: a belligerent's defence burden is pulled up
-    by w while it fights (Russia: 4.1 % of GDP in 2021 to 7.1 % in 2024, SIPRI first estimates), on
-    top of the path its documented targets give.
+    s_ref = s_path + w (1[war demand > 0] - 1[war demand at the start > 0]): a
+    belligerent's defence burden is pulled up by w while it fights (Russia: 4.1 % of GDP
+    in 2021 to 7.1 % in 2024, SIPRI first estimates), on top of the path its documented
+    targets give.  A war already under way at the start is in the starting burden the
+    path begins from, so it adds nothing until it ends; its end then pulls the burden
+    down by w, never below a quarter of the path (a guard that keeps s / s_ref finite).
 
     Parameters
     ----------
@@ -81,8 +84,11 @@ def reference_burden(scheduled, war_burden, war_demand):
         (..., N) w, the extra burden a war demands of the actor (share of GDP).
     war_demand : array_like
         (..., N) the actor's war demand for munitions, USD bn per year (> 0: at war).
+    war_demand_start : array_like
+        (..., N) the actor's war demand at the start of the run.
     """
-    return scheduled + war_burden * (war_demand > 0)
+    at_war = (war_demand > 0).astype(float) - (war_demand_start > 0)
+    return np.maximum(scheduled + war_burden * at_war, 0.25 * scheduled)
 
 
 def burden_logit_step(

@@ -424,11 +424,13 @@ def relax_flows(flows, target, rate, dt):
     return target + (flows - target) * keep
 
 
-def base_potential(recorded, unrecorded, pass_share, bite, flows: Flows, floor=1e-3):
+def base_potential(
+    recorded, unrecorded, pass_share, bite, flows: Flows, open_share=1.0, floor=1e-3
+):
     """Potential V0 of each flow that reproduces the starting flows, (..., K).
 
-    V0 = (recorded + unrecorded) / (passing share x (1 - unilateral bite)), the passing
-    share floored at ``floor`` so that a fully blocked flow stays finite.
+    V0 = (recorded + unrecorded) / (passing share x (1 - unilateral bite) x open share),
+    the product floored at ``floor`` so that a fully blocked or closed flow stays finite.
 
     Parameters
     ----------
@@ -440,10 +442,13 @@ def base_potential(recorded, unrecorded, pass_share, bite, flows: Flows, floor=1
         (..., N, N) unilateral bite.
     flows : Flows
         The scenario's possible flows.
+    open_share : array_like
+        (..., K) share of each flow that border closures leave open (:func:`open_share`
+        per flow); 1 where no border is closed at the start.
     floor : float
         Smallest passing share used.
     """
-    passing = pass_share * flows.of_dyads(1.0 - bite)
+    passing = pass_share * flows.of_dyads(1.0 - bite) * open_share
     return (recorded + unrecorded) / np.maximum(passing, floor)
 
 

@@ -625,7 +625,7 @@ class Checks:
                 "an event needs a kind or at least one of set/add/scale",
                 f"kinds: {', '.join(EVENT_KINDS)}",
             )
-        for key in ("value", "doctrine"):
+        for key in ("value", "doctrine", "coverage"):
             if key in ev.value:
                 self.add(
                     ev.value[key],
@@ -646,7 +646,7 @@ class Checks:
 
     def _named_event(self, ev: Y, kind: str, base: str) -> None:
         if kind == "sanctions_vote":
-            self.category_keys(ev.value.get("coverage"), f"{base}.coverage")
+            self._vote(ev, base)
         for need in EVENT_NEEDS[kind]:
             if need not in ev.value or ev.value[need].value is None:
                 self.add(ev, base, f"a {kind} event needs {need!r}", "e.g. " + EVENT_EXAMPLES[kind])
@@ -670,6 +670,34 @@ class Checks:
             )
         self._kind_values(ev, kind, base)
         self.operations(ev, base, ("set", "add"))  # a named kind's scale: is no table
+
+    def _vote(self, ev: Y, base: str) -> None:
+        """A vote's coverage names categories, and its target has a regime to vote on."""
+        coverage = ev.value.get("coverage")
+        if coverage is not None and coverage.value == {}:
+            self.add(
+                coverage,
+                f"{base}.coverage",
+                "an empty coverage would ban nothing",
+                "e.g. coverage: {energy: 0.9}, or leave coverage: out to renew the regime as is",
+            )
+        self.category_keys(coverage, f"{base}.coverage")
+        target = ev.value.get("target")
+        if target is None or target.value not in self.codes:
+            return  # reported as a missing key or an unknown actor
+        held = [
+            held_target.value
+            for r in _items(self.node("sanctions", "regimes"))
+            if (held_target := _entries(r).get("target")) is not None
+        ]
+        if target.value not in held:
+            self.add(
+                target,
+                f"{base}.target",
+                f"no sanctions regime targets {target.value}, so there is nothing to vote on",
+                f"add a regime with target: {target.value} under sanctions.regimes "
+                "(regimes created mid-run are not modelled yet)",
+            )
 
     def _kind_values(self, ev: Y, kind: str, base: str) -> None:
         """The ``value``, ``scale`` and ``doctrine`` of a named event: used, and in range."""

@@ -205,12 +205,31 @@ class Actor(Frozen):
         None, description="Documented burden target, or a list of policy decisions in time order."
     )
     endogenous_growth: bool | None = Field(
-        None, description="Growth reacts to trade lost and evasion; default: sanctions targets."
+        None, description="Growth reacts to trade volume and evasion; default: sanctions targets."
     )
     doctrine: Doctrine = Field(default_factory=Doctrine)
     note: str | None = None
 
     _c = field_validator("colour")(classmethod(lambda cls, v: v if v is None else _check_colour(v)))
+
+    @field_validator("burden_target")
+    @classmethod
+    def _decisions_in_order(cls, v: Any) -> Any:
+        if not isinstance(v, list):
+            return v
+        previous = None
+        for k, target in enumerate(v):
+            if k and target.decided is None:
+                raise ValueError(
+                    f"decision [{k}] needs from: (only the first may start at the run's start)"
+                )
+            if previous is not None and month_index(target.decided) <= month_index(previous):
+                raise ValueError(
+                    f"decision [{k}] from {target.decided} must come after decision "
+                    f"[{k - 1}] from {previous}: list the decisions in time order"
+                )
+            previous = target.decided
+        return v
 
     @field_validator("war_demand", mode="before")
     @classmethod
@@ -312,6 +331,22 @@ class Regime(Frozen):
     _m = field_validator("since", "renewal")(
         classmethod(lambda cls, v: v if v is None else check_month(v))
     )
+
+    @model_validator(mode="after")
+    def _lapse_needs_renewal(self) -> Regime:
+        if self.lapsed_monitoring is None:
+            return self
+        if self.renewal is None:
+            raise ValueError(
+                "lapsed_monitoring applies when a renewal is vetoed: give renewal: "
+                "(the month of the next vote), or remove lapsed_monitoring"
+            )
+        if self.lapsed_monitoring > self.monitoring:
+            raise ValueError(
+                f"lapsed_monitoring ({self.lapsed_monitoring}) exceeds monitoring "
+                f"({self.monitoring}): the end of a mandate cannot strengthen monitoring"
+            )
+        return self
 
 
 class Sanctions(Frozen):
