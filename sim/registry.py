@@ -1568,6 +1568,14 @@ MEASURES: tuple[Measure, ...] = (
         "Trade of a sanctions target passing unrecorded, over its trade without "
         "enforcement (recorded + unrecorded + blocked): in [0, 1].",
     ),
+    Measure(
+        "mandate",
+        1,
+        "0 or 1",
+        "1 while the monitoring mandate of the regime on a sanctions target runs (the UN "
+        "Panel of Experts on North Korea, 2009 to April 2024); 0 once a vetoed renewal "
+        "has ended it.",
+    ),
     Measure("relation", 2, "1", "Attitude of the first actor toward the second."),
     Measure("threat", 2, "share", "Threat to the first actor from the second."),
     Measure("credibility", 2, "1", "Credibility of the first actor's commitment to the second."),

@@ -213,7 +213,9 @@ def check_ranges(model: GeoModel) -> None:
     assert np.all(st_.provocation_memory >= 0.0) and np.all(st_.summit_memory >= 0.0)
     assert np.all(st_.recorded >= 0.0) and np.all(st_.unrecorded >= 0.0)
     for name, values in model.values["actor"].items():
-        finite = values[np.isfinite(values)] if name.startswith("sanctions_") else values
+        finite = (
+            values[np.isfinite(values)] if name.startswith(("sanctions_", "mandate")) else values
+        )
         assert np.all(np.isfinite(finite)), name
     swing = ~(model.structure.in_a | model.structure.in_b)
     for name, value in model.values["model"].items():

@@ -158,6 +158,7 @@ def measures(
         "sanctions_pressure": lambda: np.where(
             regime, by_actor(view["blocked"]) / potential_i(), np.nan
         ),
+        "mandate": lambda: np.where(regime, st.mandate.astype(float), np.nan),
         "sanctions_leakage": lambda: np.where(
             regime,
             M.leakage(by_actor(st.unrecorded), by_actor(st.recorded), by_actor(view["blocked"])),
