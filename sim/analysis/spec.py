@@ -134,3 +134,66 @@ class SweepSpec(_Frozen):
             if self.method in ("sobol", "morris") and p.range is None:
                 raise ValueError(f"{self.method} parameter {path} needs range: [low, high]")
         return self
+
+
+class PriorSpec(_Frozen):
+    """A calibrated parameter's prior: uniform (or log-uniform) over ``range``.
+
+    In the unit of the parameter the path names (``geosim params``), inside its range.
+    """
+
+    range: tuple[float, float] = Field(description="[low, high] bounds of the prior.")
+    distribution: Literal["uniform", "loguniform"] = Field(
+        "uniform", description="uniform, or loguniform (low > 0)."
+    )
+    note: str | None = Field(None, description="Why this parameter, and why this range.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> PriorSpec:
+        if not self.range[0] < self.range[1]:
+            raise ValueError("range must be [low, high] with low < high")
+        if self.distribution == "loguniform" and self.range[0] <= 0:
+            raise ValueError("a loguniform range needs low > 0")
+        return self
+
+
+class CalibrationSpec(_Frozen):
+    """A calibration file, validated (its keys are described in ``docs/validation.md``).
+
+    ``parameters`` maps scenario paths to :class:`PriorSpec`; the base scenario's
+    observations inside ``window`` are fitted by ABC-SMC (pyabc).
+    """
+
+    schema_version: Literal[1]
+    kind: Literal["calibration"]
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Names the results folder.")
+    description: str | None = None
+    base: str = Field(description="Base scenario with observations, relative to this file.")
+    window: str = Field("calibration", description="The base's observation window to fit.")
+    measures: list[str] | None = Field(
+        None, description="Observed measures to fit (default: every one in the window)."
+    )
+    summaries: Literal["yearly", "as_observed"] = Field(
+        "yearly",
+        description="Summary statistics: observations of less than a year gathered by "
+        "calendar year (sums of counts, means of levels), or each as observed.",
+    )
+    parameters: dict[str, PriorSpec] = Field(min_length=1)
+    population: Annotated[int, Field(ge=10, le=100_000)] = Field(
+        200, description="Particles per generation."
+    )
+    generations: Annotated[int, Field(ge=1, le=100)] = Field(
+        8, description="Most generations (populations) of the SMC."
+    )
+    min_acceptance: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.02, description="Stop once a generation accepts fewer proposals than this."
+    )
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(
+        0, description="Seed of pyabc's draws and of every run's seed."
+    )
+    replications: Annotated[int, Field(ge=2, le=10_000)] | None = Field(
+        None,
+        description="Runs per scored scenario (default: the base's replications); the "
+        "posterior predictive draws as many particles.",
+    )
+    out: str = Field("results", description="Output root, relative to the working directory.")

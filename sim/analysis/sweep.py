@@ -490,6 +490,8 @@ def is_sweep_file(path: str | Path) -> bool:
         return False
     data = tree.value
     kind = data.get("kind")
+    if kind is not None and kind.value == "calibration":
+        return False
     return (kind is not None and kind.value == "sweep") or "base" in data
 
 

@@ -21,7 +21,7 @@ import sys
 
 try:  # Ctrl-C while the commands import: one line, not a traceback
     from ..errors import InputError
-    from . import inspect, run, sweep  # noqa: F401  (register the commands)
+    from . import calibrate, inspect, run, sweep  # noqa: F401  (register the commands)
     from .common import (
         EXIT_INPUT,
         EXIT_INTERRUPTED,

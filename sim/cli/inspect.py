@@ -36,18 +36,27 @@ def validate(
     ],
     overrides: SetOption = None,
 ) -> None:
-    """Check scenario and sweep files without running them.
+    """Check scenario, sweep and calibration files without running them.
 
     Prints one OK line per valid file; otherwise every problem, one per line on
     stderr, as `file:line: path: message (hint: ...)`. Exit status 2 if any file
     has a problem.
     """
+    from ..analysis.calibration import is_calibration_file, load_calibration
     from ..analysis.sweep import check_size, is_sweep_file, load_sweep
     from ..scenario.observations import load_observations
 
     failed = False
     for file in files:
         try:
+            if is_calibration_file(file):
+                cal = load_calibration(file)
+                typer.echo(
+                    f"{file}: OK (calibration of {cal.base.name}: {len(cal.names)} parameters, "
+                    f"{len(cal.fitted)} summaries of {cal.fitted['measure'].nunique()} series "
+                    f"in {cal.spec.window}, {cal.spec.population} particles)"
+                )
+                continue
             if is_sweep_file(file):
                 sw = load_sweep(file, sample=False)
                 try:

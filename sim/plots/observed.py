@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from ..scenario.schema import month_index, month_name
 from .style import band_legend_handles, date_axis, legend_below, new_figure, save_figure
@@ -54,6 +55,8 @@ def observed_figure(
     windows: dict[str, tuple[str, str]] | None = None,
     title: str | None = None,
     fig: Figure | None = None,
+    before: pd.DataFrame | None = None,
+    label: str = "model",
 ) -> Figure:
     """One observed series over the model's median and seed bands.
 
@@ -67,6 +70,11 @@ def observed_figure(
         The figure's title (default: the measure).
     fig : Figure, optional
         Figure to draw on.
+    before : DataFrame, optional
+        The same observations beside another ensemble (the uncalibrated model), drawn
+        under ``rows`` as a grey 90 % band and a dashed median.
+    label : str
+        What ``rows`` is, for the legend.
 
     Returns
     -------
@@ -79,6 +87,16 @@ def observed_figure(
     measure = str(rows["measure"].iloc[0])
     unit, scale = unit_and_scale(measure, str(rows["unit"].iloc[0]))
     x = _midpoints(rows["first"], rows["last"])
+    extra = []
+    if before is not None:
+        b = before.sort_values("first")
+        bx = _midpoints(b["first"], b["last"])
+        ax.fill_between(bx, b["p05"] * scale, b["p95"] * scale, color="0.55", alpha=0.18, lw=0)
+        ax.plot(bx, b["p50"] * scale, color="0.35", lw=1.3, ls="--")
+        extra = [
+            Line2D([], [], color="0.35", lw=1.3, ls="--", label="uncalibrated median"),
+            Patch(color="0.55", alpha=0.3, lw=0, label="uncalibrated 90 % band"),
+        ]
     ax.fill_between(x, rows["p05"] * scale, rows["p95"] * scale, color=COLOUR, alpha=0.13, lw=0)
     ax.fill_between(x, rows["p25"] * scale, rows["p75"] * scale, color=COLOUR, alpha=0.30, lw=0)
     ax.plot(x, rows["p50"] * scale, color=COLOUR, lw=1.8, marker=".", ms=4)
@@ -108,8 +126,18 @@ def observed_figure(
     how = "sum over" if rows["how"].iloc[0] == "sum" else "mean over"
     ax.set_title(title or f"{measure}: model against the record", pad=14)
     handles = [
-        Line2D([], [], color=COLOUR, lw=1.8, marker=".", label=f"model median ({how} the period)"),
-        *band_legend_handles(COLOUR),
+        Line2D(
+            [], [], color=COLOUR, lw=1.8, marker=".", label=f"{label} median ({how} the period)"
+        ),
+        *(
+            band_legend_handles(COLOUR)
+            if before is None
+            else [
+                Patch(facecolor=COLOUR, alpha=0.30, label=f"{label} 50 % band"),
+                Patch(facecolor=COLOUR, alpha=0.13, label=f"{label} 90 % band"),
+            ]
+        ),
+        *extra,
         Line2D([], [], color="black", marker="o", ls="", label="observed (with its interval)"),
     ]
     legend_below(fig, handles, ncol=2)
