@@ -101,7 +101,12 @@ def test_engagement_damps_the_hazard():
 
 
 def test_a_border_closure_cuts_trade_and_growth_and_reopening_restores_them():
-    """The bug of issue 14: a closure used to raise growth (less trade 'lost to sanctions')."""
+    """The bug of issue 14: a closure used to raise growth (less trade 'lost to sanctions').
+
+    Trade moves the level of GDP: growth is lost while trade falls after the closure,
+    hardly once it has settled with the border still shut, and the reopening gives
+    the level back.
+    """
     spec = with_updates(baseline(), {"model.growth_shock_sd": 0.0})
     close = {"at": "2025-01", "kind": "border_closure", "actor": "PRK", "value": 0.8}
     reopen = {"at": "2027-01", "kind": "border_closure", "actor": "PRK", "value": 0.0}
@@ -112,8 +117,13 @@ def test_a_border_closure_cuts_trade_and_growth_and_reopening_restores_them():
         return t[(t["actor"] == "PRK") & (t["date"] == date)][col].item()
 
     assert prk(b, "trade_recorded", "2026-01") < 0.5 * prk(a, "trade_recorded", "2026-01")
-    assert prk(b, "growth", "2026-01") < prk(a, "growth", "2026-01") - 0.005
+    assert prk(b, "growth", "2025-04") < prk(a, "growth", "2025-04") - 0.02  # trade falling
+    # two years on, the border still shut and trade settled low: little growth lost
+    assert abs(prk(b, "growth", "2027-01") - prk(a, "growth", "2027-01")) < 0.01
+    assert prk(b, "gdp", "2026-07") < 0.99 * prk(a, "gdp", "2026-07")  # a lower level
+    assert prk(b, "growth", "2027-04") > prk(a, "growth", "2027-04") + 0.02  # reopening
     assert prk(b, "trade_recorded", "2029-01") > 0.8 * prk(a, "trade_recorded", "2029-01")
+    assert prk(b, "gdp", "2029-01") == pytest.approx(prk(a, "gdp", "2029-01"), rel=0.01)
 
 
 def test_a_burden_decision_moves_the_path_only_from_its_month():

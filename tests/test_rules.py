@@ -1029,9 +1029,9 @@ CASES: dict[str, Case] = {
             {
                 "base_growth": b.actor(-0.1, 0.1),
                 "volume": b.actor(0, 50),
-                "volume0": b.actor(0, 50),
+                "volume_last": b.actor(0, 50),
                 "evasion": b.actor(0, 5),
-                "evasion0": b.actor(0, 5),
+                "evasion_last": b.actor(0, 5),
                 "gdp": b.actor(10, 3e4),
                 "burden": b.actor(0.005, 0.3),
                 "burden0": b.actor(0.005, 0.3),
@@ -1039,7 +1039,7 @@ CASES: dict[str, Case] = {
                 "evasion_premium": b.run(0, 0.5),
                 "guns_butter": b.run(0, 1),
             },
-            {"endogenous": b.mask(b.n)},
+            {"endogenous": b.mask(b.n), "dt": 0.25},
         ),
     ),
     # measures

@@ -42,8 +42,8 @@ def calibrate(st: State, S: Structure) -> None:
     expected stationary level (hazard times memory time); tolerances equal the
     starting insecurity; alliance drives start as the drives that sustain the starting
     commitments; structural offsets hold the starting attitudes and
-    unilateral sanctions; trade volume and evasion over GDP at the start are the zero
-    of the growth effects.
+    unilateral sanctions; the trade volume and evasion at the start count as the last
+    step's (the growth effects follow their changes from there).
 
     Parameters
     ----------
@@ -74,7 +74,7 @@ def calibrate(st: State, S: Structure) -> None:
     st.relation_offset_up, st.relation_offset_down = signed_offsets(st.relation, up, down)
     s_up, s_down = sanction_forcings(st, view, rows)
     st.sanction_offset_up, st.sanction_offset_down = unit_offsets(st.sanction, s_up, s_down)
-    st.volume0, st.evasion0 = trade_volumes(S, view)
+    st.volume_last, st.evasion_last = trade_volumes(S, st, view)
     st.growth = st.base_growth.copy(order="K")
 
 

@@ -133,8 +133,8 @@ class State:
     provocation_memory: np.ndarray
     war_override: np.ndarray
     growth: np.ndarray
-    volume0: np.ndarray  # (..., N) trade volume at the start, USD bn per year
-    evasion0: np.ndarray  # (..., N) unrecorded trade at the start, USD bn per year
+    volume_last: np.ndarray  # (..., N) trade volume of the last step, USD bn per year
+    evasion_last: np.ndarray  # (..., N) unrecorded trade of the last step, USD bn per year
     burden_schedule: np.ndarray  # (..., steps + 1, N) reference burden
     war_series: np.ndarray  # (..., steps + 1, N) war demand, USD bn per year
     # per dyad

@@ -64,13 +64,13 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
     st.unrecorded = trade.relax_flows(st.unrecorded, view["unrecorded_target"], rate, dt)
 
     # economy
-    volume, evasion = trade_volumes(S, view)
+    volume, evasion = trade_volumes(S, st, view)  # the trade done this step
     growth = economy.growth_rate(
         st.base_growth,
         volume,
-        st.volume0,
+        st.volume_last,
         evasion,
-        st.evasion0,
+        st.evasion_last,
         st.gdp,
         st.burden,
         st.burden0,
@@ -78,7 +78,9 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
         m["trade_loss_elasticity"],
         m["evasion_premium"],
         m["guns_butter"],
+        dt,
     )
+    st.volume_last, st.evasion_last = volume, evasion
     if det:
         shock = 0.0
     else:
@@ -180,19 +182,24 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
     return st
 
 
-def trade_volumes(S: Structure, view) -> tuple[np.ndarray, np.ndarray]:
+def trade_volumes(S: Structure, st: State, view) -> tuple[np.ndarray, np.ndarray]:
     """Trade volume and unrecorded trade of each actor, USD bn per year, (..., N).
+
+    From the flows as they stand (after this step's relaxation toward the targets) and
+    the bargain's munitions and payments.
 
     Parameters
     ----------
     S : Structure
         What the scenario fixes for the run(s).
+    st : State
+        The state, its flows.
     view : dict
         What :func:`~sim.engine.perceive.perceive` derived from the state at t.
     """
     return economy.trade_volumes(
-        view["recorded_target"] + view["unrecorded_target"],
-        view["unrecorded_target"],
+        st.recorded + st.unrecorded,
+        st.unrecorded,
         view["munitions"],
         view["payments"],
         S.flows,

@@ -67,9 +67,9 @@ it stays positive and finite over any documented horizon."""
 def growth_rate(
     base_growth,
     volume,
-    volume0,
+    volume_last,
     evasion,
-    evasion0,
+    evasion_last,
     gdp,
     burden,
     burden0,
@@ -77,17 +77,27 @@ def growth_rate(
     trade_loss_elasticity,
     evasion_premium,
     guns_butter,
+    dt,
 ):
     """Effective real growth per year (before shocks), (..., N).
+
+    g0 + [endogenous] (l dW - e dE) / (gdp dt) - gamma (s - s0): trade moves the
+    *level* of GDP (Frankel & Romer 1999: income follows the trade share), so a step's
+    change of trade volume dW, as a share of GDP, shifts log GDP by l dW / gdp once;
+    trade that stays low costs no further growth.  North Korea's record has that
+    shape: -4.5 % in 2020 when the border closed, -0.1 % and -0.2 % in 2021-22 with
+    trade still shut, +3.1 % in 2023 as it reopened (Bank of Korea).  The burden drag
+    stays a growth effect (crowding out of investment).
 
     Parameters
     ----------
     base_growth : array_like
         (..., N) base real growth per year.
-    volume, volume0 : array_like
-        (..., N) trade volume (with the bargain), now and at the start, USD bn per year.
-    evasion, evasion0 : array_like
-        (..., N) trade passing unrecorded, now and at the start, USD bn per year.
+    volume, volume_last : array_like
+        (..., N) trade volume (with the bargain) of this step and of the last one, USD
+        bn per year.
+    evasion, evasion_last : array_like
+        (..., N) trade passing unrecorded, this step and the last one, USD bn per year.
     gdp : array_like
         (..., N) GDP now, USD bn: the changes count as shares of it.
     burden, burden0 : array_like
@@ -96,11 +106,13 @@ def growth_rate(
         (N,) bool: where the trade effects apply; the burden drag applies everywhere.
     trade_loss_elasticity, evasion_premium, guns_butter : array_like
         Per-run elasticities (...,).
+    dt : float
+        Step length, years (a change within the step is a rate of 1 / dt a year).
     """
-    change = trade_loss_elasticity[..., None] * (volume - volume0) - evasion_premium[..., None] * (
-        evasion - evasion0
-    )
-    effect = change / gdp
+    change = trade_loss_elasticity[..., None] * (volume - volume_last) - evasion_premium[
+        ..., None
+    ] * (evasion - evasion_last)
+    effect = change / (gdp * dt)
     drag = -guns_butter[..., None] * (burden - burden0)
     rate = base_growth + np.where(endogenous, effect, 0.0) + drag
     return np.clip(rate, -GROWTH_BOUND, GROWTH_BOUND)
