@@ -32,10 +32,10 @@ MESA_REPLICATIONS = 2
 
 
 def scenario_files() -> list[Path]:
-    """The bundled scenario files (sweep files and data folders left out)."""
+    """The bundled scenario files (sweep and calibration files, data folders left out)."""
     files = sorted((REPO / "scenarios").glob("*.yaml"))
     files += sorted((REPO / "scenarios" / "history").glob("*.yaml"))
-    return files
+    return [f for f in files if "kind: calibration" not in f.read_text(encoding="utf-8")]
 
 
 def tables(path: Path) -> dict[str, pd.DataFrame]:

@@ -326,3 +326,54 @@ def test_an_event_key_ignores_later_optional_fields():
     data = ev.model_dump(mode="json", by_alias=True)
     data.pop("coverage")
     assert event_key(ev) == code_key(json.dumps(data, sort_keys=True))
+
+
+def _with_series(spec, points):
+    return edited(spec, lambda d: d["reference"].update(series=points))
+
+
+def test_reference_totals_follow_their_series():
+    spec = baseline()
+    ref = spec.reference
+    years = spec.steps * spec.dt
+    end = spec.date_of(spec.steps)
+    # a series that says what the growth rate says changes nothing
+    same = [{"from": end, "world_gdp": ref.world_gdp * np.exp(ref.gdp_growth * years)}]
+    a = _measures(spec)["actors"]
+    b = _measures(_with_series(spec, same))["actors"]
+    np.testing.assert_allclose(b["power"], a["power"], rtol=1e-9)
+    # a world that doubles its GDP by mid-run shrinks every share of GDP in power
+    mid = spec.date_of(spec.steps // 2)
+    double = [{"from": mid, "world_gdp": 2 * ref.world_gdp}]
+    c = _measures(_with_series(spec, double))["actors"]
+    last = a["date"] == end
+    assert (c.loc[last, "power"].to_numpy() < a.loc[last, "power"].to_numpy()).all()
+    first = a["date"] == spec.start
+    np.testing.assert_array_equal(c.loc[first, "power"], a.loc[first, "power"])
+
+
+@pytest.mark.parametrize(
+    ("points", "message"),
+    [
+        ("[{from: 2024-01, world_gdp: 120000}]", "is not after the start"),
+        (
+            "[{from: 2026-01, world_gdp: 120000}, {from: 2025-01, world_gdp: 115000}]",
+            "list the points in time order",
+        ),
+        ("[{from: 2026-01}]", "needs world_gdp, world_milex or world_population"),
+    ],
+)
+def test_bad_reference_series_are_refused(write, cli, points, message):
+    from tests.conftest import SMALL, variant
+
+    old = "reference: {world_gdp: 100000, world_milex: 2500, world_population: 8000}"
+    text = variant(
+        old,
+        "reference: {world_gdp: 100000, world_milex: 2500, world_population: 8000, "
+        f"series: {points}}}",
+        SMALL,
+    )
+    assert text != SMALL
+    out = cli("validate", write(text))
+    assert out.code == 2, out.out
+    assert message in out.err and "reference.series" in out.err and "Traceback" not in out.err

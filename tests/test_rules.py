@@ -218,7 +218,10 @@ CASES: dict[str, Case] = {
     ),
     "power.world_total": Case(
         power.world_total,
-        lambda b: ({"start": b.run(1, 5), "growth": b.run(-0.05, 0.1)}, {"years": 7.5}),
+        lambda b: (
+            {"start": b.run(1, 5), "growth": b.run(-0.05, 0.1), "log_path": b.run(-0.2, 0.5)},
+            {"years": 7.5},
+        ),
     ),
     "power.power": Case(
         power.power,

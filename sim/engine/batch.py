@@ -60,6 +60,7 @@ def structure_key(structure: Structure) -> str:
                 structure.veto_holders,
                 structure.has_regime,
                 structure.years_since0,
+                structure.reference_path,
                 structure.renewal,
                 structure.endogenous,
                 structure.in_a,

@@ -41,6 +41,45 @@ def event_key(ev) -> int:
     return code_key(json.dumps(data, sort_keys=True))
 
 
+REFERENCE_TOTALS = (
+    ("world_gdp", "gdp_growth"),
+    ("world_milex", "milex_growth"),
+    ("world_population", "population_growth"),
+)
+"""The reference totals a series may give, with the growth rate that extends them."""
+
+
+def reference_path(spec: Scenario, steps: int) -> np.ndarray:
+    """(steps + 1, 3) log of each world total over its start value, NaN without a series.
+
+    Through the start value and the series' points, log-linearly in time; after the last
+    point, on at the total's growth rate.
+
+    Parameters
+    ----------
+    spec : Scenario
+        The scenario (its ``reference``).
+    steps : int
+        Its steps.
+    """
+    out = np.full((steps + 1, len(REFERENCE_TOTALS)), np.nan)
+    ref = spec.reference
+    start = month_index(spec.start)
+    months = np.arange(steps + 1) * spec.step_months
+    for k, (total, rate) in enumerate(REFERENCE_TOTALS):
+        points = [(month_index(p.start) - start, getattr(p, total)) for p in ref.series]
+        points = [(m, v) for m, v in points if v is not None]
+        if not points:
+            continue
+        x = np.array([0.0] + [float(m) for m, _ in points])
+        y = np.log(np.array([getattr(ref, total)] + [v for _, v in points]))
+        y = y - y[0]
+        inside = np.interp(months, x, y)
+        after = y[-1] + getattr(ref, rate) * (months - x[-1]) / 12.0
+        out[:, k] = np.where(months <= x[-1], inside, after)
+    return out
+
+
 def compile_structure(spec: Scenario) -> Structure:
     """Compile a scenario's structure and schedules (see the module docstring).
 
@@ -119,6 +158,7 @@ def compile_structure(spec: Scenario) -> Structure:
         veto_holders=holders,
         has_regime=has_regime,
         years_since0=years_since,
+        reference_path=reference_path(spec, steps),
         renewal=renewal,
         endogenous=endogenous,
         in_a=in_a,

@@ -111,7 +111,9 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
     names = [p.name for p in registry.DOCTRINE]
     table = arr([[vars(a.doctrine)[name] for name in names] for a in actors]).reshape(n, -1)
     doctrine = {name: table[:, k].copy() for k, name in enumerate(names)}
-    reference = {k: np.array(float(v)) for k, v in spec.reference.model_dump().items()}
+    reference = {
+        k: np.array(float(v)) for k, v in spec.reference.model_dump().items() if k != "series"
+    }
 
     gdp = arr([a.gdp for a in actors])
     milex = arr([a.milex for a in actors])

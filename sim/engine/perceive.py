@@ -61,18 +61,22 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
     m, d, ref = st.model, st.doctrine, st.reference
     milex = st.burden * st.gdp
     years = t * S.dt
+    path = S.reference_path[t]  # (3,) log change of world GDP, milex, population; NaN: none
     k_ref = power.world_total(
         power.reference_capability(ref["world_milex"], m["depreciation"], ref["milex_growth"]),
         ref["milex_growth"],
         years,
+        path[1],
     )
     pw = power.power(
         st.gdp,
         st.capability,
         st.population,
-        power.world_total(ref["world_gdp"], ref["gdp_growth"], years)[..., None],
+        power.world_total(ref["world_gdp"], ref["gdp_growth"], years, path[0])[..., None],
         k_ref[..., None],
-        power.world_total(ref["world_population"], ref["population_growth"], years)[..., None],
+        power.world_total(ref["world_population"], ref["population_growth"], years, path[2])[
+            ..., None
+        ],
         m["weight_gdp"][..., None],
         m["weight_military"][..., None],
         m["weight_population"][..., None],

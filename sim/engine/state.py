@@ -78,6 +78,7 @@ class Structure:
     veto_holders: np.ndarray  # (T, V) bool
     has_regime: np.ndarray  # (N,) bool
     years_since0: np.ndarray  # (N,)
+    reference_path: np.ndarray  # (steps + 1, 3) log world GDP, milex, population over start
     renewal: np.ndarray  # (steps + 1, N) bool: vote on monitoring of T at step t
     endogenous: np.ndarray  # (N,) bool
     in_a: np.ndarray

@@ -31,8 +31,8 @@ def reference_capability(world_milex, depreciation, world_milex_growth):
     return world_milex / (depreciation + world_milex_growth)
 
 
-def world_total(start, growth, years):
-    """A world total after ``years``: start e^(growth years).
+def world_total(start, growth, years, log_path=np.nan):
+    """A world total after ``years``: start e^(growth years), or start e^(path).
 
     Parameters
     ----------
@@ -43,8 +43,12 @@ def world_total(start, growth, years):
         ``population_growth``), broadcastable to ``start``.
     years : float
         Years since the start.
+    log_path : float
+        Log of the total over its start value at this step, from the scenario's
+        ``reference.series``; NaN where the series gives none (the growth rate holds).
     """
-    return start * np.exp(growth * years)
+    change = np.where(np.isfinite(log_path), log_path, growth * years)
+    return start * np.exp(change)
 
 
 def power(

@@ -221,6 +221,7 @@ class Checks:
     def run(self) -> list[Problem]:
         """Every check, section by section, in file order."""
         self.categories_unique()
+        self.reference_series()
         self.actor_codes()
         self.dyads()
         self.trade()
@@ -520,6 +521,27 @@ class Checks:
                     "name the importer in to:, another actor than from:",
                 )
             self.category(self.node("trade", i, "category"), f"trade[{i}].category")
+
+    def reference_series(self) -> None:
+        """Each point of ``reference.series`` comes after the start (which the
+        reference's own totals give); later than the run's end is allowed."""
+        for i, _ in enumerate(_items(self.node("reference", "series"))):
+            n = self.node("reference", "series", i, "from")
+            if n is None or self.span is None:
+                continue
+            try:
+                m = month_index(check_month(n.value))
+            except (ValueError, AttributeError):
+                continue  # reported by the field pass
+            first, _ = self.span
+            if m <= first:
+                self.add(
+                    n,
+                    f"reference.series[{i}].from",
+                    f"a reference point at {n.value} is not after the start ({month_name(first)})",
+                    "the start's totals are reference.world_gdp, world_milex and "
+                    "world_population themselves; give later points only",
+                )
 
     def regimes(self) -> None:
         """A regime's target, holders, sponsors, categories and dates."""

@@ -453,9 +453,33 @@ _REF = registry.REFERENCE_FIELDS
 _REF_DEFAULT: dict[str, float] = {p.name: p.default for p in _REF if p.default is not None}
 
 
+class ReferencePoint(Frozen):
+    """World totals at a later month: the path runs log-linearly between the points."""
+
+    start: str = Field(alias="from", description="Month of the figures (YYYY-MM).")
+    world_gdp: Annotated[float, _limit(_REF, "world_gdp")] | None = Field(
+        None, description="USD bn."
+    )
+    world_milex: Annotated[float, _limit(_REF, "world_milex")] | None = Field(
+        None, description="USD bn per year."
+    )
+    world_population: Annotated[float, _limit(_REF, "world_population")] | None = Field(
+        None, description="Millions."
+    )
+    source: str | None = None
+
+    _m = field_validator("start")(classmethod(lambda cls, v: check_month(v)))
+
+    @model_validator(mode="after")
+    def _some_total(self) -> ReferencePoint:
+        if self.world_gdp is None and self.world_milex is None and self.world_population is None:
+            raise ValueError("a reference point needs world_gdp, world_milex or world_population")
+        return self
+
+
 class Reference(Frozen):
     """World totals at the start, and their growth (independent of the cast, so that
-    adding an actor does not rescale the others)."""
+    adding an actor does not rescale the others), or their path as a series."""
 
     world_gdp: Annotated[float, _limit(_REF, "world_gdp")] = Field(description="USD bn.")
     world_milex: Annotated[float, _limit(_REF, "world_milex")] = Field(
@@ -473,6 +497,22 @@ class Reference(Frozen):
     population_growth: Annotated[float, _limit(_REF, "population_growth")] = Field(
         _REF_DEFAULT["population_growth"], description="Growth of world population per year."
     )
+    series: list[ReferencePoint] = Field(
+        default_factory=list,
+        description="World totals at later months, in time order: each total runs "
+        "log-linearly from the start through its points, then on at its growth rate.",
+    )
+
+    @field_validator("series")
+    @classmethod
+    def _in_time_order(cls, v: list[ReferencePoint]) -> list[ReferencePoint]:
+        for k in range(1, len(v)):
+            if month_index(v[k].start) <= month_index(v[k - 1].start):
+                raise ValueError(
+                    f"point [{k}] from {v[k].start} must come after point [{k - 1}] "
+                    f"from {v[k - 1].start}: list the points in time order"
+                )
+        return v
 
 
 class Bargain(Frozen):
@@ -646,6 +686,8 @@ class Scenario(Frozen):
         data = self.model_dump(mode="json", by_alias=True)
         if data.get("observations") is None:  # digests from before observations existed
             data.pop("observations", None)
+        if not data.get("reference", {}).get("series", [None]):  # ... and reference series
+            data["reference"].pop("series", None)
         for actor in data.get("actors", {}).values():  # ... and before decided targets
             target = actor.get("burden_target")
             if isinstance(target, dict) and target.get("from") is None:
