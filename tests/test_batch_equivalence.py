@@ -24,7 +24,9 @@ from sim.scenario import load_tree, resolve
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml")) + sorted(
-    (REPO / "scenarios" / "history").glob("*.yaml")
+    p
+    for p in (REPO / "scenarios" / "history").glob("*.yaml")
+    if "kind: calibration" not in p.read_text(encoding="utf-8")
 )
 HINDCAST = REPO / "scenarios" / "history" / "hindcast_2017.yaml"
 POINTS = 20

@@ -256,18 +256,58 @@ def test_a_vote_with_content_raises_coverage_to_it():
     assert cov[cats.index("food")] == pytest.approx(0.8)
 
 
-def test_a_regime_imposed_after_the_start_is_refused(write, cli):
+def _imposed_later(write):
     from tests.conftest import SMALL, variant
 
-    text = variant("monitoring: 0.5,", "monitoring: 0.5, since: 2025-01,", SMALL)
+    text = variant("monitoring: 0.5,", "monitoring: 0.5, since: 2025-01, renewal: 2025-04,", SMALL)
     assert text != SMALL
-    out = cli("validate", write(text))
-    assert out.code == 2
-    assert "regimes created during a run are not modelled yet" in out.err
-    assert "sanctions.regimes[0].since" in out.err and "Traceback" not in out.err
+    return write(text)
+
+
+def test_a_regime_imposed_during_the_run_begins_at_its_date(write):
+    from sim.scenario import load_scenario
+
+    spec = load_scenario(_imposed_later(write))
+    model = GeoModel(spec, replication=0)
+    prk = spec.codes.index("PRK")
+    energy = spec.categories.index("energy")
+    assert model.state.coverage[prk, energy] == 0.0 and not model.state.mandate[prk]
+    tables = model.run().tables()
+    ev = tables["events"]
+    imposed = ev[ev["kind"] == "sanctions_imposed"]
+    assert list(imposed["date"]) == ["2025-01"] and list(imposed["actor"]) == ["PRK"]
+    assert model.state.coverage[prk, energy] == pytest.approx(0.9)
+    a = tables["actors"]
+    mandate = a[a["actor"] == "PRK"].set_index("date")["mandate"]
+    assert (mandate.loc[:"2024-10"] == 0).all() and mandate.loc["2025-04"] == 1
+    pressure = a[a["actor"] == "PRK"].set_index("date")["sanctions_pressure"]
+    assert pressure.loc["2024-10"] == 0 and pressure.loc["2025-04"] > 0.01
+    # the batch engine agrees
+    block = run_batch([spec], [0]).tables
+    b = block["actors"]
+    np.testing.assert_allclose(
+        b[b["actor"] == "PRK"]["trade"].to_numpy(),
+        a[a["actor"] == "PRK"]["trade"].to_numpy(),
+        rtol=1e-9,
+    )
+
+
+def test_votes_before_a_regime_and_its_potentials_are_refused(write, cli):
+    from tests.conftest import SMALL, variant
+
+    later = variant("monitoring: 0.5,", "monitoring: 0.5, since: 2025-01,", SMALL)
+    vote = variant("kind: summit, pair: [RUS, PRK]}", "kind: sanctions_vote, target: PRK}", later)
+    vote = vote.replace("{at: 2025-01, kind: sanctions_vote", "{at: 2024-07, kind: sanctions_vote")
+    out = cli("validate", write(vote))
+    assert out.code == 2 and "comes before the regime on PRK is imposed" in out.err
+    potential = variant(
+        "category: energy, value: 0.01}", "category: energy, value: 0.01, potential: 0.5}", later
+    )
+    out = cli("validate", write(potential, "potential.yaml"))
+    assert out.code == 2 and "trade[0].potential" in out.err and "imposed during the run" in out.err
     # a regime older than the run is fine
     ok = variant("monitoring: 0.5,", "monitoring: 0.5, since: 2006-10,", SMALL)
-    assert cli("validate", write(ok)).code == 0
+    assert cli("validate", write(ok, "ok.yaml")).code == 0
 
 
 @pytest.mark.parametrize(
@@ -377,3 +417,17 @@ def test_bad_reference_series_are_refused(write, cli, points, message):
     out = cli("validate", write(text))
     assert out.code == 2, out.out
     assert message in out.err and "reference.series" in out.err and "Traceback" not in out.err
+
+
+def test_a_later_decision_before_a_first_one_at_the_start_is_refused(write, cli):
+    from tests.conftest import SMALL, variant
+
+    text = variant(
+        "  PRK: {name: North Korea, gdp: 30, milex: 5, population: 26}",
+        "  PRK: {name: North Korea, gdp: 30, milex: 5, population: 26, burden_target: "
+        "[{value: 0.2, by: 2025-01}, {from: 2010-01, value: 0.25, by: 2025-07}]}",
+        SMALL,
+    )
+    out = cli("validate", write(text))
+    assert out.code == 2, out.out
+    assert "actors.PRK.burden_target[1].from" in out.err and "comes before decision [0]" in out.err

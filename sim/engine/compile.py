@@ -80,6 +80,46 @@ def reference_path(spec: Scenario, steps: int) -> np.ndarray:
     return out
 
 
+def imposed_later(spec: Scenario, regime) -> bool:
+    """Whether a regime is imposed after the run's start (its ``since`` inside the run).
+
+    Parameters
+    ----------
+    spec : Scenario
+        The scenario.
+    regime : Regime
+        One of its regimes.
+    """
+    if regime.since is None:
+        return False
+    return month_index(regime.since) > month_index(spec.start)
+
+
+def _imposition(k: int, regime, spec: Scenario, idx, cats) -> CompiledEvent:
+    """The event that imposes a regime at its ``since``: its coverage, monitoring and
+    mandate (before it the target trades uncovered and unmonitored)."""
+    target = regime.target
+    codes = spec.codes
+    ops: list[tuple[str, PathRef, Any]] = [
+        ("set", parse_path(f"sanctions.{target}.monitoring", codes, cats), float(regime.monitoring))
+    ]
+    for cat, share in regime.coverage.items():
+        ops.append(("set", parse_path(f"sanctions.{target}.coverage.{cat}", codes, cats), share))
+    return CompiledEvent(
+        index=k,
+        step=spec.step_of(regime.since),
+        kind="sanctions_imposed",
+        ops=ops,
+        actor=target,
+        partner=None,
+        probability=1.0,
+        goldstein=GOLDSTEIN["sanctions_imposed"],
+        note=regime.note or f"regime on {target} imposed",
+        key=code_key(f"regime:{target}:{regime.since}"),
+        imposes=idx[target],
+    )
+
+
 def compile_structure(spec: Scenario) -> Structure:
     """Compile a scenario's structure and schedules (see the module docstring).
 
@@ -111,8 +151,8 @@ def compile_structure(spec: Scenario) -> Structure:
                 sponsors[t, idx[member]] = True
         for v in regime.veto_holders:
             holders[t, idx[v]] = True
-        if regime.since is not None:
-            years_since[t] = max(0.0, (start_m - month_index(regime.since)) / 12.0)
+        if regime.since is not None:  # negative for a regime imposed during the run
+            years_since[t] = (start_m - month_index(regime.since)) / 12.0
         if regime.renewal is not None:
             first = spec.step_of(regime.renewal)
             for s in range(first, steps, max(1, 12 // spec.step_months)):
@@ -134,6 +174,10 @@ def compile_structure(spec: Scenario) -> Structure:
     for k, ev in enumerate(spec.events):
         compiled = _compile_event(k, ev, spec, idx, cats)
         events[compiled.step].append(compiled)
+    for k, regime in enumerate(spec.sanctions.regimes):  # imposed during the run: first
+        if imposed_later(spec, regime):
+            compiled = _imposition(len(spec.events) + k, regime, spec, idx, cats)
+            events[compiled.step].insert(0, compiled)
     reactions = [_compile_reaction(k, r, spec, idx, cats) for k, r in enumerate(spec.reactions)]
     # trade flows that can be non-zero: listed ones, those to and from a regime target
     # (sanctions busting, diversion), and those events and reactions change

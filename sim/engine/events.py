@@ -168,6 +168,8 @@ def begin(st: State, S: Structure, t: int, seed, pending: list, log: Log) -> np.
             i, j = ev.summit
             st.summit_memory[..., i, j] += happens
             st.summit_memory[..., j, i] += happens
+        if ev.imposes is not None:
+            st.mandate[..., ev.imposes] |= happens
         if ev.vote_target is not None:
             content = None if ev.vote_coverage is None else np.array(ev.vote_coverage)
             vote(st, S, ev.vote_target, np.zeros(lead, dtype=bool), happens, t, log, content)

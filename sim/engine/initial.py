@@ -14,6 +14,7 @@ from .. import registry
 from ..rules import arms, power
 from ..scenario import DYAD_FIELD_NAMES, PathRef, Scenario, month_index
 from .calibrate import calibrate as calibrate_state
+from .compile import imposed_later
 from .state import State, Structure
 
 DERIVED_FROM = {
@@ -198,10 +199,12 @@ def initial_state(spec: Scenario, structure: Structure, calibrate: bool = True) 
     lapsed = np.full(n, -1.0)  # below 0: a veto leaves monitoring and mandate as they are
     for regime in spec.sanctions.regimes:
         t = idx[regime.target]
-        monitoring[t] = regime.monitoring
-        mandate[t] = True
         if regime.lapsed_monitoring is not None:
             lapsed[t] = regime.lapsed_monitoring
+        if imposed_later(spec, regime):
+            continue  # uncovered, unmonitored, no mandate until its imposition event
+        monitoring[t] = regime.monitoring
+        mandate[t] = True
         for cat, share in regime.coverage.items():
             coverage[t, cats.index(cat)] = share
 

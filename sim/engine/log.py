@@ -23,6 +23,7 @@ GOLDSTEIN = {
     "turnover": 0.0,  # no cooperation-conflict content
     "veto": -4.0,  # CAMEO 12: reject
     "sanctions_measure": -8.0,  # CAMEO 163: impose embargo, boycott or sanctions
+    "sanctions_imposed": -8.0,  # CAMEO 163: impose embargo, boycott or sanctions (a regime)
     "monitoring_restored": -2.0,  # CAMEO 16: reduce relations (monitoring a target)
     "sanctions_vote": 0.0,
     "abstention": -1.0,  # assumption: between assent (0) and a veto (-4, CAMEO 12 reject)

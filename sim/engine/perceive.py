@@ -297,7 +297,7 @@ def trade_view(st: State, S: Structure, t: int) -> dict[str, Any]:
         m["compliance_sharpness"][..., None, None],
         m["compliance_midpoint"][..., None, None],
         m["sanctions_erosion"][..., None],
-        S.years_since0 + t * S.dt,
+        np.maximum(S.years_since0 + t * S.dt, 0.0),  # years in force (0 before it)
         S.targets,  # no regime, nothing to enforce
         st.enforcement_gain,
     )

@@ -44,6 +44,7 @@ class CompiledEvent:
     summit: tuple[int, int] | None = None
     vote_target: int | None = None
     vote_coverage: tuple[float, ...] | None = None  # the measure's coverage by category (NaN: none)
+    imposes: int | None = None  # target index whose regime (and mandate) begins
 
 
 @dataclass

@@ -555,34 +555,74 @@ class Checks:
                 self.unique(self.node(*regime, key), f"{base}.{key}", "actor")
             self.category_keys(self.node(*regime, "coverage"), f"{base}.coverage")
             self.date(self.node(*regime, "since"), f"{base}.since", allow_before=True)
-            self.regime_begun(self.node(*regime, "since"), f"{base}.since")
+            self.regime_begun(i)
             self.date(self.node(*regime, "renewal"), f"{base}.renewal")
 
-    def regime_begun(self, n: Y | None, path: str) -> None:
-        """A regime must exist at the start: one imposed later is not modelled yet.
+    def regime_begun(self, i: int) -> None:
+        """A regime imposed during the run must not be calibrated by a potential.
+
+        Such a regime starts uncovered and unmonitored and is imposed at ``since``
+        (``sanctions_imposed``).  A pre-sanctions ``potential`` of a target's flows
+        calibrates how strictly a regime *in force at the start* binds, so it cannot go
+        with a regime imposed later.
+
+        Parameters
+        ----------
+        i : int
+            The regime's position in ``sanctions.regimes``.
+        """
+        n = self.node("sanctions", "regimes", i, "since")
+        target = self.node("sanctions", "regimes", i, "target")
+        if self._later_month(n) is None or n is None or target is None:
+            return
+        for i, _ in enumerate(_items(self.node("trade"))):
+            pot = self.node("trade", i, "potential")
+            ends = {getattr(self.node("trade", i, key), "value", None) for key in ("from", "to")}
+            if pot is not None and pot.value is not None and target.value in ends:
+                self.add(
+                    pot,
+                    f"trade[{i}].potential",
+                    f"the regime on {target.value} is imposed during the run ({n.value}, "
+                    f"sanctions.regimes[{i}]): a pre-sanctions potential calibrates a regime in "
+                    "force at the start",
+                    "remove potential:, or start the run after the regime's since:",
+                )
+
+    def node_month(self, n: Y | None) -> int | None:
+        """The month of a date node, or None if it is missing or malformed.
 
         Parameters
         ----------
         n : Y or None
-            The regime's ``since`` node.
-        path : str
-            Where in the scenario, for the message.
+            The node holding a ``YYYY-MM`` date.
         """
+        if n is None:
+            return None
+        try:
+            return month_index(check_month(n.value))
+        except (ValueError, AttributeError):
+            return None
+
+    def _later_month(self, n: Y | None) -> int | None:
+        """The month of a ``since`` inside the run (after its start), else None."""
         if n is None or self.span is None:
-            return
+            return None
         try:
             m = month_index(check_month(n.value))
         except (ValueError, AttributeError):
-            return
+            return None
         first, end = self.span
-        if first < m < end:
-            self.add(
-                n,
-                path,
-                f"the regime begins ({n.value}) after the run starts ({month_name(first)}); "
-                "regimes created during a run are not modelled yet",
-                f"start the run at or after {n.value}, or give since: {month_name(first)} or earlier",
-            )
+        return m if first < m < end else None
+
+    def imposed(self) -> dict[str, int]:
+        """Targets whose regime is imposed during the run, and the month it is."""
+        out: dict[str, int] = {}
+        for i, _ in enumerate(_items(self.node("sanctions", "regimes"))):
+            m = self._later_month(self.node("sanctions", "regimes", i, "since"))
+            target = self.node("sanctions", "regimes", i, "target")
+            if m is not None and target is not None:
+                out[str(target.value)] = m
+        return out
 
     def actor_series(self) -> None:
         """The dates of each actor's war-demand series (before the run is allowed)."""
@@ -606,6 +646,26 @@ class Checks:
                     )
                 elif month is not None and start is not None:
                     months[month] = start
+            self._decisions(c)
+
+    def _decisions(self, c: str) -> None:
+        """A list of burden decisions whose first starts at the run's start (no ``from``)
+        may not hold a later decision dated at or before the start."""
+        targets = self.node("actors", c, "burden_target")
+        items = _items(targets) if targets is not None and isinstance(targets.value, list) else []
+        if not items or self.span is None or "from" in _entries(items[0]):
+            return
+        first, _ = self.span
+        for k, item in enumerate(items[1:], start=1):
+            m = self.node_month(_entries(item).get("from"))
+            if m is not None and m <= first:
+                self.add(
+                    _entries(item)["from"],
+                    f"actors.{c}.burden_target[{k}].from",
+                    f"decision [{k}] from {month_name(m)} comes before decision [0], which "
+                    f"starts at the run's start ({month_name(first)})",
+                    "give decision [0] its own from:, or list the decisions in time order",
+                )
 
     def bargain(self) -> None:
         """The bargain's categories exist (the default bargain needs its own four)."""
@@ -718,7 +778,18 @@ class Checks:
                 f"{base}.target",
                 f"no sanctions regime targets {target.value}, so there is nothing to vote on",
                 f"add a regime with target: {target.value} under sanctions.regimes "
-                "(regimes created mid-run are not modelled yet)",
+                "(with since: the month it is imposed, if that is during the run)",
+            )
+            return
+        since = self.imposed().get(str(target.value))
+        at = self.node_month(ev.value.get("at"))
+        if since is not None and at is not None and at < since:
+            self.add(
+                ev.value.get("at"),
+                f"{base}.at",
+                f"the vote ({month_name(at)}) comes before the regime on {target.value} "
+                f"is imposed ({month_name(since)})",
+                "date the vote at or after the regime's since:, or impose it earlier",
             )
 
     def _kind_values(self, ev: Y, kind: str, base: str) -> None:
