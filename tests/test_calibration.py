@@ -68,6 +68,17 @@ def test_the_block_sampler_gives_what_pyabcs_single_core_sampler_gives(tmp_path)
     assert not other.posterior.equals(reference.posterior)
 
 
+def test_a_binding_min_acceptance_stops_both_samplers_after_the_same_generation(tmp_path):
+    """pyabc's max_eval (population / min_acceptance, not a whole number here) is ignored,
+    as by the single-core sampler: the run stops after the generation that falls below."""
+    cal = load_calibration(_file(tmp_path, TWO, generations=4, min_acceptance=0.3))
+    reference = fit(cal, reference=True)
+    blocked = fit(cal, max_block=9)
+    pd.testing.assert_frame_equal(blocked.posterior, reference.posterior)
+    assert len(blocked.generations) < 4  # it did bind
+    assert blocked.generations["acceptance"].iloc[-1] < 0.3
+
+
 def test_the_posterior_stays_inside_the_priors(tmp_path):
     cal = load_calibration(_file(tmp_path, TWO))
     post = fit(cal).posterior

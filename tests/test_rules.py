@@ -1038,7 +1038,7 @@ CASES: dict[str, Case] = {
                 "gdp": b.actor(10, 3e4),
                 "burden": b.actor(0.005, 0.3),
                 "burden0": b.actor(0.005, 0.3),
-                "trade_loss_elasticity": b.run(0, 1),
+                "trade_loss_elasticity": b.run(0, 3),
                 "evasion_premium": b.run(0, 0.5),
                 "guns_butter": b.run(0, 1),
             },

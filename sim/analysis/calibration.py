@@ -119,17 +119,6 @@ class Calibration:
         obs = self.base.observations
         return {} if obs is None else dict(obs.windows)
 
-    def folder(self, out: str | Path | None = None) -> Path:
-        """The results folder: ``<out>/calibrate-<name>-<digest12>``.
-
-        Parameters
-        ----------
-        out : str or Path, optional
-            Output root; default the file's ``out:`` (``results``).
-        """
-        root = Path(out if out is not None else self.spec.out)
-        return root / f"calibrate-{self.spec.name}-{self.digest()[:12]}"
-
     def digest(self) -> str:
         """A stable hash of the calibration file's fields and the resolved base."""
         import hashlib
@@ -288,7 +277,7 @@ def load_calibration(path: str | Path) -> Calibration:
                     )
                 ]
             )
-    if spec.summaries == "yearly":
+    if spec.summaries == "yearly" and not fitted.empty:
         fitted = yearly(fitted)
     if fitted.empty:
         raise InputError(
@@ -312,7 +301,8 @@ def yearly(observations: pd.DataFrame) -> pd.DataFrame:
 
     A count per quarter becomes the year's count (the sum), a level per quarter the
     year's mean; the year's steps are the union of its periods' (so that the model is
-    read over the same steps).  Yearly and longer observations are kept as they are.
+    read over the same steps).  Yearly and longer observations are kept as they are, and
+    so are a year's observations that leave gaps or mix period lengths.
     One noisy statistic per quarter dilutes an ABC distance: a year's sum carries the
     same information with less noise (Fearnhead & Prangle 2012 on summary choice).
 
@@ -326,6 +316,11 @@ def yearly(observations: pd.DataFrame) -> pd.DataFrame:
     short = observations[months < 12]
     rows = [observations[months >= 12]]
     for (_, year), group in short.groupby([short["measure"], short["first"].str[:4]], sort=False):
+        span = _month(group["last"].max()) - _month(group["first"].min()) + 1
+        lengths = group["last"].map(_month) - group["first"].map(_month) + 1
+        if lengths.sum() != span or lengths.nunique() > 1:
+            rows.append(group)  # gaps or mixed lengths: the observations stay as they are
+            continue
         first = group.iloc[0].copy()
         first["period"] = str(year)
         first["first"], first["last"] = group["first"].min(), group["last"].max()
@@ -652,12 +647,15 @@ def block_sampler(
         def sample_until_n_accepted(
             self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None
         ):
+            # max_eval is ignored, as by pyabc's SingleCoreSampler (check_max_eval=False),
+            # whose result this one must give: pyabc's min_acceptance_rate check stops the
+            # run after the generation instead of dropping it
             sample = self._create_empty_sample()
             evaluations = 0
-            while sample.n_accepted < n and evaluations < max_eval:
+            while sample.n_accepted < n:
                 need = n - sample.n_accepted
                 size = need if all_accepted else math.ceil(1.25 * need / max(self.rate, 1e-3))
-                size = int(min(max(size, need), max_block, max_eval - evaluations))
+                size = int(min(max(size, need), max_block))
                 state = np.random.get_state(), random.getstate()  # noqa: NPY002 (pyabc's)
                 deferred.mode, deferred.pending = "record", []
                 for _ in range(size):
@@ -792,6 +790,7 @@ def fit(
     distance = pyabc.AdaptivePNormDistance(
         p=2, fixed_weights=weights, scale_function=pyabc.distance.rmsd
     )
+    saved = np.random.get_state(), random.getstate()  # noqa: NPY002 (restored below)
     np.random.seed(spec.seed % 2**32)  # noqa: NPY002 (pyabc draws from numpy's global one)
     random.seed(spec.seed)
     abc = pyabc.ABCSMC(
@@ -803,6 +802,15 @@ def fit(
         transitions=_TRANSITION(),
     )
     _quiet_pyabc()
+    try:
+        return _run_abc(abc, x0, spec, names, sampler, started)
+    finally:
+        np.random.set_state(saved[0])  # noqa: NPY002
+        random.setstate(saved[1])
+
+
+def _run_abc(abc, x0, spec: CalibrationSpec, names, sampler, started) -> CalibrationResult:
+    """Run the configured ABCSMC in a temporary database; collect its generations."""
     with tempfile.TemporaryDirectory(prefix="geosim-abc-") as tmp:
         history = abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", x0)
         history = abc.run(
@@ -830,6 +838,19 @@ def fit(
                 "ess": float(ws.sum() ** 2 / (ws**2).sum()),
             }
             rows.append(row)
+    if not frames:
+        raise InputError(
+            [
+                Problem(
+                    spec.name,
+                    "min_acceptance",
+                    None,
+                    "no generation was completed: the first one accepted fewer proposals "
+                    f"than min_acceptance ({spec.min_acceptance:g})",
+                    "lower min_acceptance, or widen the priors",
+                )
+            ]
+        )
     posterior = pd.concat(frames, ignore_index=True)
     last = posterior[posterior["generation"] == posterior["generation"].max()]
     w = last["weight"].to_numpy()
@@ -1012,7 +1033,7 @@ def calibrated_yaml(cal: Calibration, result: CalibrationResult, folder: Path) -
         "# Beside each: the 90 % posterior interval, and the prior.",
         "schema_version: 1",
         f"name: {cal.base.name}_calibrated",
-        f"extends: {base}",
+        f"extends: {json.dumps(base)}",
     ]
     tree: dict[str, Any] = {}
     for name in cal.names:
@@ -1032,7 +1053,7 @@ def calibrated_yaml(cal: Calibration, result: CalibrationResult, folder: Path) -
             lo, hi = result.interval[sub]
             prior = cal.spec.parameters[sub]
             lines.append(
-                f"{pad}{key}: {result.point[sub]:.4g}   # 90 % posterior [{lo:.3g}, {hi:.3g}]; "
+                f"{pad}{key}: {result.point[sub]!r}   # 90 % posterior [{lo:.3g}, {hi:.3g}]; "
                 f"prior {prior.distribution} [{prior.range[0]:g}, {prior.range[1]:g}]"
             )
 

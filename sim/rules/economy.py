@@ -1,17 +1,17 @@
 """Growth and GDP: trade volume, evasion, guns versus butter, shocks.
 
-Growth moves with the change of the actor's trade volume since the start (exports
-and imports, recorded or not, plus the bargain's flows), as a share of GDP: trade
-lost to sanctions, to a border closure or to worse relations costs growth, and
-trade the bargain brings in restores it (Frankel & Romer 1999 on trade and
-income; Hufbauer, Schott & Elliott 1990 on the cost of sanctions to targets).
-Because the change is measured as a share of GDP, an economy that depends more
-on trade loses more growth to the same cut (import dependence); unchanged trade
-has no effect, however GDP moves.  Growth also
-pays the cost of evasion (a premium on trade that passes unrecorded; Early 2011
-on the cost of sanctions busting) and the guns-versus-butter drag of a higher
-defence burden (Dunne & Tian 2013), all relative to the start; the trade effects
-apply only where growth is endogenous (sanctions targets by default).  GDP then
+The level of GDP moves with each step's change of the actor's trade volume
+(exports and imports, recorded or not, plus the bargain's flows), as a share of
+GDP: trade lost to sanctions, to a border closure or to worse relations lowers
+the level once, and trade that comes back, or that the bargain brings, raises it
+(Frankel & Romer 1999 on trade and income; Hufbauer, Schott & Elliott 1990 on the
+cost of sanctions to targets).  Because the change is measured as a share of GDP,
+an economy that depends more on trade loses more to the same cut (import
+dependence); unchanged trade has no effect, however GDP moves.  The level also
+pays for a rise of evasion (a premium on trade that passes unrecorded; Early 2011
+on the cost of sanctions busting), and growth pays the guns-versus-butter drag of
+a defence burden above its start (Dunne & Tian 2013); the trade effects apply
+only where growth is endogenous (sanctions targets by default).  GDP then
 moves exactly over the step, with a log-normal shock scaled by the square root
 of the step length.
 """
@@ -29,8 +29,8 @@ def trade_volumes(volume_flows, unrecorded_target, munitions, payments, flows: F
 
     Parameters
     ----------
-    volume_flows : (..., K) trade flows the step aims at (recorded plus unrecorded
-        targets), USD bn per year.
+    volume_flows : (..., K) trade flows of the step (recorded plus unrecorded), USD bn
+        per year.
     unrecorded_target : (..., K) the unrecorded part, USD bn per year.
     munitions, payments : (..., N, N) the bargain's munitions [patron, client] and
         payments [patron, client], USD bn per year; they add to the volume and pass
@@ -55,13 +55,16 @@ def trade_volumes(volume_flows, unrecorded_target, munitions, payments, flows: F
 
 
 GROWTH_BOUND = 0.5
-"""Largest modelled growth in size, log points per year (-39 % to +65 % a year).
+"""Largest modelled trend growth in size (base growth and burden drag), log points per
+year (-39 % to +65 % a year), and largest level shift of one step from trade, log
+points (the same factors).
 
-An assumption: a guard far outside any rate the bundled scenarios reach (-0.05 to 0.08),
-not a mechanism.  Without it, extreme parameters let the trade-loss term feed on a
-shrinking GDP (lost trade as a share of a GDP that falls) until GDP underflows to
-zero in a few steps; GDP moves in log space (:func:`gdp_step`), so with a bounded rate
-it stays positive and finite over any documented horizon."""
+An assumption: guards, not mechanisms.  The trend stays within -0.05 to 0.08 in the
+bundled scenarios.  The level shift is bounded apart from the trend, so that a
+quarter's large change of trade (a closure, the 2017 bans) moves the level by all of
+``l dW / gdp`` instead of being cut as a rate of ``1 / dt`` times it; it stays within
+about 0.15 log points a step for the hindcast's elasticities up to 1.  GDP moves in log
+space (:func:`gdp_step`), so with bounded steps it stays positive and finite."""
 
 
 def growth_rate(
@@ -81,7 +84,8 @@ def growth_rate(
 ):
     """Effective real growth per year (before shocks), (..., N).
 
-    g0 + [endogenous] (l dW - e dE) / (gdp dt) - gamma (s - s0): trade moves the
+    g0 - gamma (s - s0) + [endogenous] (l dW - e dE) / (gdp dt), the trend and the
+    step's level shift each bounded by :data:`GROWTH_BOUND`: trade moves the
     *level* of GDP (Frankel & Romer 1999: income follows the trade share), so a step's
     change of trade volume dW, as a share of GDP, shifts log GDP by l dW / gdp once;
     trade that stays low costs no further growth.  North Korea's record has that
@@ -112,10 +116,10 @@ def growth_rate(
     change = trade_loss_elasticity[..., None] * (volume - volume_last) - evasion_premium[
         ..., None
     ] * (evasion - evasion_last)
-    effect = change / (gdp * dt)
+    level = np.clip(np.where(endogenous, change / gdp, 0.0), -GROWTH_BOUND, GROWTH_BOUND)
     drag = -guns_butter[..., None] * (burden - burden0)
-    rate = base_growth + np.where(endogenous, effect, 0.0) + drag
-    return np.clip(rate, -GROWTH_BOUND, GROWTH_BOUND)
+    trend = np.clip(base_growth + drag, -GROWTH_BOUND, GROWTH_BOUND)
+    return trend + level / dt
 
 
 def growth_shock(sd, normals, dt):
