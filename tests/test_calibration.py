@@ -114,12 +114,13 @@ def test_a_small_calibration_recovers_parameters_from_model_generated_data(tmp_p
 
     The burdens pin the grievances; one realisation of the over-dispersed counts pins
     the base provocation rate only loosely (its likelihood's sd is about 1.6 events
-    a year at 6), so that the test asks less of it.
+    a year at 6, and the posterior's is still about 2 after nine generations), so
+    that the test asks less of it.
     """
     three = TWO + "  actors.USA.doctrine.grievance: {range: [-0.5, 0.5]}\n"
     measures = ["provocations", "defence_share.KOR", "defence_share.USA"]
     cal = load_calibration(
-        _file(tmp_path, three, population=100, generations=7, seed=3, measures=measures)
+        _file(tmp_path, three, population=100, generations=9, seed=3, measures=measures)
     )
     truth = np.array([[6.0, 0.25, -0.2]])
     synthetic = simulate(cal, truth, [987657], cal.fitted)[0]
@@ -137,7 +138,7 @@ def test_a_small_calibration_recovers_parameters_from_model_generated_data(tmp_p
     rate = last["actors.PRK.doctrine.provocation_rate"]
     mean = np.average(rate, weights=last["weight"])
     sd = np.sqrt(np.average((rate - mean) ** 2, weights=last["weight"]))
-    assert sd < 0.75 * 11.0 / np.sqrt(12.0)  # narrower than the uniform prior's sd
+    assert sd < 0.8 * 11.0 / np.sqrt(12.0)  # narrower than the uniform prior's sd (3.2)
 
 
 @pytest.mark.parametrize(

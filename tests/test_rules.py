@@ -416,6 +416,8 @@ CASES: dict[str, Case] = {
                 "threat_sensitivity": b.actor(0, 5),
                 "fatigue": b.actor(0, 3),
                 "grievance": b.actor(-0.5, 0.5),
+                "floor": b.run(0.001, 0.002, 1),
+                "ceiling": b.run(0.3, 0.4, 1),
             },
             {"dt": 0.25},
         ),

@@ -130,6 +130,8 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> Decisi
         doc("fatigue"),
         doc("grievance"),
         dt,
+        st.model["burden_floor"][..., None],
+        st.model["burden_ceiling"][..., None],
     )
     # relations and alliances
     shared = relations.shared_threat(a2(view["tau"]), view["tau"])
