@@ -329,3 +329,88 @@ def sensitivity(
             highlight=False,
         )
     con.print(f"Finished in {result.wall_time_s:.1f} s. Results: {result.folder}", highlight=False)
+
+
+# --------------------------------------------------------------------------- discover
+
+
+@app.command()
+def discover(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SWEEP_DIR", help="A geosim sweep results folder.", show_default=False
+        ),
+    ],
+    measure: Annotated[
+        str,
+        typer.Option("--measure", "-m", help="One of the sweep's measures, e.g. balance:last."),
+    ],
+    below: Annotated[
+        float | None, typer.Option("--below", help="Runs where the measure is below this.")
+    ] = None,
+    above: Annotated[
+        float | None, typer.Option("--above", help="Runs where the measure is above this.")
+    ] = None,
+    density: Annotated[
+        float,
+        typer.Option("--density", min=0.0, max=1.0, help="Least density of the chosen box."),
+    ] = 0.8,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="|".join(FORMATS), help="Figure format.")
+    ] = "png",
+) -> None:
+    """Scenario discovery (PRIM): which parameter ranges make an outcome frequent?
+
+    Runs EMA Workbench's PRIM (Friedman & Fisher 1999) on the sweep's runs, with the
+    outcome the measure below (or above) a level. Prints the box of highest coverage
+    whose density reaches --density, and writes discovery-<measure>/ in the sweep
+    folder: peeling.csv, box.csv and the trade-off and box figures.
+    """
+    from ..analysis.discover import discover as run_prim
+    from ..analysis.discover import write_discovery
+    from ..results import safe_name
+
+    con = Console(width=WIDTH)
+    with input_errors():
+        check_choice(fmt, FORMATS, "--format")
+        try:
+            import warnings
+
+            with warnings.catch_warnings():  # it warns that ipyparallel is missing
+                warnings.simplefilter("ignore")
+                import ema_workbench  # noqa: F401
+        except ImportError:
+            raise InputError(
+                [
+                    Problem(
+                        "geosim discover",
+                        "",
+                        None,
+                        "scenario discovery needs EMA Workbench, which is not installed",
+                        'install the extra: pip install "geosim[discover]"',
+                    )
+                ]
+            ) from None
+        d = run_prim(folder, measure, below=below, above=above, min_density=density)
+    use_agg()
+    from ..plots.discover import write_discovery_plots
+
+    out = Path(folder) / f"discovery-{safe_name(measure)}"
+    with input_errors(), write_errors(str(out)):
+        write_discovery(d, out)
+        write_discovery_plots(d, out, fmt)
+    b = d.box
+    con.print(
+        f"PRIM on {d.runs:,} runs of {folder}: {d.measure} {d.condition} {d.level:g} in "
+        f"{d.cases:,} ({d.cases / d.runs:.0%}). Box {d.chosen} of {len(d.trajectory)}: "
+        f"coverage {b['coverage']:.0%}, density {b['density']:.0%}, "
+        f"{int(b['n']):,} runs inside.",
+        highlight=False,
+    )
+    table = plain_table(["parameter", "box", "sweep range"], "The box")
+    for row in d.limits.sort_values("restricted", ascending=False, kind="stable").itertuples():
+        box = f"{row.low:.4g} .. {row.high:.4g}" if row.restricted else "(unrestricted)"
+        table.add_row(row.parameter, box, f"{row.range_low:.4g} .. {row.range_high:.4g}")
+    con.print(table)
+    con.print(f"Peeling trajectory and box: {out}", highlight=False)
