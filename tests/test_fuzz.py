@@ -31,7 +31,7 @@ from model_fixtures import baseline
 
 from sim import registry
 from sim.errors import InputError
-from sim.rules.economy import GROWTH_BOUND
+from sim.rules.economy import growth_bound
 from sim.runner import run
 from sim.scenario import scenario_from_yaml
 from sim.scenario.cross import MAX_FACTOR
@@ -111,7 +111,9 @@ def check_domain(result) -> list[str]:
         "capability": _bad(a["capability"], 0.0),
         "power": _bad(a["power"], 0.0, 1.0),
         "regional_power": _bad(a["regional_power"], 0.0, 1.0),
-        "growth": _bad(a["growth"], -GROWTH_BOUND, GROWTH_BOUND),
+        "growth": _bad(
+            a["growth"], -growth_bound(result.scenario.dt), growth_bound(result.scenario.dt)
+        ),
         "relation": _bad(d["relation"], -1.0, 1.0),
         "alliance": _bad(d["alliance"], 0.0, 1.0),
         "conflict_risk": _bad(d["conflict_risk"], 0.0, 1.0),

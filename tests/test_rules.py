@@ -56,6 +56,7 @@ EXEMPT = {
     "common.off_diagonal": "takes only N and has no leading dimensions",
     "engagement.upper_pairs": "takes only N and has no leading dimensions",
     "measures.configurations": "takes only N and has no leading dimensions",
+    "economy.growth_bound": "takes only the step length and has no leading dimensions",
 }
 RUNS = 3
 CATEGORIES = 5

@@ -62,9 +62,23 @@ points (the same factors).
 An assumption: guards, not mechanisms.  The trend stays within -0.05 to 0.08 in the
 bundled scenarios.  The level shift is bounded apart from the trend, so that a
 quarter's large change of trade (a closure, the 2017 bans) moves the level by all of
-``l dW / gdp`` instead of being cut as a rate of ``1 / dt`` times it; it stays within
-about 0.15 log points a step for the hindcast's elasticities up to 1.  GDP moves in log
+``l dW / gdp`` instead of being cut as a rate of ``1 / dt`` times it.  The effective
+growth reported is then within :func:`growth_bound` (2.5 a year at quarterly steps).  GDP moves in log
 space (:func:`gdp_step`), so with bounded steps it stays positive and finite."""
+
+
+def growth_bound(dt):
+    """The largest effective growth in size, per year, at step length ``dt``.
+
+    The trend's bound plus a level shift of :data:`GROWTH_BOUND` log points within
+    one step, as a rate: GROWTH_BOUND (1 + 1 / dt).
+
+    Parameters
+    ----------
+    dt : float
+        Step length, years.
+    """
+    return GROWTH_BOUND * (1.0 + 1.0 / dt)
 
 
 def growth_rate(
