@@ -14,6 +14,7 @@ those whose density reaches ``min_density``.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +161,10 @@ def discover(
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import prim
 
-        box = prim.Prim(x, y, threshold=min_density, peel_alpha=peel_alpha).find_box()
+        options: dict[str, float] = {"peel_alpha": peel_alpha}
+        if "threshold" in inspect.signature(prim.Prim.__init__).parameters:
+            options["threshold"] = min_density  # EMA Workbench 2.x requires it; 3.x dropped it
+        box = prim.Prim(x, y, **options).find_box()
     trajectory = box.peeling_trajectory[
         ["id", "coverage", "density", "mass", "res_dim", "n", "k"]
     ].copy()
