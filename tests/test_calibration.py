@@ -223,3 +223,16 @@ def test_a_calibration_is_the_same_over_workers_and_dask(tmp_path, executor):
         runner.close()
     pd.testing.assert_frame_equal(spread.posterior, alone.posterior)
     pd.testing.assert_frame_equal(spread.generations, alone.generations)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (REPO / "scenarios" / "baseline.yaml", "this is a scenario file, not a calibration file"),
+        (REPO / "scenarios" / "sweeps" / "sobol_balance.yaml", "this is a sweep file"),
+    ],
+)
+def test_a_scenario_or_sweep_file_given_to_calibrate_gets_one_line(cli, path, message):
+    out = cli("calibrate", path, "--dry-run")
+    assert out.code == 2 and message in out.err and "Traceback" not in out.err
+    assert len(out.err.strip().splitlines()) == 1

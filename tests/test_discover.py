@@ -74,3 +74,9 @@ def test_prim_finds_the_box_the_sweep_was_built_to_have(sweep_folder, cli):
 def test_discover_refuses_what_it_cannot_answer(sweep_folder, cli, args, message):
     out = cli("discover", sweep_folder, *args)
     assert out.code == 2 and message in out.err and "Traceback" not in out.err
+
+
+def test_discover_refuses_a_folder_that_is_no_sweep(tmp_path, cli):
+    out = cli("discover", tmp_path, "-m", "balance:last", "--below", "0")
+    assert out.code == 2 and "not a geosim sweep folder" in out.err
+    assert "Traceback" not in out.err

@@ -169,6 +169,24 @@ def load_calibration(path: str | Path) -> Calibration:
     """
     path = Path(path)
     tree = load_file(path)
+    data = tree.value if isinstance(tree.value, dict) else {}
+    kind = data.get("kind")
+    other = kind.value if kind is not None else ("scenario" if "actors" in data else None)
+    if other in ("scenario", "sweep") or (other is None and "extends" in data):
+        what = "a sweep file" if other == "sweep" else "a scenario file"
+        run = "geosim sweep" if other == "sweep" else "geosim run"
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    tree.line,
+                    f"this is {what}, not a calibration file",
+                    f"run it with {run}, or write a calibration file (kind: calibration, "
+                    "base: a scenario with observations, parameters; see docs/validation.md)",
+                )
+            ]
+        )
     try:
         spec = CalibrationSpec.model_validate(tree.plain())
     except ValidationError as exc:

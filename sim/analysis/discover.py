@@ -98,14 +98,27 @@ def discover(
     Raises
     ------
     InputError
-        The folder is not a sweep, the measure is not one of its measures, the sweep
+        The folder is not a sweep folder, the measure is not one of its measures, the sweep
         varies no numeric parameter, or the outcome never (or always) occurs.
     """
     if (below is None) == (above is None):
         raise InputError(
             [Problem("geosim discover", "", None, "give one of --below and --above", "")]
         )
-    result = load(folder)
+    try:
+        result = load(folder)
+    except FileNotFoundError:
+        raise InputError(
+            [
+                Problem(
+                    str(folder),
+                    "",
+                    None,
+                    "not a geosim sweep folder (no sweep.yaml)",
+                    "give the folder geosim sweep printed after Results:",
+                )
+            ]
+        ) from None
     wide = result.wide()
     measures = list(result.spec.measures)
     if measure not in measures:

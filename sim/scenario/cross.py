@@ -527,12 +527,9 @@ class Checks:
         reference's own totals give); later than the run's end is allowed."""
         for i, _ in enumerate(_items(self.node("reference", "series"))):
             n = self.node("reference", "series", i, "from")
-            if n is None or self.span is None:
+            m = self.node_month(n)  # a malformed date is reported by the field pass
+            if n is None or m is None or self.span is None:
                 continue
-            try:
-                m = month_index(check_month(n.value))
-            except (ValueError, AttributeError):
-                continue  # reported by the field pass
             first, _ = self.span
             if m <= first:
                 self.add(
@@ -605,11 +602,8 @@ class Checks:
 
     def _later_month(self, n: Y | None) -> int | None:
         """The month of a ``since`` inside the run (after its start), else None."""
-        if n is None or self.span is None:
-            return None
-        try:
-            m = month_index(check_month(n.value))
-        except (ValueError, AttributeError):
+        m = self.node_month(n)
+        if m is None or self.span is None:
             return None
         first, end = self.span
         return m if first < m < end else None
