@@ -15,7 +15,9 @@ A results folder (``ROOT/<scenario name>/<UTC timestamp>-<hash8>/``) holds:
 
 The folder is written under a temporary name and renamed into place when
 complete, so an interrupted run leaves no half-written results (nor the empty
-folders made for it).
+folders made for it).  A run whose tables do not fit in :data:`SHOWN_MEMORY` streams
+them into the folder block by block (:class:`TableSink`, :func:`sim.runner.run_saved`):
+the same tables, in bounded memory; its figures then show its first replications.
 
 **Before computing** the command line checks the output root
 (:func:`check_output_root`: a folder, or a path where one can be made, writable,
@@ -85,7 +87,13 @@ systems allow 255, and the timestamp and hash of a results folder come on top.""
 
 MEMORY_LIMIT = 4 * 2**30
 """Largest estimated memory (bytes) of a run or a sweep's parent before ``--force`` is
-needed: the tables of every replication stay in memory until they are saved."""
+needed: the tables of every replication stay in memory until they are saved.  A run
+that ``geosim run`` streams into its folder (:class:`TableSink`) needs only
+:data:`SHOWN_MEMORY` and one block's worth, whatever its size."""
+
+SHOWN_MEMORY = 192 * 2**20
+"""Most bytes of tables a streamed run keeps in memory (:class:`TableSink`): all of
+them when they fit, else the first replications', which its figures then show."""
 
 MIN_FREE_BYTES = 2**20
 """Free space (bytes) an output root needs at the least, whatever the estimate."""
@@ -177,6 +185,12 @@ class RunResult:
     tables: dict[str, pd.DataFrame]
     manifest: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    #: End-state values of every replication (:func:`end_values`) when ``tables``
+    #: hold only some of them (a streamed run, :class:`TableSink`); None: from tables.
+    end: pd.DataFrame | None = None
+    #: Which replications ``tables`` hold when not all (a note for the figures);
+    #: empty when they hold every replication.
+    subset: str = ""
 
     def __repr__(self) -> str:
         """One line: the scenario, the replications, the rows of each table, the folder."""
@@ -190,6 +204,8 @@ class RunResult:
             f"{self.scenario.steps} {self.scenario.step} steps",
             f"rows: {rows}",
         ]
+        if self.subset:
+            parts.append(f"tables of {self.subset}")
         if self.path is not None:
             parts.append(f"saved in {self.path}")
         return f"RunResult({', '.join(parts)})"
@@ -227,8 +243,11 @@ class RunResult:
         return self.tables["events"]
 
     def end_state(self) -> pd.DataFrame:
-        """One row per replication, one column per measure, at the last step."""
-        return end_values(self.tables)
+        """One row per replication, one column per measure, at the last step.
+
+        Every replication's, also when :attr:`tables` hold only some (:attr:`subset`).
+        """
+        return end_values(self.tables) if self.end is None else self.end
 
     def summary(self) -> pd.DataFrame:
         """Median, mean, sd and 5-95 % band of every measure at the last step.
@@ -258,7 +277,8 @@ class RunResult:
             name: frame[~frame["replication"].isin(failed)].reset_index(drop=True)
             for name, frame in self.tables.items()
         }
-        return RunResult(self.scenario, tables, self.manifest, self.path)
+        end = None if self.end is None else self.end.drop(index=list(failed), errors="ignore")
+        return RunResult(self.scenario, tables, self.manifest, self.path, end, self.subset)
 
     def save(
         self,
@@ -310,6 +330,127 @@ class RunResult:
             )
         self.path = final
         return final
+
+
+class TableSink:
+    """Writes a run's tables into a folder block by block, in bounded memory.
+
+    The blocks of replications come in order (:func:`sim.runner.run_saved`).  While
+    their tables fit in ``memory`` bytes they are only kept, and :meth:`close` writes
+    each table in one piece, exactly as :meth:`RunResult.save` does.  Past that, the
+    kept blocks and every later one go to part files as they come, and :meth:`close`
+    joins the parts into each table's file (Parquet row groups, or CSV rows appended),
+    under the column types of all the parts together: the same rows, in the same
+    order, with the same values as the tables joined in memory.  The first blocks'
+    tables stay in memory, up to ``memory`` bytes, for the run's figures.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The (temporary) results folder to write the tables into.
+    csv : bool
+        Write CSV instead of Parquet.
+    memory : int
+        Most bytes of tables kept in memory (:data:`SHOWN_MEMORY`).
+    """
+
+    def __init__(self, folder: Path, csv: bool = False, memory: int = SHOWN_MEMORY):
+        self.folder = Path(folder)
+        self.csv = csv
+        self.memory = memory
+        self.kept: list[dict[str, pd.DataFrame]] = []  # the first blocks, for figures
+        self.kept_bytes = 0
+        self.complete = True  # kept holds every block so far
+        self.parts: dict[str, list[Path]] = {}  # spilled: each table's part files
+        self.written = 0  # blocks written to parts
+
+    @property
+    def spilled(self) -> bool:
+        """Whether blocks have gone to part files (the tables did not fit in memory)."""
+        return bool(self.parts)
+
+    def add(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Take the next block's tables (replication numbers already the run's).
+
+        Parameters
+        ----------
+        tables : dict of str to pandas.DataFrame
+            One frame per name of :data:`TABLES`.
+        """
+        size = int(sum(frame.memory_usage(index=False).sum() for frame in tables.values()))
+        if self.complete and self.kept_bytes + size <= self.memory:
+            self.kept.append(tables)  # everything so far fits: write it at the end
+            self.kept_bytes += size
+            return
+        if self.complete:  # the first block that does not fit: from now on, parts
+            self.complete = False
+            for block in self.kept:
+                self._spill(block)
+            if not self.kept:  # the first block alone: keep it, the figures need one
+                self.kept.append(tables)
+                self.kept_bytes += size
+        self._spill(tables)
+
+    def _spill(self, tables: dict[str, pd.DataFrame]) -> None:
+        parts = self.folder / ".parts"
+        parts.mkdir(exist_ok=True)
+        for name, frame in tables.items():
+            path = parts / f"{name}-{self.written:06d}.{'csv' if self.csv else 'parquet'}"
+            if self.csv:
+                frame.to_csv(path, index=False, header=self.written == 0)
+            else:
+                frame.to_parquet(path, index=False)
+            self.parts.setdefault(name, []).append(path)
+        self.written += 1
+
+    def close(self) -> dict[str, pd.DataFrame]:
+        """Write every table's file; return the tables kept in memory, joined.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            Every replication's tables when they fitted in memory (:attr:`complete`),
+            else the first blocks'.
+        """
+        joined = {
+            name: pd.concat([block[name] for block in self.kept], ignore_index=True)
+            for name in (self.kept[0] if self.kept else {})
+        }
+        if not self.spilled:
+            for name, frame in joined.items():
+                if self.csv:
+                    frame.to_csv(self.folder / f"{name}.csv", index=False)
+                else:
+                    frame.to_parquet(self.folder / f"{name}.parquet", index=False, **PARQUET_WRITE)
+            return joined
+        for name, paths in self.parts.items():
+            if self.csv:
+                with open(self.folder / f"{name}.csv", "wb") as out:
+                    for path in paths:
+                        with open(path, "rb") as part:
+                            shutil.copyfileobj(part, out)
+            else:
+                _join_parquet(paths, self.folder / f"{name}.parquet")
+        shutil.rmtree(self.folder / ".parts")
+        return joined
+
+
+def _join_parquet(paths: list[Path], target: Path) -> None:
+    """Join Parquet part files into one file, under the types of all parts together.
+
+    A part whose column is all missing (an event table's ``partner`` in a block with
+    no dyadic event) has type null; joined in memory, pandas would take the type of
+    the other blocks, and so does the unified schema here.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = [pq.read_schema(path) for path in paths]
+    schema = pa.unify_schemas(schemas, promote_options="permissive")
+    with pq.ParquetWriter(target, schema, **PARQUET_WRITE) as writer:
+        for path in paths:
+            part = pq.read_table(path)
+            writer.write_table(part.cast(schema) if part.schema != schema else part)
 
 
 @contextmanager
@@ -698,7 +839,7 @@ def summarise(end: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def load_results(path: str | Path) -> RunResult:
+def load_results(path: str | Path, memory: int | None = None) -> RunResult:
     """Load a results folder written by :meth:`RunResult.save`.
 
     Parameters
@@ -706,6 +847,11 @@ def load_results(path: str | Path) -> RunResult:
     path : str or pathlib.Path
         The results folder, ``ROOT/<scenario name>/<UTC timestamp>-<hash8>/``; its
         tables may be Parquet or CSV.
+    memory : int, optional
+        Most bytes of tables to read (as :func:`run_size` estimates them): a larger
+        run's Parquet tables are read for its first replications only, and
+        :attr:`RunResult.subset` says so (``geosim plot`` passes
+        :data:`SHOWN_MEMORY`).  Default: read everything.
 
     Returns
     -------
@@ -741,6 +887,12 @@ def load_results(path: str | Path) -> RunResult:
             str(scenario_file), f"not a valid resolved scenario: {exc.problems[0].message}"
         ) from None
     fmt = manifest.get("format")
+    keep = None
+    if memory is not None and fmt != "csv":
+        per_replication = max(1, run_size(scenario, 1, figures=False)["memory_bytes"] // 2)
+        keep = max(1, memory // per_replication)
+        if keep >= scenario.replications:
+            keep = None
     tables = {}
     for name in TABLES:
         parquet, csv = path / f"{name}.parquet", path / f"{name}.csv"
@@ -749,12 +901,13 @@ def load_results(path: str | Path) -> RunResult:
             raise ResultsError(
                 str(use), f"the {name} table is missing", "rerun the scenario with geosim run"
             )
-        frame = read_table(use)
+        frame = read_table(use, first=keep)
         lacking = [c for c in TABLE_KEYS[name] if c not in frame.columns]
         if lacking:
             raise ResultsError(str(use), f"the {name} table has no {lacking[0]} column")
         tables[name] = frame
-    return RunResult(scenario=scenario, tables=tables, manifest=manifest, path=path)
+    subset = "" if keep is None else f"the first {keep:,} of {scenario.replications:,} replications"
+    return RunResult(scenario=scenario, tables=tables, manifest=manifest, path=path, subset=subset)
 
 
 def read_text(path: Path, what: str) -> str:
@@ -818,7 +971,9 @@ def read_json(path: Path, what: str) -> dict[str, Any]:
     return data
 
 
-def read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path, columns: list[str] | None = None, first: int | None = None
+) -> pd.DataFrame:
     """Read a Parquet or CSV table, or raise a ResultsError naming the damaged file.
 
     Parameters
@@ -827,6 +982,9 @@ def read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
         A ``.parquet`` or ``.csv`` file.
     columns : list of str, optional
         Read only these columns (Parquet).
+    first : int, optional
+        Read only the rows of replications ``0 .. first - 1`` (Parquet; row groups
+        of later replications are skipped unread).
 
     Returns
     -------
@@ -846,6 +1004,10 @@ def read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
             raise ResultsError(str(path), "the file is empty (0 bytes)")
         if path.suffix == ".csv":
             return pd.read_csv(path, keep_default_na=True)
+        if first is not None:
+            return pd.read_parquet(
+                path, columns=columns, filters=[("replication", "<", first)], **PARQUET_READ
+            )
         return pd.read_parquet(path, columns=columns, **PARQUET_READ)
     except FileNotFoundError:
         raise ResultsError(str(path), "the file is missing") from None

@@ -17,7 +17,15 @@ from rich.console import Console
 from ..engine import ENGINES
 from ..errors import InputError, Problem
 from ..plots.formats import FORMATS
-from ..results import check_memory, check_output_root, one_line, run_size, safe_name
+from ..results import (
+    SHOWN_MEMORY,
+    RunResult,
+    check_memory,
+    check_output_root,
+    one_line,
+    run_size,
+    safe_name,
+)
 from ..scenario import Scenario, lint, load_scenario
 from .common import (
     WIDTH,
@@ -61,13 +69,25 @@ def _with_run_options(spec: Scenario, replications: int | None, seed: int | None
         raise InputError([Problem(f"--{field}", "", None, error["msg"])]) from None
 
 
-def check_run_size(spec: Scenario, force: bool, csv: bool, plots: bool, out: Path) -> None:
-    """Refuse a run too large for memory or for the output root's space (unless ``force``)."""
+def check_run_size(
+    spec: Scenario, force: bool, csv: bool, plots: bool, out: Path, engine: str = "batch"
+) -> None:
+    """Refuse a run too large for memory or for the output root's space (unless ``force``).
+
+    The batch engine streams a large run's tables into its folder
+    (:func:`~sim.runner.run_saved`): its memory is bounded whatever its size.
+    """
+    from ..runner import BLOCK_MEMORY
+
     size = run_size(spec, csv=csv, figures=plots)
     what = (
         f"{spec.replications:,} replications x {spec.steps + 1} steps of {len(spec.actors)} actors"
     )
-    check_memory(size["memory_bytes"], force, "--replications", what, "run fewer replications")
+    memory = size["memory_bytes"]
+    if engine == "batch":  # a few blocks, the tables kept, every replication's end state
+        ends = spec.replications * (8 * (40 + 30 * len(spec.actors)) + 100)
+        memory = min(memory, SHOWN_MEMORY + 2 * BLOCK_MEMORY + ends)
+    check_memory(memory, force, "--replications", what, "run fewer replications")
     need = 0 if force else size["disk_bytes"]
     check_output_root(out, need, subfolder=safe_name(spec.name))
 
@@ -122,7 +142,7 @@ def run(
     tidy tables (measures, actors, dyads, trade, events), summary.csv and plots/.
     """
 
-    from ..runner import run as run_scenario
+    from ..runner import run_saved
     from ..scenario.observations import load_observations
 
     with input_errors():
@@ -134,7 +154,7 @@ def run(
         spec = load_scenario(scenario, overrides=list(overrides or []))
         spec = _with_run_options(spec, replications, seed)
         observed = load_observations(spec, Path(scenario).parent, str(scenario))
-        check_run_size(spec, force, csv, plots, out)
+        check_run_size(spec, force, csv, plots, out, engine if model is None else "mesa")
     con = Console(width=WIDTH)
     for warning in lint(spec):
         typer.echo(f"{scenario}: warning: {warning}", err=True)
@@ -148,38 +168,22 @@ def run(
         highlight=False,
     )
     command = "geosim " + " ".join(sys.argv[1:])
-    with (
-        progress_bar("replications", spec.replications, quiet) as update,
-        warnings.catch_warnings(),
-    ):
-        warnings.simplefilter("ignore", UserWarning)  # the note above said it once
-        # a run that leaves its domain divides by zero on its way out: it is flagged
-        # failed and reported in one line below, not in numpy's warnings
-        warnings.simplefilter("ignore", RuntimeWarning)
-        result = run_scenario(
-            spec,
-            progress=update,
-            command=command,
-            engine=engine,
-            model_class=model,
-            workers=workers,
-        )
-
-    failures = result.manifest.get("failures") or []
-    shown = result.succeeded()  # summaries and figures leave failed replications out
-    plots = plots and len(failures) < spec.replications
-
     scored = None
-    if len(observed) and len(failures) < spec.replications:
-        from ..analysis.observed import beside, model_at_observations
-        from ..analysis.observed import score as score_table
+    per_observation = None
 
-        per_observation = beside(observed, model_at_observations(shown.tables, observed))
-        assert spec.observations is not None
-        scored = score_table(per_observation, spec.observations.windows)
+    def extra(result: RunResult, folder: Path) -> None:
+        nonlocal scored, per_observation
+        failures = result.manifest.get("failures") or []
+        if len(failures) >= spec.replications:
+            return
+        shown = result.succeeded()  # summaries and figures leave failed replications out
+        if len(observed):
+            from ..analysis.observed import beside, model_at_observations
+            from ..analysis.observed import score as score_table
 
-    def extra(folder: Path) -> None:
-        if scored is not None:
+            per_observation = beside(observed, model_at_observations(shown.tables, observed))
+            assert spec.observations is not None
+            scored = score_table(per_observation, spec.observations.windows)
             per_observation.to_csv(folder / "observations.csv", index=False)
             scored.to_csv(folder / "score.csv", index=False)
         if plots:
@@ -197,8 +201,32 @@ def run(
                         per_observation, spec.observations.windows, folder, fmt=fmt, dpi=dpi
                     )
 
-    with input_errors(), write_errors():
-        path = result.save(out, csv=csv, write_extra=extra)
+    with (
+        progress_bar("replications", spec.replications, quiet) as update,
+        warnings.catch_warnings(),
+        input_errors(),
+        write_errors(),
+    ):
+        warnings.simplefilter("ignore", UserWarning)  # the note above said it once
+        # a run that leaves its domain divides by zero on its way out: it is flagged
+        # failed and reported in one line below, not in numpy's warnings
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = run_saved(
+            spec,
+            out,
+            csv=csv,
+            write_extra=extra,
+            progress=update,
+            command=command,
+            engine=engine,
+            model_class=model,
+            workers=workers,
+        )
+    path = result.path
+    assert path is not None
+    failures = result.manifest.get("failures") or []
+    shown = result.succeeded()
+    plots = plots and len(failures) < spec.replications
     if len(failures) < spec.replications:
         _print_run_summary(con, shown)
     if failures:
@@ -259,13 +287,14 @@ def poles_text(spec: Scenario) -> str:
 def _print_run_summary(con: Console, result) -> None:
     """End-state table: balance, tension, key-dyad risk, capability and burden per actor."""
     m = result.measures
-    last, first = m["step"].max(), m["step"].min()
+    first = m["step"].min()
     start = m[m["step"] == first]
-    end = m[m["step"] == last]
+    end = result.end_state()  # every replication's, also of a streamed run
     spec = result.scenario
     table = plain_table(
         ["measure", "unit", spec.start, spec.date_of(spec.steps), "5-95 % band"],
-        f"Median over {count_text(len(end), 'replication')}; band: seed spread at the end",
+        f"Median over {count_text(len(end), 'replication')}; band: seed spread at the end"
+        + (f" (start: {result.subset})" if result.subset else ""),
     )
     rows = [
         ("balance", "see below"),
@@ -277,21 +306,28 @@ def _print_run_summary(con: Console, result) -> None:
     for name, unit in rows:
         table.add_row(name, unit, fmt_number(float(start[name].median())), *_band(end[name]))
     a = result.actors
-    a_end, a_start = a[a["step"] == last], a[a["step"] == first]
+    a_start = a[a["step"] == first]
     for code in spec.codes:
         for name, unit, scale in (("capability", "USD bn", 1.0), ("defence_share", "% GDP", 100.0)):
             s = a_start.loc[a_start["actor"] == code, name] * scale
-            e = a_end.loc[a_end["actor"] == code, name] * scale
+            e = end[f"{name}.{code}"] * scale
             table.add_row(f"{name}.{code}", unit, fmt_number(float(s.median())), *_band(e))
     con.print(table)
     con.print(
         f"balance: regional power aligned with each pole, {poles_text(spec)}", highlight=False
     )
+    if result.subset:
+        con.print(
+            f"The security balance and the events below are of {result.subset}: the run "
+            "streamed its tables to its folder, which holds them all.",
+            highlight=False,
+        )
     _print_security_panel(con, result)
     ev = result.events
     if len(ev):
         counts = ev.groupby("kind").size().sort_values(ascending=False)
-        per = ", ".join(f"{k} {v / max(1, len(end)):.1f}" for k, v in counts.items())
+        runs = int(m["replication"].nunique())
+        per = ", ".join(f"{k} {v / max(1, runs):.1f}" for k, v in counts.items())
         con.print(f"Events per replication: {per}", highlight=False)
 
 
@@ -480,7 +516,7 @@ def plot(
                         )
                     ]
                 )
-            loaded = load_results(folder)
+            loaded = load_results(folder, memory=SHOWN_MEMORY)
             failed = loaded.manifest.get("failed_replications") or []
             shown = loaded.succeeded()  # as geosim run drew them: failed replications left out
             if failed and shown.measures.empty:

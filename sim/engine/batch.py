@@ -132,6 +132,7 @@ class BatchResult:
         # run -> (first step outside the domain, where: "actors.PRK.gdp = 0")
         self.failures = failures or {}
         self._tables: dict[str, pd.DataFrame] | None = None
+        self._events: pd.DataFrame | None = None  # the log's frame, for tables_of
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -139,6 +140,31 @@ class BatchResult:
         if self._tables is None:
             self._tables = self.recorder.tables(self.seeds, self.log)
         return self._tables
+
+    def tables_of(self, first: int, stop: int) -> dict[str, pd.DataFrame]:
+        """The tidy tables of runs ``first .. stop - 1`` only, their ``run`` from 0.
+
+        The same rows, in the same order, as those runs' rows of :attr:`tables`, built
+        without the other runs' (so a long block's tables can be built in parts).
+
+        Parameters
+        ----------
+        first, stop : int
+            The runs, as a slice of the block's.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+        """
+        if self._events is None:
+            self._events = self.log.frame()
+        events = self._events
+        if "run" in events and len(events):
+            keep = (events["run"] >= first) & (events["run"] < stop)
+            events = events[keep].reset_index(drop=True)
+            events["run"] = events["run"] - first
+        sub = self.recorder.subset(first, stop)
+        return sub.tables(self.seeds[first:stop], self.log, events)
 
     def series(self, name: str, actors: tuple[int, ...] = ()) -> np.ndarray:
         """(R, steps + 1) trajectory of a measure ``name[.A[.B]]``.

@@ -82,6 +82,25 @@ class Recorder:
         self.unrec.append(st.unrecorded.copy(order="K")[lead])
         self.mun.append(view["munitions"].copy(order="K")[lead])
 
+    def subset(self, first: int, stop: int) -> Recorder:
+        """The recording of runs ``first .. stop - 1`` of the block (views, no copies).
+
+        Parameters
+        ----------
+        first, stop : int
+            The runs kept, as a slice of the block's runs.
+        """
+        runs = slice(first, stop)
+        sub = Recorder(self.S, stop - first, self.keep, self.batched)
+        sub.model = [{k: v[runs] for k, v in m.items()} for m in self.model]
+        sub.actor = [{k: v[runs] for k, v in a.items()} for a in self.actor]
+        sub.dyad = [{k: v[runs] for k, v in d.items()} for d in self.dyad]
+        sub.rec = [x[runs] for x in self.rec]
+        sub.unrec = [x[runs] for x in self.unrec]
+        sub.mun = [x[runs] for x in self.mun]
+        sub.prov = [x[runs] for x in self.prov]
+        return sub
+
     def series(self, name: str, actors: tuple[int, ...], log: Log) -> np.ndarray:
         """(R, T) trajectory of one measure.
 
@@ -103,7 +122,9 @@ class Recorder:
         i, j = actors
         return np.stack([d[name][..., i, j] for d in self.dyad], axis=1)
 
-    def tables(self, seeds: list[int], log: Log) -> dict[str, pd.DataFrame]:
+    def tables(
+        self, seeds: list[int], log: Log, events: pd.DataFrame | None = None
+    ) -> dict[str, pd.DataFrame]:
         """The tidy tables of the recorded runs, each with a ``run`` column (0..R-1).
 
         Parameters
@@ -112,6 +133,9 @@ class Recorder:
             The run seeds, one per run.
         log : Log
             The runs' event log.
+        events : pandas.DataFrame, optional
+            These runs' rows of the log's frame, when the recording is a
+            :meth:`subset` (``run`` numbered from 0); default the whole log's.
 
         Raises
         ------
@@ -215,7 +239,7 @@ class Recorder:
         trade = trade.reset_index(drop=True)
 
         # events
-        events = log.frame()
+        events = log.frame() if events is None else events
         if "run" not in events:  # one run's own log
             events.insert(0, "run", np.zeros(len(events), dtype=np.int64))
         events = events.sort_values("run", kind="stable").reset_index(drop=True)

@@ -120,6 +120,9 @@ def write_run_plots(
             if limit not in cuts:
                 cuts[limit] = featured(result, limit)
             shown, note = cuts[limit]
+        if result.subset:  # a streamed run: the figures show what it kept in memory
+            kept = f"medians and bands over {result.subset}; the tables hold every replication"
+            note = f"{note}; {kept}" if note else kept
         data = data_fn(shown)
         if data.empty:
             continue
