@@ -5,7 +5,9 @@ Run by hand: ``python benchmarks/sweep_speed.py [--points 64] [--replications 16
 few points (``--points`` points x ``--replications``).
 Each configuration runs in a fresh child process (``python -m sim sweep``) so that
 its peak resident memory, parent and worker processes together, can be sampled
-from /proc; the figures are medians of ``--repeats`` runs with their spread.  These
+from /proc.  Every configuration runs once as a warm-up, then ``--repeats`` rounds
+run the configurations in turn (A B, A B, ...); the figures are medians of the rounds
+with their spread, and a ratio is the median of the ratios round by round.  These
 machines are shared and noisy: compare the ratios.  Not a test.
 """
 
@@ -97,6 +99,8 @@ def distinct(args: argparse.Namespace) -> None:
             f"{args.points} points x {args.replications} replications against {runs} "
             "distinct points x 1"
         )
+        for path in files.values():  # warm-up
+            run_once(path, Path(tmp) / "out", 1, "local")
         walls: dict[str, list[float]] = {k: [] for k in files}
         for _ in range(args.repeats):
             for name, path in files.items():
@@ -135,26 +139,33 @@ def main() -> None:
         path = sweep_file(Path(tmp), args.points, args.replications)
         print(
             f"{runs} runs ({args.points} points x {args.replications} replications) of the "
-            f"baseline, {os.cpu_count()} cores"
+            f"baseline, {os.cpu_count()} cores; a warm-up, then {args.repeats} rounds of "
+            "the configurations in turn"
         )
-        rates = {}
-        for executor, workers in configs:
-            walls, peaks = [], []
-            for _ in range(args.repeats):
-                wall, peak = run_once(path, Path(tmp) / "out", workers, executor)
-                walls.append(wall)
-                peaks.append(peak)
-            rate = [runs / w for w in walls]
-            rates[(executor, workers)] = statistics.median(rate)
+        for executor, workers in configs:  # warm-up
+            run_once(path, Path(tmp) / "out", workers, executor)
+        walls: dict[tuple[str, int], list[float]] = {key: [] for key in configs}
+        peaks: dict[tuple[str, int], list[float]] = {key: [] for key in configs}
+        for _ in range(args.repeats):
+            for key in configs:
+                wall, peak = run_once(path, Path(tmp) / "out", key[1], key[0])
+                walls[key].append(wall)
+                peaks[key].append(peak)
+        for (executor, workers), w in walls.items():
+            rate = [runs / x for x in w]
+            p = peaks[(executor, workers)]
             print(
                 f"{executor:5s} x{workers}: {statistics.median(rate):8.0f} runs/s "
-                f"(min {min(rate):.0f}, max {max(rate):.0f}), wall {statistics.median(walls):.1f} s "
-                f"incl. start-up, peak memory {statistics.median(peaks):.0f} MB "
-                f"(max {max(peaks):.0f})"
+                f"(min {min(rate):.0f}, max {max(rate):.0f}), wall {statistics.median(w):.1f} s "
+                f"incl. start-up, peak memory {statistics.median(p):.0f} MB (max {max(p):.0f})"
             )
-        base = rates[("local", 1)]
-        for key, rate in rates.items():
-            print(f"{key[0]} x{key[1]}: {rate / base:.2f}x one worker")
+        base = walls[("local", 1)]
+        for key, w in walls.items():
+            ratios = [b / x for b, x in zip(base, w, strict=True)]
+            print(
+                f"{key[0]} x{key[1]}: {statistics.median(ratios):.2f}x one worker "
+                f"(paired rounds: min {min(ratios):.2f}, max {max(ratios):.2f})"
+            )
 
 
 if __name__ == "__main__":
