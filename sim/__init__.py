@@ -4,6 +4,7 @@ The public API mirrors the command line:
 
 - :func:`load_scenario` reads, merges, overrides and validates a scenario file;
 - :func:`run` runs replications and returns a :class:`RunResult` of tidy tables;
+- :func:`outcomes` gives reduced measures per replication at sweep speed (no tables);
 - :func:`load_results` reads a results folder back;
 - :class:`GeoModel` is the mesa model of one run, :class:`Nation` its agents.
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from .engine.model import GeoModel
     from .errors import InputError
     from .results import RunResult, load_results
-    from .runner import run
+    from .runner import outcomes, run
     from .scenario import Scenario, load_scenario
 
 _LAZY = {
@@ -31,6 +32,7 @@ _LAZY = {
     "Scenario": ".scenario",
     "load_results": ".results",
     "load_scenario": ".scenario",
+    "outcomes": ".runner",
     "run": ".runner",
 }
 
@@ -87,5 +89,6 @@ __all__ = [
     "Scenario",
     "load_results",
     "load_scenario",
+    "outcomes",
     "run",
 ]

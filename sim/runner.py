@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from . import results
@@ -183,6 +184,95 @@ def run(
         time.perf_counter() - started,
     )
     return RunResult(scenario=scenario, tables=tables, manifest=manifest)
+
+
+def outcomes(
+    scenario: Scenario | str | Path,
+    measures: list[str],
+    replications: int | None = None,
+    seed: int | None = None,
+    overrides: dict[str, Any] | list[str] | None = None,
+    deterministic: bool = False,
+) -> pd.DataFrame:
+    """Reduced measures of each replication, at the batch engine's sweep speed.
+
+    What a wrapper (EMA Workbench, a notebook loop, an optimiser) needs of a run: one
+    number per measure and replication, without the tidy tables or the event log.
+    The engine records only the measures asked for (and those the scenario's
+    reactions read), as a sweep does, so a set of replications costs a small part of
+    :func:`run`'s time; the values are those of :func:`run`'s tables, reduced.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or pathlib.Path
+        A Scenario or the path of a scenario file.
+    measures : list of str
+        Measures in the sweep syntax, ``name[.A[.B]][:reducer]`` (``balance``,
+        ``capability.PRK:max``, ``deterrence.KOR.PRK:mean``); no reducer is ``last``.
+    replications, seed, overrides, deterministic
+        As for :func:`run`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``replication``: its ``seed``, ``failed`` (the run left the model's
+        domain, its measures then NaN) and one column per measure, as written.
+
+    Raises
+    ------
+    InputError
+        A scenario that does not validate, or an unknown measure (named, with the
+        closest valid one).
+    """
+    from .errors import InputError, Problem
+    from .measures import reduce
+    from .scenario.paths import PathError, parse_measure
+
+    scenario, *_ = _prepare(scenario, replications, seed, overrides, "batch", None, 1)
+    specs = []
+    for k, text in enumerate(measures):
+        try:
+            specs.append(parse_measure(text, list(scenario.codes)))
+        except PathError as exc:
+            raise InputError([Problem("measures", str(k), None, str(exc), exc.hint)]) from None
+    if not specs:
+        raise InputError(
+            [Problem("measures", "", None, "no measure given", "name one, e.g. balance")]
+        )
+    n = scenario.replications
+    size, _ = block_runs(scenario)
+    codes = list(scenario.codes)
+    seeds = [replication_seed(scenario.seed, k) for k in range(n)]
+    columns: dict[str, list] = {m.text: [] for m in specs}
+    failed = []
+    for first in range(0, n, size):
+        ks = list(range(first, min(n, first + size)))
+        block = run_batch(
+            [scenario] * len(ks),
+            ks,
+            seeds=seeds[first : first + len(ks)],
+            deterministic=deterministic,
+            keep_log=False,
+            keep={m.name for m in specs},
+        )
+        bad = np.asarray(block.failed, dtype=bool)
+        failed.append(bad)
+        for m in specs:
+            values = reduce(
+                block.series(m.name, tuple(codes.index(c) for c in m.actors)),
+                m.reducer,
+                scenario.dt,
+            )
+            columns[m.text].append(np.where(bad, np.nan, values))
+    frame = pd.DataFrame(
+        {
+            "seed": seeds,
+            "failed": np.concatenate(failed),
+            **{k: np.concatenate(v) for k, v in columns.items()},
+        },
+        index=pd.RangeIndex(n, name="replication"),
+    )
+    return frame
 
 
 def run_saved(

@@ -32,7 +32,15 @@ LAYERS = {  # module prefix -> the geosim prefixes it may import (itself always)
         "sim.errors",
     ),
     "sim.results": ("sim.scenario",),
-    "sim.runner": ("sim.engine", "sim.results", "sim.scenario", "sim.random", "sim.parallel"),
+    "sim.runner": (
+        "sim.engine",
+        "sim.results",
+        "sim.scenario",
+        "sim.random",
+        "sim.parallel",
+        "sim.measures",
+        "sim.errors",
+    ),
     "sim.analysis": (
         "sim.runner",
         "sim.results",
