@@ -341,8 +341,9 @@ class TableSink:
     kept blocks and every later one go to part files as they come, and :meth:`close`
     joins the parts into each table's file (Parquet row groups, or CSV rows appended),
     under the column types of all the parts together: the same rows, in the same
-    order, with the same values as the tables joined in memory.  The first blocks'
-    tables stay in memory, up to ``memory`` bytes, for the run's figures.
+    order, with the same values as the tables joined in memory.  For the run's
+    figures, the tables of the first replications that did not fail stay in memory,
+    up to ``memory`` bytes.
 
     Parameters
     ----------
@@ -358,26 +359,35 @@ class TableSink:
         self.folder = Path(folder)
         self.csv = csv
         self.memory = memory
-        self.kept: list[dict[str, pd.DataFrame]] = []  # the first blocks, for figures
+        self.kept: list[dict[str, pd.DataFrame]] = []  # every block, or the first for figures
         self.kept_bytes = 0
         self.complete = True  # kept holds every block so far
+        self.keeping = True  # still keeping blocks for the figures
+        self.failed: set[int] = set()  # the failed replications so far
         self.parts: dict[str, list[Path]] = {}  # spilled: each table's part files
         self.written = 0  # blocks written to parts
+        self.first: dict[str, pd.DataFrame] | None = None  # the tables' columns, no rows
 
     @property
     def spilled(self) -> bool:
         """Whether blocks have gone to part files (the tables did not fit in memory)."""
         return bool(self.parts)
 
-    def add(self, tables: dict[str, pd.DataFrame]) -> None:
+    def add(self, tables: dict[str, pd.DataFrame], failed: set[int] | None = None) -> None:
         """Take the next block's tables (replication numbers already the run's).
 
         Parameters
         ----------
         tables : dict of str to pandas.DataFrame
             One frame per name of :data:`TABLES`.
+        failed : set of int, optional
+            The block's replications that left the model's domain: once the tables
+            do not fit, the figures' tables leave them out.
         """
-        size = int(sum(frame.memory_usage(index=False).sum() for frame in tables.values()))
+        self.failed |= failed or set()
+        if self.first is None:
+            self.first = {name: frame.iloc[:0] for name, frame in tables.items()}
+        size = _frames_bytes(tables)
         if self.complete and self.kept_bytes + size <= self.memory:
             self.kept.append(tables)  # everything so far fits: write it at the end
             self.kept_bytes += size
@@ -386,10 +396,28 @@ class TableSink:
             self.complete = False
             for block in self.kept:
                 self._spill(block)
-            if not self.kept:  # the first block alone: keep it, the figures need one
-                self.kept.append(tables)
-                self.kept_bytes += size
+            self.kept = [self._succeeded(block) for block in self.kept]
+            self.kept = [block for block in self.kept if _rows(block)]
+            self.kept_bytes = sum(_frames_bytes(block) for block in self.kept)
         self._spill(tables)
+        shown = self._succeeded(tables)
+        if not self.keeping or not _rows(shown):
+            return
+        size = _frames_bytes(shown)
+        if self.kept_bytes + size <= self.memory or not self.kept:
+            self.kept.append(shown)  # the first block alone if need be: figures need one
+            self.kept_bytes += size
+        else:
+            self.keeping = False
+
+    def _succeeded(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """The rows of replications that did not fail."""
+        if not self.failed:
+            return tables
+        return {
+            name: frame[~frame["replication"].isin(self.failed)].reset_index(drop=True)
+            for name, frame in tables.items()
+        }
 
     def _spill(self, tables: dict[str, pd.DataFrame]) -> None:
         parts = self.folder / ".parts"
@@ -416,6 +444,8 @@ class TableSink:
             name: pd.concat([block[name] for block in self.kept], ignore_index=True)
             for name in (self.kept[0] if self.kept else {})
         }
+        if not joined and self.first is not None:  # nothing succeeded: empty tables
+            joined = {name: frame.iloc[:0] for name, frame in self.first.items()}
         if not self.spilled:
             for name, frame in joined.items():
                 if self.csv:
@@ -433,6 +463,16 @@ class TableSink:
                 _join_parquet(paths, self.folder / f"{name}.parquet")
         shutil.rmtree(self.folder / ".parts")
         return joined
+
+
+def _rows(tables: dict[str, pd.DataFrame]) -> int:
+    """Rows of a block's first table (``measures``: one per replication and step)."""
+    return len(tables.get("measures", next(iter(tables.values()))))
+
+
+def _frames_bytes(tables: dict[str, pd.DataFrame]) -> int:
+    """The memory the frames' columns take (bytes)."""
+    return int(sum(frame.memory_usage(index=False).sum() for frame in tables.values()))
 
 
 def _join_parquet(paths: list[Path], target: Path) -> None:

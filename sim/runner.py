@@ -356,7 +356,7 @@ model_class, workers
         for block, block_failures in _batch_blocks(scenario, deterministic, progress):
             failures.update(block_failures)
             ends.append(end_values(block))
-            sink.add(block)
+            sink.add(block, set(block_failures))
         tables = sink.close()
         manifest = _manifest(
             scenario,
@@ -371,7 +371,14 @@ model_class, workers
             time.perf_counter() - started,
         )
         kept = int(tables["measures"]["replication"].nunique()) if "measures" in tables else 0
-        subset = "" if sink.complete else f"the first {kept:,} of {n:,} replications"
+        subset = ""
+        if not sink.complete:
+            subset = f"the first {kept:,} of {n:,} replications"
+            if failures:
+                subset = (
+                    f"the first {kept:,} of the {n - len(failures):,} replications "
+                    "that stayed in the model's domain"
+                )
         end = pd.concat(ends) if len(ends) > 1 else ends[0]
         result = RunResult(scenario, tables, manifest, None, None if sink.complete else end, subset)
         result.summary().to_csv(tmp / "summary.csv", index=False)

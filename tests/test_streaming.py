@@ -161,3 +161,29 @@ def test_geosim_run_streams_a_run_too_large_for_memory(cli, tmp_path, small_bloc
     summary = pd.read_csv(folder / "summary.csv")
     assert set(summary["n"]) <= {0, 7} and summary["n"].max() == 7
     assert len(load_results(folder).measures) == 7 * 9
+
+
+def test_the_figures_of_a_streamed_run_leave_failed_replications_out(
+    cli, tmp_path, small_blocks, monkeypatch
+):
+    """Replications 0-3 marked failed: the figures get the first that did not fail."""
+    import sim.results
+
+    blocks = runner._batch_blocks
+
+    def failing(scenario, deterministic, progress):
+        for tables, failures in blocks(scenario, deterministic, progress):
+            runs = tables["measures"]["replication"].unique()
+            yield tables, {**failures, **{int(r): (1, "test") for r in runs if r < 4}}
+
+    monkeypatch.setattr(runner, "_batch_blocks", failing)
+    monkeypatch.setattr(sim.results, "SHOWN_MEMORY", 1)
+    out = cli("run", BASELINE, "-n", "7", "--set", "steps=4", "--out", tmp_path, "--quiet")
+    assert out.code == 0, out.err
+    text = " ".join(out.out.split())
+    assert "Median over 3 replications" in text
+    assert "the first 1 of the 3 replications that stayed in the model's domain" in text
+    (folder,) = (tmp_path / "baseline").iterdir()
+    balance = pd.read_csv(folder / "plots" / "balance.csv")
+    assert (balance.loc[balance["series"] == "balance", "n"] == 1).all()  # one replication
+    assert len(load_results(folder).measures) == 7 * 5  # the tables hold every replication

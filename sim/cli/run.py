@@ -177,6 +177,8 @@ def run(
         if len(failures) >= spec.replications:
             return
         shown = result.succeeded()  # summaries and figures leave failed replications out
+        if shown.measures.empty:  # a streamed run whose kept replications all failed
+            return
         if len(observed):
             from ..analysis.observed import beside, model_at_observations
             from ..analysis.observed import score as score_table
@@ -226,8 +228,8 @@ def run(
     assert path is not None
     failures = result.manifest.get("failures") or []
     shown = result.succeeded()
-    plots = plots and len(failures) < spec.replications
-    if len(failures) < spec.replications:
+    plots = plots and not shown.measures.empty
+    if not shown.measures.empty:
         _print_run_summary(con, shown)
     if failures:
         first = failures[0]
