@@ -76,3 +76,32 @@ def test_batch_run_matches_the_tables_at_the_horizon(batch_rows, own_models):
         last = actors[actors["step"] == model.structure.steps].sort_values("actor")
         for column in ("gdp", "defence_share", "insecurity", "influence"):
             np.testing.assert_array_equal(rows[column].to_numpy(), last[column].to_numpy(), column)
+
+
+def _iterations(spec, k: int) -> pd.DataFrame:
+    """mesa.batch_run's rows for k iterations that pass no seed (3.3: iterations=k)."""
+    options = {"parameters": {"spec": [spec]}, "max_steps": 10 * spec.steps}
+    options["display_progress"] = False
+    if MESA >= (3, 5):
+        options["rng"] = [None] * k  # what iterations=k became (deprecated there)
+    else:
+        options["iterations"] = k
+    rows = pd.DataFrame(mesa.batch_run(GeoModel, **options))
+    return rows.drop_duplicates("iteration").set_index("iteration")
+
+
+def test_batch_run_iterations_are_distinct_reproducible_replications():
+    spec = baseline()
+    rows = _iterations(spec, 3)
+    assert rows["balance"].nunique() == 3  # not three copies of one run
+    again = _iterations(spec, 3)
+    assert np.array_equal(rows["balance"].to_numpy(), again["balance"].to_numpy())
+    for k in range(3):  # iteration k is replication k
+        own = GeoModel(spec, replication=k).run().tables()["measures"]["balance"].iloc[-1]
+        assert rows.loc[k, "balance"] == own
+
+
+def test_a_model_outside_batch_run_is_replication_zero():
+    spec = baseline()
+    assert GeoModel(spec).replication == 0
+    assert GeoModel(spec, seed=5).replication == 0

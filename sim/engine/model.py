@@ -22,6 +22,7 @@ reports the collection at the horizon).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -54,7 +55,11 @@ class GeoModel(mesa.Model):
     ----------
     spec : a :class:`~sim.scenario.Scenario` or the path of a scenario file.
     replication : the replication index k; the run's seed is derived from the
-        scenario's root seed and k only (common random numbers).
+        scenario's root seed and k only (common random numbers).  Default 0, except
+        under ``mesa.batch_run(GeoModel, iterations=k)`` (mesa 3.3) or ``rng=[None] *
+        k`` (3.5), which give every iteration the same arguments: there iteration i
+        is replication i, so the k runs differ and are reproducible
+        (:func:`batch_run_iteration`).
     seed : overrides the derived run seed (an int).
     deterministic : no random draws: misperception off, no shocks, expected
         provocation memories instead of events.
@@ -66,10 +71,13 @@ class GeoModel(mesa.Model):
     def __init__(
         self,
         spec: Scenario | str | Path,
-        replication: int = 0,
+        replication: int | None = None,
         seed: int | None = None,
         deterministic: bool = False,
     ):
+        if replication is None:
+            iteration = batch_run_iteration() if seed is None else None
+            replication = 0 if iteration is None else iteration
         if not isinstance(spec, Scenario):
             spec = load_scenario(spec)
         run_seed = int(seed) if seed is not None else replication_seed(spec.seed, replication)
@@ -201,6 +209,34 @@ def _risk_reporter(i, j):
 
 def _agent_reporter(name):
     return lambda a: float(a.model.values["actor"][name][a.index])
+
+
+def batch_run_iteration() -> int | None:
+    """The iteration of ``mesa.batch_run`` that is building a model, or None.
+
+    ``mesa.batch_run`` (3.3 and 3.5) builds each model as ``model_cls(**kwargs)`` in
+    ``mesa.batchrunner._model_run_func``, whose ``run`` tuple holds the iteration; an
+    iteration without a seed of its own would otherwise repeat the first run.  Found
+    by looking up the calling frames (only a few, and only for this function), so a
+    change in mesa's batch runner makes this None, never a wrong number.
+
+    Returns
+    -------
+    int or None
+        The iteration index, or None when no batch run is building the model.
+    """
+    frame = sys._getframe(1)
+    for _ in range(12):  # GeoModel.__init__, a subclass's __init__ or two, the runner
+        frame = frame.f_back  # type: ignore[assignment]
+        if frame is None:
+            return None
+        if (
+            frame.f_code.co_name == "_model_run_func"
+            and frame.f_globals.get("__name__") == "mesa.batchrunner"
+        ):
+            iteration = frame.f_locals.get("iteration")
+            return iteration if isinstance(iteration, int) and iteration >= 0 else None
+    return None
 
 
 def batch_run_kwargs(spec: Scenario, seeds: list[int], **options) -> dict:
