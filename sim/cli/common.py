@@ -33,6 +33,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     TaskProgressColumn,
+    TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
@@ -210,9 +211,14 @@ def input_errors() -> Iterator[None]:
 
 @contextmanager
 def progress_bar(label: str, total: int, quiet: bool) -> Iterator:
-    """A progress bar on stderr (runs done, rate, time left); yields update(done, total)."""
+    """A progress bar on stderr (done, rate, time left); yields ``update(done, total)``.
+
+    ``update(done, total, "figures")`` adds a bar for another stage (and moves it):
+    the figures drawn after the runs, say.
+    """
 
     columns = (
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),
@@ -220,9 +226,15 @@ def progress_bar(label: str, total: int, quiet: bool) -> Iterator:
         TimeRemainingColumn(),
     )
     err = Console(stderr=True, width=WIDTH)
-    with Progress(label, *columns, console=err, disable=quiet, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda done, _total=None: bar.update(task, completed=done)
+    with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
+        tasks = {label: bar.add_task(label, total=total)}
+
+        def update(done: int, stage_total: int | None = None, stage: str = label) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=stage_total)
+            bar.update(tasks[stage], completed=done, total=stage_total or None)
+
+        yield update
 
 
 def _version_callback(value: bool) -> None:

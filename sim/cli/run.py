@@ -194,7 +194,14 @@ def run(
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                write_run_plots(shown, folder, fmt=fmt, dpi=dpi, gif=gif)
+                write_run_plots(
+                    shown,
+                    folder,
+                    fmt=fmt,
+                    dpi=dpi,
+                    gif=gif,
+                    progress=lambda done, total: update(done, total, "figures"),
+                )
                 if scored is not None:
                     from ..plots.observed import write_observed_plots
 

@@ -70,6 +70,7 @@ def write_run_plots(
     dpi: int = 150,
     only: Iterable[str] | None = None,
     gif: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Write the run's figures to ``folder/plots/NAME.FMT``, each with ``NAME.csv``.
 
@@ -88,6 +89,8 @@ def write_run_plots(
         data (no sanctions regime, no trade) are skipped.
     gif : bool
         Also write ``network.gif``, the animated relations network (needs Pillow).
+    progress : callable, optional
+        Called as ``progress(done, total)`` as the figures are drawn.
 
     Returns
     -------
@@ -112,7 +115,8 @@ def write_run_plots(
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     cuts: dict[int, tuple[RunResult, str]] = {}
-    for name in names:
+    total = len(names) + bool(gif)
+    for done, name in enumerate(names, 1):
         data_fn, draw = RUN_FIGURES[name]
         limit = ACTOR_LIMITS.get(name)
         shown, note = result, ""
@@ -125,12 +129,18 @@ def write_run_plots(
             note = f"{note}; {kept}" if note else kept
         data = data_fn(shown)
         if data.empty:
+            if progress is not None:
+                progress(done, total)
             continue
         data.to_csv(out / f"{name}.csv", index=False)
         fig = draw(shown)
         add_note(fig, note)
         written.append(save_figure(fig, out / f"{name}.{fmt}", fmt, dpi))
         written.append(out / f"{name}.csv")
+        if progress is not None:
+            progress(done, total)
     if gif:
         written.append(network_gif(result, out / "network.gif"))
+        if progress is not None:
+            progress(total, total)
     return written
