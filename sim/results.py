@@ -318,7 +318,7 @@ class RunResult:
                 if csv:
                     frame.to_csv(tmp / f"{name}.csv", index=False)
                 else:
-                    frame.to_parquet(tmp / f"{name}.parquet", index=False, **PARQUET_WRITE)
+                    write_parquet(frame, tmp / f"{name}.parquet", name)
             self.summary().to_csv(tmp / "summary.csv", index=False)
             if write_extra is not None:
                 write_extra(tmp)
@@ -330,6 +330,92 @@ class RunResult:
             )
         self.path = final
         return final
+
+
+ID_UNITS = {
+    "replication": ("index", "the replication, 0 .. R-1; its seed is replication_seed(root, k)"),
+    "seed": ("", "the replication's run seed (manifest.json lists them all)"),
+    "step": ("step", "the step index, 0 at the start"),
+    "date": ("YYYY-MM", "the month the step ends in (the start at step 0)"),
+    "actor": ("ISO 3166 alpha-3", "the actor (for a dyad, the one it belongs to)"),
+    "partner": ("ISO 3166 alpha-3", "the other actor of the dyad"),
+    "from": ("ISO 3166 alpha-3", "the exporter"),
+    "to": ("ISO 3166 alpha-3", "the importer"),
+    "category": ("", "the trade category, or bargain_munitions"),
+    "recorded": ("USD bn per year", "trade that customs record"),
+    "unrecorded": ("USD bn per year", "trade that evades the record (smuggling, transshipment)"),
+    "kind": ("", "the kind of event"),
+    "goldstein": (
+        "-10 .. +10",
+        "the event's weight on the Goldstein (1992) conflict-cooperation scale",
+    ),
+    "source": ("", "what caused the event: rule, scripted event or reaction"),
+    "note": ("", "details of the event"),
+    "provocations": (
+        "count",
+        "provocations (missile and nuclear tests, incidents) during the step",
+    ),
+}
+"""Unit and meaning of the columns that are not registered measures."""
+
+
+def column_units(table: str, column: str) -> tuple[str, str]:
+    """The unit and meaning of a column of a run's table, as Parquet field metadata.
+
+    Parameters
+    ----------
+    table : str
+        One of :data:`TABLES`.
+    column : str
+        A column of it: an identifying column, or a measure (``balance``,
+        ``conflict_risk.PRK.KOR`` in ``measures``; ``gdp`` in ``actors``; ...).
+
+    Returns
+    -------
+    tuple of str
+        (unit, meaning); empty strings for a column nothing documents.
+    """
+    from .registry import measures_by_name
+
+    if column in ID_UNITS:
+        return ID_UNITS[column]
+    arity = {"actors": 1, "dyads": 2}.get(table, 0)
+    name = column
+    if table == "measures" and "." in column:
+        name, arity = column.split(".")[0], 2
+    measure = measures_by_name().get((name, arity))
+    return (measure.unit, measure.doc) if measure is not None else ("", "")
+
+
+def _with_units(table: Any, name: str) -> Any:
+    """An Arrow table with each field's ``unit`` and ``description`` as metadata."""
+    import pyarrow as pa
+
+    fields = []
+    for f in table.schema:
+        unit, doc = column_units(name, f.name)
+        fields.append(f.with_metadata({"unit": unit, "description": doc}) if unit or doc else f)
+    schema = pa.schema(fields, metadata=table.schema.metadata)
+    return pa.Table.from_arrays(table.columns, schema=schema)
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, name: str) -> None:
+    """Write a run's table as Parquet, with checksums and each column's unit.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    path : pathlib.Path
+        The file to write.
+    name : str
+        Its name, one of :data:`TABLES` (for the units, :func:`column_units`).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(_with_units(table, name), path, **PARQUET_WRITE)
 
 
 class TableSink:
@@ -451,7 +537,7 @@ class TableSink:
                 if self.csv:
                     frame.to_csv(self.folder / f"{name}.csv", index=False)
                 else:
-                    frame.to_parquet(self.folder / f"{name}.parquet", index=False, **PARQUET_WRITE)
+                    write_parquet(frame, self.folder / f"{name}.parquet", name)
             return joined
         for name, paths in self.parts.items():
             if self.csv:
@@ -460,7 +546,7 @@ class TableSink:
                         with open(path, "rb") as part:
                             shutil.copyfileobj(part, out)
             else:
-                _join_parquet(paths, self.folder / f"{name}.parquet")
+                _join_parquet(paths, self.folder / f"{name}.parquet", name)
         shutil.rmtree(self.folder / ".parts")
         return joined
 
@@ -475,7 +561,7 @@ def _frames_bytes(tables: dict[str, pd.DataFrame]) -> int:
     return int(sum(frame.memory_usage(index=False).sum() for frame in tables.values()))
 
 
-def _join_parquet(paths: list[Path], target: Path) -> None:
+def _join_parquet(paths: list[Path], target: Path, name: str) -> None:
     """Join Parquet part files into one file, under the types of all parts together.
 
     A part whose column is all missing (an event table's ``partner`` in a block with
@@ -487,10 +573,10 @@ def _join_parquet(paths: list[Path], target: Path) -> None:
 
     schemas = [pq.read_schema(path) for path in paths]
     schema = pa.unify_schemas(schemas, promote_options="permissive")
+    schema = _with_units(schema.empty_table(), name).schema
     with pq.ParquetWriter(target, schema, **PARQUET_WRITE) as writer:
         for path in paths:
-            part = pq.read_table(path)
-            writer.write_table(part.cast(schema) if part.schema != schema else part)
+            writer.write_table(pq.read_table(path).cast(schema))
 
 
 @contextmanager

@@ -31,7 +31,7 @@ LAYERS = {  # module prefix -> the geosim prefixes it may import (itself always)
         "sim.scenario",
         "sim.errors",
     ),
-    "sim.results": ("sim.scenario",),
+    "sim.results": ("sim.scenario", "sim.registry"),
     "sim.runner": (
         "sim.engine",
         "sim.results",

@@ -187,3 +187,16 @@ def test_the_figures_of_a_streamed_run_leave_failed_replications_out(
     balance = pd.read_csv(folder / "plots" / "balance.csv")
     assert (balance.loc[balance["series"] == "balance", "n"] == 1).all()  # one replication
     assert len(load_results(folder).measures) == 7 * 5  # the tables hold every replication
+
+
+@pytest.mark.parametrize("memory", [None, 1])
+def test_every_parquet_column_carries_its_unit(tmp_path, small_blocks, memory):
+    import pyarrow.parquet as pq
+
+    got = runner.run_saved(BASELINE, tmp_path, replications=4, memory=memory)
+    for name in ("measures", "actors", "dyads", "trade", "events"):
+        schema = pq.read_schema(got.path / f"{name}.parquet")
+        undocumented = [f.name for f in schema if not (f.metadata or {}).get(b"description")]
+        assert not undocumented, (name, undocumented)
+    gdp = pq.read_schema(got.path / "actors.parquet").field("gdp").metadata
+    assert gdp[b"unit"] == b"USD bn"
