@@ -503,13 +503,14 @@ def runs_fastest(x):
         Any array; a block's arrays have the run axis first.  Arrays of fewer than two
         dimensions are returned as they are.
     """
-    if not isinstance(x, (list, tuple)) and namespace(x) is not np:
-        return x
-    x = np.asarray(x)
+    if type(x) is not np.ndarray:  # the common case first: it is called most
+        if not isinstance(x, (list, tuple)) and namespace(x) is not np:
+            return x
+        x = np.asarray(x)
     return np.asfortranarray(x) if x.ndim >= 2 else x
 
 
-def _fold(x, index, op: str):
+def _fold(xp, x, index, op: str):
     """x[..., index[0]] op x[..., index[1]] op ..., one term at a time in this order.
 
     Folding term by term makes a block of runs compute exactly what each run alone
@@ -518,9 +519,8 @@ def _fold(x, index, op: str):
     ``accumulate`` is sequential along its axis in every layout, so its last element
     is that fold, computed in one numpy call instead of one per term; elsewhere the
     standard's ``cumulative_sum`` and ``cumulative_prod`` (``op``: "add" or "multiply").
+    ``x`` is a float64 array of namespace ``xp``.
     """
-    xp = namespace(x)
-    x = xp.asarray(x, dtype=xp.float64)
     if isinstance(index, range) and index.step == 1:
         terms = x[..., index.start : index.stop]
     elif xp is np:
@@ -547,7 +547,8 @@ def sum_terms(x, index):
     -------
     (...) sums.
     """
-    return _fold(x, index, "add")
+    xp = namespace(x)
+    return _fold(xp, xp.asarray(x, dtype=xp.float64), index, "add")
 
 
 def sum_last(x):
@@ -568,7 +569,7 @@ def sum_last(x):
     x = xp.asarray(x, dtype=xp.float64)
     if x.shape[-1] == 0:
         return xp.zeros(x.shape[:-1], dtype=xp.float64)
-    return _fold(x, range(x.shape[-1]), "add")
+    return _fold(xp, x, range(x.shape[-1]), "add")
 
 
 def sum_second_last(x):
@@ -605,7 +606,7 @@ def prod_last(x):
     x = xp.asarray(x, dtype=xp.float64)
     if x.shape[-1] == 0:
         return xp.ones(x.shape[:-1], dtype=xp.float64)
-    return _fold(x, range(x.shape[-1]), "multiply")
+    return _fold(xp, x, range(x.shape[-1]), "multiply")
 
 
 def prod_second_last(x):
