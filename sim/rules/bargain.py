@@ -79,10 +79,10 @@ def munitions(war_demand_p, offered_c, relation, multiplier, sharpness):
         k of the goodwill gate, broadcastable to (..., N, N).
     """
     xp = namespace(war_demand_p, offered_c, relation, multiplier, sharpness)
-    rbar = 0.5 * (relation + xp.matrix_transpose(relation))
+    rbar = 0.5 * (relation + relation.mT)
     n = relation.shape[-1]
     mask = off_diagonal_weights(n, like=relation)
-    willing = sigmoid(sharpness * rbar) * mask * xp.matrix_transpose(multiplier)
+    willing = sigmoid(sharpness * rbar) * mask * multiplier.mT
     weight = offered_c[..., None, :] * willing
     total = sum_last(weight)
     share = weight / xp.where(total > 0, total, 1.0)[..., None]
@@ -118,7 +118,7 @@ def client_need(paid_pc, technology_pc, imports_c):
         (..., N) each actor's imports of goods and the bargain, USD bn per year.
     """
     xp = namespace(paid_pc, technology_pc, imports_c)
-    aid = xp.matrix_transpose(paid_pc + technology_pc)  # [c, p]
+    aid = (paid_pc + technology_pc).mT  # [c, p]
     supply = imports_c + sum_second_last(technology_pc)
     return aid / xp.where(supply > 0, supply, 1.0)[..., :, None]
 

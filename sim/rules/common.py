@@ -580,7 +580,7 @@ def sum_second_last(x):
     x : array_like
         (..., M, J) values.
     """
-    return sum_last(namespace(x).matrix_transpose(x))
+    return sum_last(x.mT)
 
 
 def sum_last_two(x):
@@ -617,7 +617,7 @@ def prod_second_last(x):
     x : array_like
         (..., M, J) values.
     """
-    return prod_last(namespace(x).matrix_transpose(x))
+    return prod_last(x.mT)
 
 
 def off_diagonal(n: int, like=None) -> Any:

@@ -81,7 +81,7 @@ def stationary_memory(summit_rate, time_constant):
     time_constant : array_like
         Memory time tau, years, broadcastable to (..., N, N).
     """
-    rate = 0.5 * (summit_rate + namespace(summit_rate).matrix_transpose(summit_rate))
+    rate = 0.5 * (summit_rate + summit_rate.mT)
     return rate * time_constant
 
 
@@ -95,6 +95,6 @@ def expected_summits(summit_rate, dt):
     dt : float
         Step length, years.
     """
-    rate = 0.5 * (summit_rate + namespace(summit_rate).matrix_transpose(summit_rate))
+    rate = 0.5 * (summit_rate + summit_rate.mT)
     n = summit_rate.shape[-1]
     return rate * dt * off_diagonal_weights(n, like=summit_rate)

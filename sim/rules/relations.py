@@ -77,7 +77,7 @@ def trade_dependence(exports):
         (..., N, N) USD bn per year over all categories, [from, to].
     """
     xp = namespace(exports)
-    bilateral = exports + xp.matrix_transpose(exports)
+    bilateral = exports + exports.mT
     total = sum_last(bilateral)
     return bilateral / xp.where(total > 0, total, 1.0)[..., None]
 

@@ -158,7 +158,7 @@ def hostility(relation, bias, exponent):
         p >= 1, broadcastable to (..., N, N).
     """
     xp = namespace(relation, bias, exponent)
-    perceived = perceived_attitude(xp.matrix_transpose(relation), bias[..., :, None])
+    perceived = perceived_attitude(relation.mT, bias[..., :, None])
     return power(xp.maximum(0.0, -perceived), exponent)
 
 
@@ -181,12 +181,7 @@ def threat_matrix(hostility_matrix, reach_matrix, misperception, provocation_mem
         phi, the threat added per unit of provocation memory, broadcastable to (..., N).
     """
     demonstrated = 1.0 + weight * provocation_memory
-    return (
-        misperception
-        * hostility_matrix
-        * namespace(reach_matrix).matrix_transpose(reach_matrix)
-        * demonstrated[..., None, :]
-    )
+    return misperception * hostility_matrix * reach_matrix.mT * demonstrated[..., None, :]
 
 
 def cover(credibility, alliance, reach_matrix):
@@ -250,7 +245,7 @@ def deterrence(reach_matrix, own_strength, cover_total):
     """
     xp = namespace(reach_matrix, own_strength, cover_total)
     defence = (own_strength + cover_total)[..., :, None]
-    attack = xp.matrix_transpose(reach_matrix)
+    attack = reach_matrix.mT
     total = defence + attack
     balance = (defence - attack) / xp.where(total > 0, total, 1.0)
     return balance * off_diagonal_weights(reach_matrix.shape[-1], like=reach_matrix)

@@ -361,8 +361,7 @@ def unilateral_bite(sanction):
     sanction : array_like
         (..., N, N) unilateral sanctions [sender, target].
     """
-    xp = namespace(sanction)
-    return 1.0 - (1.0 - sanction) * (1.0 - xp.matrix_transpose(sanction))
+    return 1.0 - (1.0 - sanction) * (1.0 - sanction.mT)
 
 
 def potential(base_potential, relation, base_relation, elasticity, bite, flows: Flows):
@@ -387,7 +386,7 @@ def potential(base_potential, relation, base_relation, elasticity, bite, flows: 
         The scenario's possible flows.
     """
     xp = namespace(relation, elasticity)
-    rbar = 0.5 * (relation + xp.matrix_transpose(relation))
+    rbar = 0.5 * (relation + relation.mT)
     factor = xp.exp(elasticity[..., None, None] * (rbar - base_relation)) * (1.0 - bite)
     return base_potential * flows.of_dyads(factor)
 
@@ -536,8 +535,8 @@ def enforcement(blocked, potential, flows: Flows, targets):
     """
     xp = namespace(blocked, potential)
     stopped = flows.by_dyad(blocked)
-    stopped = stopped + xp.matrix_transpose(stopped)
+    stopped = stopped + stopped.mT
     possible = flows.by_dyad(potential)
-    total = sum_last(possible + xp.matrix_transpose(possible))
+    total = sum_last(possible + possible.mT)
     share = stopped / xp.where(total > 0, total, 1.0)[..., :, None]
     return xp.where(xp.asarray(np.asarray(targets, dtype=bool))[:, None], share, 0.0)
