@@ -166,7 +166,8 @@ def _powers_with_a_variable_exponent(path: Path) -> list[str]:
         integer = pow_operator and isinstance(node.left, ast.Constant)  # 2 ** n: exact
         if pow_operator and not integer and not isinstance(node.right, ast.Constant):
             found.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}")
-        if isinstance(node, ast.Call) and ast.unparse(node.func) in ("np.power", "numpy.power"):
+        calls = ("np.power", "numpy.power", "xp.pow", "xp.power")  # xp: an array namespace
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in calls:
             if path.name != "common.py":
                 found.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}")
     return found

@@ -57,6 +57,9 @@ EXEMPT = {
     "engagement.upper_pairs": "takes only N and has no leading dimensions",
     "measures.configurations": "takes only N and has no leading dimensions",
     "economy.growth_bound": "takes only the step length and has no leading dimensions",
+    "common.off_diagonal_weights": "takes only N and has no leading dimensions",
+    "common.namespace": "returns a module, not numbers",
+    "common.zeros": "takes only a namespace and a shape",
 }
 RUNS = 3
 CATEGORIES = 5
@@ -182,6 +185,31 @@ CASES: dict[str, Case] = {
         common.sum_terms, lambda b: ({"x": b.dyad(-2, 5)}, {"index": np.arange(b.n)[::-1]})
     ),
     "common.runs_fastest": Case(common.runs_fastest, lambda b: ({"x": b.dyad(-2, 5)}, {})),
+    "common.take_last": Case(
+        common.take_last,
+        lambda b: ({"x": b.dyad(-2, 5)}, {"index": np.array([b.n - 1, 0, b.n - 1])}),
+    ),
+    "common.take_pairs": Case(
+        common.take_pairs,
+        lambda b: (
+            {"x": b.dyad(-2, 5)},
+            {"rows": np.arange(b.n)[::-1], "cols": (np.arange(b.n) * 2) % b.n},
+        ),
+    ),
+    "common.place_last": Case(
+        common.place_last,
+        lambda b: (
+            {"values": b.actor(-2, 5)},
+            {"index": np.arange(b.n)[::-1] * 2, "size": 2 * b.n + 1},
+        ),
+    ),
+    "common.place_pairs": Case(
+        common.place_pairs,
+        lambda b: (
+            {"values": b.actor(-2, 5)},
+            {"rows": np.arange(b.n), "cols": np.arange(b.n)[::-1], "n": b.n},
+        ),
+    ),
     "common.prod_last": Case(common.prod_last, lambda b: ({"x": b.dyad(0, 1.5)}, {})),
     "common.prod_second_last": Case(common.prod_second_last, lambda b: ({"x": b.dyad(0, 1.5)}, {})),
     "common.event_counts": Case(

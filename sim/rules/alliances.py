@@ -19,9 +19,7 @@ over the step for forcings held over it (:func:`.common.relax_unit`).
 
 from __future__ import annotations
 
-import numpy as np
-
-from .common import relax_unit
+from .common import namespace, relax_unit
 
 
 def drive(relation_ij, relation_ji, shared_ij, need_ij, w_relation, w_threat, w_need):
@@ -54,9 +52,10 @@ def forcings(drive_ij, drive0_ij, level_ij, pull, formation, lapse):
     pull, formation, lapse : array_like
         pi, f and l, per year (f and l per squared drive unit), broadcastable.
     """
+    xp = namespace(drive_ij, drive0_ij)
     gap = drive_ij - drive0_ij
-    rise = np.maximum(0.0, gap)
-    fall = np.maximum(0.0, -gap)
+    rise = xp.maximum(0.0, gap)
+    fall = xp.maximum(0.0, -gap)
     up = pull * level_ij + formation * rise * rise
     down = pull * (1.0 - level_ij) + lapse * fall * fall
     return up, down

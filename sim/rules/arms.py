@@ -14,9 +14,7 @@ builds delivery means and by absorbed foreign technology.
 
 from __future__ import annotations
 
-import numpy as np
-
-from .common import sigmoid, sum_last, sum_second_last
+from .common import namespace, sigmoid, sum_last, sum_second_last
 
 
 def burden_from_logit(z, floor, ceiling):
@@ -43,8 +41,9 @@ def logit_from_burden(s, floor, ceiling):
     floor, ceiling : array_like
         s_min < s_max, shares of GDP.
     """
+    xp = namespace(s, floor, ceiling)
     u = (s - floor) / (ceiling - floor)
-    return np.log(u) - np.log1p(-u)
+    return xp.log(u) - xp.log1p(-u)
 
 
 LOGIT_BOUND = 8.0
@@ -65,7 +64,8 @@ def insecurity_logit(insecurity):
     insecurity : array_like
         Insecurity in (0, 1).
     """
-    return np.log(insecurity) - np.log1p(-insecurity)
+    xp = namespace(insecurity)
+    return xp.log(insecurity) - xp.log1p(-insecurity)
 
 
 def reference_burden(scheduled, war_burden, war_demand, war_demand_start):
@@ -89,8 +89,9 @@ def reference_burden(scheduled, war_burden, war_demand, war_demand_start):
     war_demand_start : array_like
         (..., N) the actor's war demand at the start of the run.
     """
-    at_war = (war_demand > 0).astype(float) - (war_demand_start > 0)
-    return np.maximum(scheduled + war_burden * at_war, 0.25 * scheduled)
+    xp = namespace(scheduled, war_burden, war_demand, war_demand_start)
+    at_war = xp.astype(war_demand > 0, xp.float64) - xp.astype(war_demand_start > 0, xp.float64)
+    return xp.maximum(scheduled + war_burden * at_war, 0.25 * scheduled)
 
 
 def burden_logit_step(
@@ -141,16 +142,17 @@ def burden_logit_step(
     -------
     (..., N) burden logits at t+1, held within +-:data:`LOGIT_BOUND`.
     """
+    xp = namespace(z, burden, reference_burden, fatigue, floor, ceiling)
     drive = (
         threat_sensitivity * (insecurity_logit(insecurity) - insecurity_logit(tolerance))
         - fatigue * (burden / reference_burden - 1.0)
         + grievance
     )
     slope = (burden - floor) * (ceiling - burden) / ((ceiling - floor) * reference_burden)
-    x = np.maximum(fatigue * slope * dt, 0.0)
+    x = xp.maximum(fatigue * slope * dt, 0.0)
     small = x < 1e-8
-    gain = dt * np.where(small, 1.0 - 0.5 * x, -np.expm1(-x) / np.where(small, 1.0, x))
-    return np.clip(z + gain * drive, -LOGIT_BOUND, LOGIT_BOUND)
+    gain = dt * xp.where(small, 1.0 - 0.5 * x, -xp.expm1(-x) / xp.where(small, 1.0, x))
+    return xp.clip(z + gain * drive, -LOGIT_BOUND, LOGIT_BOUND)
 
 
 def capability_inflow(
@@ -229,5 +231,6 @@ def capability_step(capability, inflow, depreciation, dt):
     dt : float
         Step length, years.
     """
-    keep = np.exp(-depreciation * dt)
-    return capability * keep + inflow * (-np.expm1(-depreciation * dt)) / depreciation
+    xp = namespace(capability, inflow, depreciation)
+    keep = xp.exp(-depreciation * dt)
+    return capability * keep + inflow * (-xp.expm1(-depreciation * dt)) / depreciation

@@ -25,7 +25,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import off_diagonal, power, sigmoid, smooth_min, sum_last, sum_second_last
+from .common import (
+    namespace,
+    off_diagonal_weights,
+    power,
+    sigmoid,
+    smooth_min,
+    sum_last,
+    sum_second_last,
+)
 
 
 def offered(capacity_c, payment_ratio, reference_ratio, elasticity):
@@ -70,15 +78,16 @@ def munitions(war_demand_p, offered_c, relation, multiplier, sharpness):
     sharpness : array_like
         k of the goodwill gate, broadcastable to (..., N, N).
     """
-    rbar = 0.5 * (relation + np.swapaxes(relation, -1, -2))
+    xp = namespace(war_demand_p, offered_c, relation, multiplier, sharpness)
+    rbar = 0.5 * (relation + relation.mT)
     n = relation.shape[-1]
-    mask = off_diagonal(n)
-    willing = sigmoid(sharpness * rbar) * mask * np.swapaxes(multiplier, -1, -2)
+    mask = off_diagonal_weights(n, like=relation)
+    willing = sigmoid(sharpness * rbar) * mask * multiplier.mT
     weight = offered_c[..., None, :] * willing
     total = sum_last(weight)
-    share = weight / np.where(total > 0, total, 1.0)[..., None]
+    share = weight / xp.where(total > 0, total, 1.0)[..., None]
     asked = war_demand_p[..., :, None] * share
-    return smooth_min(asked, np.broadcast_to(offered_c[..., None, :], asked.shape)) * willing
+    return smooth_min(asked, xp.broadcast_to(offered_c[..., None, :], asked.shape)) * willing
 
 
 def patron_need(munitions_pc, war_demand_p):
@@ -91,7 +100,8 @@ def patron_need(munitions_pc, war_demand_p):
     war_demand_p : array_like
         (..., N) war demand, USD bn per year.
     """
-    return munitions_pc / np.where(war_demand_p > 0, war_demand_p, 1.0)[..., :, None]
+    xp = namespace(munitions_pc, war_demand_p)
+    return munitions_pc / xp.where(war_demand_p > 0, war_demand_p, 1.0)[..., :, None]
 
 
 def client_need(paid_pc, technology_pc, imports_c):
@@ -107,9 +117,10 @@ def client_need(paid_pc, technology_pc, imports_c):
     imports_c : array_like
         (..., N) each actor's imports of goods and the bargain, USD bn per year.
     """
-    aid = np.swapaxes(paid_pc + technology_pc, -1, -2)  # [c, p]
+    xp = namespace(paid_pc, technology_pc, imports_c)
+    aid = (paid_pc + technology_pc).mT  # [c, p]
     supply = imports_c + sum_second_last(technology_pc)
-    return aid / np.where(supply > 0, supply, 1.0)[..., :, None]
+    return aid / xp.where(supply > 0, supply, 1.0)[..., :, None]
 
 
 def need(patron_pc, client_cp):
@@ -148,7 +159,7 @@ def payments(munitions, ratio, shares):
     payment categories carry.
     """
     paid = ratio[..., None, None] * munitions
-    return paid, paid * shares.sum()
+    return paid, paid * float(np.asarray(shares).sum())  # the structure, on the host
 
 
 def technology(munitions_pc, war_demand_p, multiplier, willingness_p, ratio, leverage):
@@ -172,7 +183,8 @@ def technology(munitions_pc, war_demand_p, multiplier, willingness_p, ratio, lev
     ratio, leverage : array_like
         lambda_0 and lambda_1, per run (...,).
     """
-    dependence = munitions_pc / np.where(war_demand_p > 0, war_demand_p, 1.0)[..., :, None]
+    xp = namespace(munitions_pc, war_demand_p, multiplier, willingness_p, ratio, leverage)
+    dependence = munitions_pc / xp.where(war_demand_p > 0, war_demand_p, 1.0)[..., :, None]
     lam = (
         ratio[..., None, None]
         * willingness_p[..., :, None]
@@ -200,7 +212,7 @@ def pipeline_step(pipeline, inflow, lag, dt):
     (P', outflow): the pipeline at t+1 and the mean absorption rate over the step,
     USD bn per year.
     """
-    keep = np.exp(-dt / lag)
+    keep = namespace(pipeline, inflow, lag).exp(-dt / lag)
     new = pipeline * keep + inflow * lag * (1.0 - keep)
     outflow = (pipeline - new) / dt + inflow
     return new, outflow
@@ -258,7 +270,8 @@ def arms_transfers(
     sharpness : array_like
         k of the goodwill gate, broadcastable to (..., N, N).
     """
-    need_j = np.maximum(0.0, insecurity - tolerance)  # (..., N) by recipient j
+    xp = namespace(insecurity, tolerance)
+    need_j = xp.maximum(0.0, insecurity - tolerance)  # (..., N) by recipient j
     motive = need_j[..., None, :] + interest_i[..., :, None] * gains
     raw = (
         willingness_i[..., :, None]
@@ -270,5 +283,5 @@ def arms_transfers(
     )
     total = sum_last(raw)
     cap = capacity_i * milex_i
-    scale = smooth_min(total, cap) / np.where(total > 0, total, 1.0)
+    scale = smooth_min(total, cap) / xp.where(total > 0, total, 1.0)
     return raw * scale[..., None]

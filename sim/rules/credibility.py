@@ -11,9 +11,7 @@ patrons (e.g. South Korean debate on nuclear latency).
 
 from __future__ import annotations
 
-import numpy as np
-
-from .common import sigmoid, sum_second_last
+from .common import namespace, sigmoid, sum_second_last
 
 
 def credibility(
@@ -62,6 +60,7 @@ def hedging(insecurity_i, credibility, alliance):
     credibility, alliance : array_like
         (..., N, N) [patron k, client i].
     """
+    xp = namespace(insecurity_i, credibility, alliance)
     weight = sum_second_last(alliance)
-    cred = sum_second_last(credibility * alliance) / np.where(weight > 0, weight, 1.0)
-    return np.where(weight > 0, np.maximum(0.0, insecurity_i - cred), 0.0)
+    cred = sum_second_last(credibility * alliance) / xp.where(weight > 0, weight, 1.0)
+    return xp.where(weight > 0, xp.maximum(0.0, insecurity_i - cred), 0.0)

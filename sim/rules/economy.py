@@ -18,9 +18,11 @@ of the step length.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .common import sum_last, sum_second_last
+from .common import namespace, sum_last, sum_second_last
 from .trade import Flows
 
 
@@ -127,12 +129,14 @@ def growth_rate(
     dt : float
         Step length, years (a change within the step is a rate of 1 / dt a year).
     """
+    xp = namespace(base_growth, volume, gdp, burden, trade_loss_elasticity)
     change = trade_loss_elasticity[..., None] * (volume - volume_last) - evasion_premium[
         ..., None
     ] * (evasion - evasion_last)
-    level = np.clip(np.where(endogenous, change / gdp, 0.0), -GROWTH_BOUND, GROWTH_BOUND)
+    where = xp.asarray(np.asarray(endogenous, dtype=bool))  # the structure, from the host
+    level = xp.clip(xp.where(where, change / gdp, 0.0), -GROWTH_BOUND, GROWTH_BOUND)
     drag = -guns_butter[..., None] * (burden - burden0)
-    trend = np.clip(base_growth + drag, -GROWTH_BOUND, GROWTH_BOUND)
+    trend = xp.clip(base_growth + drag, -GROWTH_BOUND, GROWTH_BOUND)
     return trend + level / dt
 
 
@@ -148,7 +152,7 @@ def growth_shock(sd, normals, dt):
     dt : float
         Step length, years.
     """
-    return sd * np.sqrt(dt) * normals
+    return sd * math.sqrt(dt) * normals
 
 
 def gdp_step(gdp, growth, shock, dt):
@@ -165,4 +169,5 @@ def gdp_step(gdp, growth, shock, dt):
     dt : float
         Step length, years.
     """
-    return gdp * np.exp(growth * dt + shock)
+    xp = namespace(gdp, growth, shock)
+    return gdp * xp.exp(growth * dt + shock)

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import event_counts, memory_update, off_diagonal
+from .common import (
+    event_counts,
+    memory_update,
+    namespace,
+    off_diagonal_weights,
+    place_pairs,
+    take_pairs,
+)
 
 
 def summits(summit_rate, dt, uniforms_upper):
@@ -27,14 +34,13 @@ def summits(summit_rate, dt, uniforms_upper):
     uniforms_upper : array_like
         (..., P) keyed uniforms for the pairs of :func:`upper_pairs`, in order.
     """
+    xp = namespace(summit_rate, uniforms_upper)
     n = summit_rate.shape[-1]
     i, j = upper_pairs(n)
-    rate = 0.5 * (summit_rate[..., i, j] + summit_rate[..., j, i])
+    rate = 0.5 * (take_pairs(summit_rate, i, j) + take_pairs(summit_rate, j, i))
     count = event_counts(rate, dt, uniforms_upper)  # (..., P)
-    out = np.zeros(summit_rate.shape, order="F")
-    out[..., i, j] = count
-    out[..., j, i] = count
-    return out
+    both = xp.concat([count, count], axis=-1)  # (i, j) and (j, i)
+    return place_pairs(both, np.concatenate([i, j]), np.concatenate([j, i]), n)
 
 
 def upper_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +81,7 @@ def stationary_memory(summit_rate, time_constant):
     time_constant : array_like
         Memory time tau, years, broadcastable to (..., N, N).
     """
-    rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
+    rate = 0.5 * (summit_rate + summit_rate.mT)
     return rate * time_constant
 
 
@@ -89,6 +95,6 @@ def expected_summits(summit_rate, dt):
     dt : float
         Step length, years.
     """
-    rate = 0.5 * (summit_rate + np.swapaxes(summit_rate, -1, -2))
+    rate = 0.5 * (summit_rate + summit_rate.mT)
     n = summit_rate.shape[-1]
-    return rate * dt * off_diagonal(n)
+    return rate * dt * off_diagonal_weights(n, like=summit_rate)

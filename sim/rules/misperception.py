@@ -10,9 +10,7 @@ spread does not depend on the step length; the diagonal (self-perception) is zer
 
 from __future__ import annotations
 
-import numpy as np
-
-from .common import decay_factor, off_diagonal
+from .common import decay_factor, namespace, off_diagonal_weights
 
 
 def stationary(sd, normals):
@@ -27,7 +25,7 @@ def stationary(sd, normals):
     -------
     (..., N, N) log errors, zero on the diagonal.
     """
-    return sd * normals * off_diagonal(normals.shape[-1])
+    return sd * normals * off_diagonal_weights(normals.shape[-1], like=normals)
 
 
 def step(log_error, sd, normals, persistence, dt):
@@ -41,8 +39,9 @@ def step(log_error, sd, normals, persistence, dt):
     persistence : persistence time p (years), broadcastable to (..., 1, 1).
     dt : step length (years).
     """
+    xp = namespace(log_error, sd, normals, persistence)
     keep = decay_factor(dt, persistence)
-    return keep * log_error + sd * np.sqrt(1.0 - keep**2) * normals
+    return keep * log_error + sd * xp.sqrt(1.0 - keep**2) * normals
 
 
 def factor(log_error, sd):
@@ -55,4 +54,5 @@ def factor(log_error, sd):
     sd : array_like
         (..., N, 1) stationary spread s_i of each perceiver.
     """
-    return np.exp(log_error - sd**2 / 2.0)
+    xp = namespace(log_error, sd)
+    return xp.exp(log_error - sd**2 / 2.0)

@@ -10,7 +10,9 @@ others.  Frozen totals let every share drift upward as the cast grows (the basel
 
 from __future__ import annotations
 
-import numpy as np
+import math
+
+from .common import namespace
 
 
 def reference_capability(world_milex, depreciation, world_milex_growth):
@@ -31,7 +33,7 @@ def reference_capability(world_milex, depreciation, world_milex_growth):
     return world_milex / (depreciation + world_milex_growth)
 
 
-def world_total(start, growth, years, log_path=np.nan):
+def world_total(start, growth, years, log_path=math.nan):
     """A world total after ``years``: start e^(growth years), or start e^(path).
 
     Parameters
@@ -47,8 +49,10 @@ def world_total(start, growth, years, log_path=np.nan):
         Log of the total over its start value at this step, from the scenario's
         ``reference.series``; NaN where the series gives none (the growth rate holds).
     """
-    change = np.where(np.isfinite(log_path), log_path, growth * years)
-    return start * np.exp(change)
+    xp = namespace(start, growth, log_path)
+    log_path = xp.asarray(log_path, dtype=xp.float64)
+    change = xp.where(xp.isfinite(log_path), log_path, growth * years)
+    return start * xp.exp(change)
 
 
 def power(
@@ -109,4 +113,5 @@ def initial_capability(milex, ppp_factor, depreciation, milex_growth):
     milex_growth : array_like
         (N,) trailing growth of each actor's milex per year (delta + g floored at 1e-3).
     """
-    return ppp_factor * milex / np.maximum(depreciation + milex_growth, 1e-3)
+    xp = namespace(milex, ppp_factor, depreciation, milex_growth)
+    return ppp_factor * milex / xp.maximum(depreciation + milex_growth, 1e-3)

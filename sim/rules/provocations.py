@@ -32,9 +32,14 @@ below 1 for a stationary process) and counts are over-dispersed.
 
 from __future__ import annotations
 
-import numpy as np
-
-from .common import event_counts, memory_update, prod_second_last, sum_last, sum_second_last
+from .common import (
+    event_counts,
+    memory_update,
+    namespace,
+    prod_second_last,
+    sum_last,
+    sum_second_last,
+)
 
 
 def leverage(imports_by_supplier):
@@ -45,8 +50,9 @@ def leverage(imports_by_supplier):
     imports_by_supplier : array_like
         (..., N, N) USD bn per year, [supplier k, importer i].
     """
+    xp = namespace(imports_by_supplier)
     total = sum_second_last(imports_by_supplier)
-    return imports_by_supplier / np.where(total > 0, total, 1.0)[..., None, :]
+    return imports_by_supplier / xp.where(total > 0, total, 1.0)[..., None, :]
 
 
 def essential_supply(energy_food_flows, paid, paid_share, supplied, supplied_share):
@@ -81,8 +87,9 @@ def cover_share(cover, own_power):
     own_power : array_like
         (..., N) own strength S (:func:`sim.rules.threat.strength`).
     """
+    xp = namespace(cover, own_power)
     total = cover + own_power
-    return cover / np.where(total > 0, total, 1.0)
+    return cover / xp.where(total > 0, total, 1.0)
 
 
 def restraint(stability_k, leverage_ki):
@@ -137,7 +144,8 @@ def conditioned(hazard_i, moratorium, engagement, engagement_restraint, pressure
     defiance : array_like
         (..., N) response to pressure (> 0 defiant, < 0 constrained), in [-1, 2].
     """
-    factor = (1.0 - moratorium) * np.maximum(1.0 + defiance * pressure, 0.0)
+    xp = namespace(hazard_i, moratorium, defiance, pressure)
+    factor = (1.0 - moratorium) * xp.maximum(1.0 + defiance * pressure, 0.0)
     return hazard_i * factor / (1.0 + engagement_restraint * engagement)
 
 
@@ -177,9 +185,10 @@ def pressure_of(blocked_by_dyad, potential_by_dyad):
     blocked_by_dyad, potential_by_dyad : array_like
         (..., N, N) blocked and potential trade [exporter, importer], USD bn per year.
     """
+    xp = namespace(blocked_by_dyad, potential_by_dyad)
     blocked = sum_last(blocked_by_dyad) + sum_second_last(blocked_by_dyad)
     potential = sum_last(potential_by_dyad) + sum_second_last(potential_by_dyad)
-    return np.clip(blocked / np.where(potential > 0, potential, 1.0), 0.0, 1.0)
+    return xp.clip(blocked / xp.where(potential > 0, potential, 1.0), 0.0, 1.0)
 
 
 def occurs(hazard_i, dt, uniforms):

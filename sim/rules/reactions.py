@@ -9,7 +9,7 @@ counters, so the rule is a pure function of arrays of any leading shape.
 
 from __future__ import annotations
 
-import numpy as np
+from .common import namespace
 
 
 def holds(value, above, below):
@@ -23,7 +23,7 @@ def holds(value, above, below):
         The condition: the value lies above ``above`` and below ``below`` (either may be
         None).
     """
-    ok = np.isfinite(value)
+    ok = namespace(value).isfinite(value)
     if above is not None:
         ok = ok & (value > above)
     if below is not None:
@@ -55,10 +55,11 @@ def update(streak, since_fired, fired_count, condition, for_steps, every, once):
     -------
     (streak, since_fired, fired_count, fire), each of the counters' shape.
     """
-    streak = np.where(condition, streak + 1, 0)
+    xp = namespace(streak, since_fired, fired_count, condition)
+    streak = xp.where(condition, streak + 1, 0)
     ready = (streak >= for_steps) & (since_fired >= every)
     if once:
         ready = ready & (fired_count == 0)
-    since_fired = np.where(ready, 0, since_fired + 1)
-    fired_count = fired_count + ready
+    since_fired = xp.where(ready, 0, since_fired + 1)
+    fired_count = fired_count + xp.astype(ready, fired_count.dtype)  # count + bool
     return streak, since_fired, fired_count, ready

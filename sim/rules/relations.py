@@ -27,9 +27,7 @@ tau_ij = T_ij / (T_i + S_i + C_i) (S_i own strength) is the share of i's securit
 
 from __future__ import annotations
 
-import numpy as np
-
-from .common import perceived_attitude, relax_signed, sigmoid, sum_last
+from .common import namespace, perceived_attitude, relax_signed, sigmoid, sum_last
 
 
 def threat_shares(threat, own_power, cover_total):
@@ -46,8 +44,9 @@ def threat_shares(threat, own_power, cover_total):
     cover_total : array_like
         (..., N) allied cover of each i.
     """
+    xp = namespace(threat, own_power, cover_total)
     denom = sum_last(threat) + own_power + cover_total
-    return threat / np.where(denom > 0, denom, 1.0)[..., None]
+    return threat / xp.where(denom > 0, denom, 1.0)[..., None]
 
 
 def shared_threat(tau_rows, tau):
@@ -77,9 +76,10 @@ def trade_dependence(exports):
     exports : array_like
         (..., N, N) USD bn per year over all categories, [from, to].
     """
-    bilateral = exports + np.swapaxes(exports, -1, -2)
+    xp = namespace(exports)
+    bilateral = exports + exports.mT
     total = sum_last(bilateral)
-    return bilateral / np.where(total > 0, total, 1.0)[..., None]
+    return bilateral / xp.where(total > 0, total, 1.0)[..., None]
 
 
 def forcings(

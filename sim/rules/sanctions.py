@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import off_diagonal, relax_unit, sigmoid, sum_last
+from .common import namespace, off_diagonal, relax_unit, sigmoid, sum_last
 
 GATE_SHARPNESS = 8.0
 
@@ -37,8 +37,9 @@ def floor(sanction, level=SANCTION_FLOOR):
     level : float
         The floor (default :data:`SANCTION_FLOOR`).
     """
+    xp = namespace(sanction)
     n = sanction.shape[-1]
-    return np.where(off_diagonal(n), np.maximum(sanction, level), 0.0)
+    return xp.where(off_diagonal(n, like=sanction), xp.maximum(sanction, level), 0.0)
 
 
 def proposal_hazard(rate, memory_t):
@@ -77,7 +78,9 @@ def raise_to(coverage, content):
     content : array_like
         (C,) coverage the measure gives each category; NaN leaves a category as it is.
     """
-    return np.where(np.isnan(content), coverage, np.maximum(coverage, content))
+    xp = namespace(coverage)
+    content = xp.asarray(np.asarray(content, dtype=float))  # the structure, from the host
+    return xp.where(xp.isnan(content), coverage, xp.maximum(coverage, content))
 
 
 def gate(hostility_ij, memory_j, hostility_threshold, memory_threshold):
@@ -146,7 +149,10 @@ def vetoes(relation_vt, relation_to_sponsors_v, threshold_v, holders):
     holders : ndarray
         (N,) bool, the veto holders.
     """
-    return holders & (relation_vt - relation_to_sponsors_v > threshold_v)
+    xp = namespace(relation_vt, relation_to_sponsors_v, threshold_v)
+    return xp.asarray(np.asarray(holders, dtype=bool)) & (
+        relation_vt - relation_to_sponsors_v > threshold_v
+    )
 
 
 def abstentions(relation_vt, relation_to_sponsors_v, threshold_v, margin, holders):
@@ -169,7 +175,9 @@ def abstentions(relation_vt, relation_to_sponsors_v, threshold_v, margin, holder
     holders : ndarray
         (N,) bool, the veto holders.
     """
+    xp = namespace(relation_vt, relation_to_sponsors_v, threshold_v, margin)
     gap = relation_vt - relation_to_sponsors_v
+    holders = xp.asarray(np.asarray(holders, dtype=bool))  # the structure, from the host
     return holders & (gap <= threshold_v) & (gap > threshold_v - margin)
 
 
@@ -183,6 +191,7 @@ def relation_to_sponsors(relation, sponsors_mask):
     sponsors_mask : ndarray
         (N,) bool, the sanctioning coalition.
     """
-    w = sponsors_mask.astype(float)
+    xp = namespace(relation)
+    w = np.asarray(sponsors_mask).astype(float)  # the structure, on the host
     count = w.sum() - w  # (N,): leave the actor itself out
-    return sum_last(relation * w) / np.where(count > 0, count, 1.0)
+    return sum_last(relation * xp.asarray(w)) / xp.asarray(np.where(count > 0, count, 1.0))

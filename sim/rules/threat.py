@@ -33,9 +33,14 @@ economic or demographic weight:
 
 from __future__ import annotations
 
-import numpy as np
-
-from .common import off_diagonal, perceived_attitude, power, sum_last, sum_second_last
+from .common import (
+    namespace,
+    off_diagonal_weights,
+    perceived_attitude,
+    power,
+    sum_last,
+    sum_second_last,
+)
 
 
 def military_share(capability, world_capability):
@@ -109,7 +114,7 @@ def reach(military, presence, proximity, nuclear, delivery_matrix, weight):
     """
     conventional = (military * presence)[..., :, None] * proximity
     atomic = weight * nuclear[..., :, None] * delivery_matrix
-    return (conventional + atomic) * off_diagonal(proximity.shape[-1])
+    return (conventional + atomic) * off_diagonal_weights(proximity.shape[-1], like=proximity)
 
 
 def strength(military, presence, nuclear, delivery_share, weight, half):
@@ -152,8 +157,9 @@ def hostility(relation, bias, exponent):
     exponent : array_like
         p >= 1, broadcastable to (..., N, N).
     """
-    perceived = perceived_attitude(np.swapaxes(relation, -1, -2), bias[..., :, None])
-    return power(np.maximum(0.0, -perceived), exponent)
+    xp = namespace(relation, bias, exponent)
+    perceived = perceived_attitude(relation.mT, bias[..., :, None])
+    return power(xp.maximum(0.0, -perceived), exponent)
 
 
 def threat_matrix(hostility_matrix, reach_matrix, misperception, provocation_memory, weight):
@@ -175,12 +181,7 @@ def threat_matrix(hostility_matrix, reach_matrix, misperception, provocation_mem
         phi, the threat added per unit of provocation memory, broadcastable to (..., N).
     """
     demonstrated = 1.0 + weight * provocation_memory
-    return (
-        misperception
-        * hostility_matrix
-        * np.swapaxes(reach_matrix, -1, -2)
-        * demonstrated[..., None, :]
-    )
+    return misperception * hostility_matrix * reach_matrix.mT * demonstrated[..., None, :]
 
 
 def cover(credibility, alliance, reach_matrix):
@@ -195,7 +196,7 @@ def cover(credibility, alliance, reach_matrix):
     reach_matrix : array_like
         (..., N, N) reach [k, i] (:func:`reach`).
     """
-    clients = np.maximum(1.0, sum_last(alliance))  # (..., K)
+    clients = namespace(alliance).maximum(1.0, sum_last(alliance))  # (..., K)
     share = credibility * alliance * reach_matrix / clients[..., :, None]
     return sum_second_last(share)
 
@@ -218,10 +219,11 @@ def insecurity(threat_total, own_strength, cover_total, background, substitution
     exponent : array_like
         The contest exponent a.
     """
+    xp = namespace(threat_total, own_strength, cover_total, background, substitution)
     pressure = power(threat_total + background * own_strength, exponent)
     defence = power(own_strength + substitution * cover_total, exponent)
     total = pressure + defence
-    return np.where(total > 0, pressure / np.where(total > 0, total, 1.0), 0.0)
+    return xp.where(total > 0, pressure / xp.where(total > 0, total, 1.0), 0.0)
 
 
 def deterrence(reach_matrix, own_strength, cover_total):
@@ -241,8 +243,9 @@ def deterrence(reach_matrix, own_strength, cover_total):
     cover_total : array_like
         (..., N) allied cover of each defender.
     """
+    xp = namespace(reach_matrix, own_strength, cover_total)
     defence = (own_strength + cover_total)[..., :, None]
-    attack = np.swapaxes(reach_matrix, -1, -2)
+    attack = reach_matrix.mT
     total = defence + attack
-    balance = (defence - attack) / np.where(total > 0, total, 1.0)
-    return balance * off_diagonal(reach_matrix.shape[-1])
+    balance = (defence - attack) / xp.where(total > 0, total, 1.0)
+    return balance * off_diagonal_weights(reach_matrix.shape[-1], like=reach_matrix)

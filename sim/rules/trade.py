@@ -21,7 +21,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .common import runs_fastest, sigmoid, sum_last, sum_terms
+from .common import (
+    namespace,
+    place_last,
+    runs_fastest,
+    sigmoid,
+    sum_last,
+    sum_terms,
+    take_last,
+    take_pairs,
+    zeros,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,8 @@ class Flows:
     them), and the flows its events and reactions change.  The six-actor baseline
     has 75 of the 150 off-diagonal (i, j, c); the others stay zero for ever, so the
     model skips them.  Sums over categories add term by term in category order, as
-    :func:`sim.rules.common.sum_last` does.
+    :func:`sim.rules.common.sum_last` does.  The positions are numpy arrays on the
+    host, whatever the namespace of the flows: a structure, compiled once.
     """
 
     n: int
@@ -108,7 +119,7 @@ class Flows:
         rows, cols : ndarray
             (K,) indices into the last two axes.
         """
-        return runs_fastest(np.asarray(x)[..., rows, cols])
+        return runs_fastest(take_pairs(x, rows, cols))
 
     def take(self, x, index):
         """x[..., index], runs fastest in memory.
@@ -120,7 +131,7 @@ class Flows:
         index : ndarray
             Indices into the last axis.
         """
-        return runs_fastest(np.asarray(x)[..., index])
+        return runs_fastest(take_last(x, index))
 
     def by_category(self, x, ks):
         """Flows ``ks`` of x (..., K) summed by category, term by term: (..., C).
@@ -132,12 +143,13 @@ class Flows:
         ks : ndarray
             Positions of the flows to sum.
         """
-        x = np.asarray(x, dtype=float)
-        out = np.zeros(x.shape[:-1] + (self.categories,), order="F")
+        xp = namespace(x)
+        x = xp.asarray(x, dtype=xp.float64)
+        out = zeros(xp, x.shape[:-1] + (self.categories,))
         for c in range(self.categories):
             mine = ks[self.category[ks] == c]
             if len(mine):
-                out[..., c] = sum_terms(x, mine)
+                out[..., c] = sum_terms(x, mine)  # an integer key: in the standard
         return out
 
     def of_dyads(self, dyad):
@@ -160,14 +172,33 @@ class Flows:
         categories : ndarray, optional
             (C,) bool: keep only those categories.
         """
-        x = np.asarray(x, dtype=float)
+        xp = namespace(x)
+        x = xp.asarray(x, dtype=xp.float64)
+        slots = self._slots(categories)
+        if xp is not np:  # no scatter in the standard: one gather per slot
+            return self._by_dyad_gathered(xp, x, slots)
         out = np.zeros(x.shape[:-1] + (self.n, self.n), order="F")
-        for s, (rows, cols, ks) in enumerate(self._slots(categories)):
+        for s, (rows, cols, ks) in enumerate(slots):
             if s == 0:  # the first flow of every dyad, then the second, ... added in turn
                 out[..., rows, cols] = x[..., ks]
             else:
                 out[..., rows, cols] += x[..., ks]
         return out
+
+    def _by_dyad_gathered(self, xp, x, slots):
+        """:meth:`by_dyad` without writes: slot s gathers each dyad's s-th flow from x
+        padded with one zero (the flow K), and the slots are added in turn."""
+        n, size = self.n, x.shape[-1]
+        padded = xp.concat([x, xp.zeros((*x.shape[:-1], 1), dtype=x.dtype)], axis=-1)
+        out = None
+        for rows, cols, ks in slots:
+            where = np.full(n * n, size, dtype=np.intp)
+            where[rows * n + cols] = ks
+            term = xp.take(padded, xp.asarray(where), axis=-1)
+            out = term if out is None else out + term
+        if out is None:
+            return xp.zeros((*x.shape[:-1], n, n), dtype=xp.float64)
+        return xp.reshape(out, (*x.shape[:-1], n, n))
 
     def _slots(self, categories=None) -> tuple:
         """The dyads' flows by rank: slot s holds (rows, cols, flows) of each dyad's
@@ -199,10 +230,15 @@ class Flows:
         x : array_like
             (..., K) flows.
         """
-        x = np.asarray(x)
-        out = np.zeros(x.shape[:-1] + (self.n, self.n, self.categories))
-        out[..., self.source, self.target, self.category] = x
-        return out
+        xp = namespace(x)
+        if xp is np:
+            out = np.zeros(x.shape[:-1] + (self.n, self.n, self.categories))
+            out[..., self.source, self.target, self.category] = x
+            return out
+        n, c = self.n, self.categories
+        cells = (self.source * n + self.target) * c + self.category
+        flat = place_last(x, cells, n * n * c)
+        return xp.reshape(flat, (*x.shape[:-1], n, n, c))
 
 
 def effective_compliance(
@@ -249,8 +285,11 @@ def effective_compliance(
         calibrated at the start so that the regime binds as the gap between the pair's
         pre-sanctions and current trade says: ec <- 1 - (1 - ec)^g (1: unchanged).
     """
+    xp = namespace(compliance_i, monitoring_t, relation, monitoring_floor, sharpness, erosion)
     n = relation.shape[-1]
+    # the structure (sponsors, targets, years_since) is numpy, on the host
     cols = np.arange(n) if targets is None else np.asarray(targets, dtype=np.intp)
+    sponsors = np.asarray(sponsors)
     weights = sponsors[cols].astype(float)  # (T, K)
     # mean over the sponsors other than i itself (r_ii = 0 adds nothing to the sum)
     count = weights.sum(axis=-1)[None, :] - weights.T  # (i, T)
@@ -259,25 +298,33 @@ def effective_compliance(
     members = np.flatnonzero(weights.any(axis=0))
     if len(members) == 0:
         members = np.array([0])
-    coalition = np.multiply(relation[..., :, None, members[0]], weights[:, members[0]], order="F")
-    for k in members[1:]:
-        coalition += relation[..., :, None, k] * weights[:, k]
-    to_coalition = coalition / np.where(count > 0, count, 1.0)
-    gap = to_coalition - relation[..., :, cols]
-    monitor = monitoring_floor + (1.0 - monitoring_floor) * monitoring_t[..., cols]
+    if xp is np:
+        coalition = np.multiply(
+            relation[..., :, None, members[0]], weights[:, members[0]], order="F"
+        )
+        for k in members[1:]:
+            coalition += relation[..., :, None, k] * weights[:, k]
+        erode = np.multiply(-erosion, years_since[cols], order="F")
+    else:  # the same sums, without writes
+        w = xp.asarray(weights)
+        coalition = relation[..., :, None, int(members[0])] * w[:, int(members[0])]
+        for k in members[1:]:
+            coalition = coalition + relation[..., :, None, int(k)] * w[:, int(k)]
+        erode = -erosion * xp.asarray(np.asarray(years_since, dtype=float)[cols])
+    to_coalition = coalition / xp.asarray(np.where(count > 0, count, 1.0))
+    gap = to_coalition - take_last(relation, cols)
+    monitor = monitoring_floor + (1.0 - monitoring_floor) * take_last(monitoring_t, cols)
     ec = (
         compliance_i[..., :, None]
         * monitor[..., None, :]
         * sigmoid(sharpness * (gap - midpoint))
-        * np.exp(np.multiply(-erosion, years_since[cols], order="F"))[..., None, :]
+        * xp.exp(erode)[..., None, :]
     )
     if gain is not None:
-        ec = -np.expm1(gain[..., :, cols] * np.log1p(-ec))
+        ec = -xp.expm1(take_last(gain, cols) * xp.log1p(-ec))
     if targets is None:
         return ec
-    out = np.zeros(relation.shape, order="F")
-    out[..., cols] = ec
-    return out
+    return place_last(ec, cols, n)
 
 
 def pass_through(coverage, compliance_matrix, flows: Flows):
@@ -314,7 +361,7 @@ def unilateral_bite(sanction):
     sanction : array_like
         (..., N, N) unilateral sanctions [sender, target].
     """
-    return 1.0 - (1.0 - sanction) * (1.0 - np.swapaxes(sanction, -1, -2))
+    return 1.0 - (1.0 - sanction) * (1.0 - sanction.mT)
 
 
 def potential(base_potential, relation, base_relation, elasticity, bite, flows: Flows):
@@ -338,8 +385,9 @@ def potential(base_potential, relation, base_relation, elasticity, bite, flows: 
     flows : Flows
         The scenario's possible flows.
     """
-    rbar = 0.5 * (relation + np.swapaxes(relation, -1, -2))
-    factor = np.exp(elasticity[..., None, None] * (rbar - base_relation)) * (1.0 - bite)
+    xp = namespace(relation, elasticity)
+    rbar = 0.5 * (relation + relation.mT)
+    factor = xp.exp(elasticity[..., None, None] * (rbar - base_relation)) * (1.0 - bite)
     return base_potential * flows.of_dyads(factor)
 
 
@@ -383,10 +431,11 @@ def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness,
     flows : Flows
         The scenario's possible flows.
     """
+    xp = namespace(blocked, compliance_matrix, proximity, relation, share, sharpness)
     n = proximity.shape[-1]
-    out = np.zeros_like(blocked)
-    for t in targets:
-        others = np.arange(n) != t
+    out = xp.zeros_like(blocked)
+    for t in (int(t) for t in np.asarray(targets)):  # the structure, on the host
+        others = xp.asarray(np.arange(n) != t, dtype=xp.float64)  # x * bool: x * 1.0
         w = (
             (1.0 - compliance_matrix[..., :, t])
             * proximity[..., :, t]
@@ -394,7 +443,7 @@ def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness,
             * others
         )  # (..., k)
         total = sum_last(w)
-        w_norm = w / np.where(total > 0, total, 1.0)[..., None]
+        w_norm = w / xp.where(total > 0, total, 1.0)[..., None]
         s = share[..., None]
         # blocked exports to t by category, re-sent by each exporter k in proportion to
         # its weight; blocked exports from t by category, taken likewise by importers
@@ -402,10 +451,21 @@ def diversion(blocked, compliance_matrix, proximity, relation, share, sharpness,
             if not len(ks):
                 continue
             by_category = flows.by_category(blocked, ks)  # (..., C)
-            out[..., ks] += (
-                s * flows.take(w_norm, partner[ks]) * flows.take(by_category, flows.category[ks])
+            out = _add_at(
+                out,
+                ks,
+                s * flows.take(w_norm, partner[ks]) * flows.take(by_category, flows.category[ks]),
             )
     return out
+
+
+def _add_at(out, index, values):
+    """out[..., index] += values (distinct positions): in place on numpy, where ``out``
+    is the caller's own; elsewhere a new array, the values scattered and added."""
+    if namespace(out) is np:
+        out[..., index] += values
+        return out
+    return out + place_last(values, index, out.shape[-1])
 
 
 def relax_flows(flows, target, rate, dt):
@@ -420,7 +480,7 @@ def relax_flows(flows, target, rate, dt):
     dt : float
         Step length, years.
     """
-    keep = np.exp(-rate * dt)[..., None]
+    keep = namespace(rate).exp(-rate * dt)[..., None]
     return target + (flows - target) * keep
 
 
@@ -448,8 +508,9 @@ def base_potential(
     floor : float
         Smallest passing share used.
     """
+    xp = namespace(recorded, unrecorded, pass_share, bite, open_share)
     passing = pass_share * flows.of_dyads(1.0 - bite) * open_share
-    return (recorded + unrecorded) / np.maximum(passing, floor)
+    return (recorded + unrecorded) / xp.maximum(passing, floor)
 
 
 def enforcement(blocked, potential, flows: Flows, targets):
@@ -472,9 +533,10 @@ def enforcement(blocked, potential, flows: Flows, targets):
     targets : ndarray
         (N,) bool: the actors a regime targets.
     """
+    xp = namespace(blocked, potential)
     stopped = flows.by_dyad(blocked)
-    stopped = stopped + np.swapaxes(stopped, -1, -2)
+    stopped = stopped + stopped.mT
     possible = flows.by_dyad(potential)
-    total = sum_last(possible + np.swapaxes(possible, -1, -2))
-    share = stopped / np.where(total > 0, total, 1.0)[..., :, None]
-    return np.where(np.asarray(targets, dtype=bool)[:, None], share, 0.0)
+    total = sum_last(possible + possible.mT)
+    share = stopped / xp.where(total > 0, total, 1.0)[..., :, None]
+    return xp.where(xp.asarray(np.asarray(targets, dtype=bool))[:, None], share, 0.0)
