@@ -310,6 +310,11 @@ class RunResult:
         pathlib.Path
             The results folder, also kept as :attr:`path`.
         """
+        if self.subset:
+            raise ValueError(
+                f"this result holds the tables of {self.subset} only; its folder "
+                f"{self.path} holds them all"
+            )
         digest = self.manifest.get("hash", self.scenario.digest())[:8]
         parent = Path(root) / safe_name(self.scenario.name)
         with atomic_folder(parent, digest) as (tmp, final):
@@ -547,6 +552,8 @@ class TableSink:
                             shutil.copyfileobj(part, out)
             else:
                 _join_parquet(paths, self.folder / f"{name}.parquet", name)
+            for path in paths:  # the disk holds one table twice at the most
+                path.unlink()
         shutil.rmtree(self.folder / ".parts")
         return joined
 
@@ -975,7 +982,7 @@ def load_results(path: str | Path, memory: int | None = None) -> RunResult:
         tables may be Parquet or CSV.
     memory : int, optional
         Most bytes of tables to read (as :func:`run_size` estimates them): a larger
-        run's Parquet tables are read for its first replications only, and
+        run's tables are read for its first replications that did not fail, and
         :attr:`RunResult.subset` says so (``geosim plot`` passes
         :data:`SHOWN_MEMORY`).  Default: read everything.
 
@@ -1014,11 +1021,13 @@ def load_results(path: str | Path, memory: int | None = None) -> RunResult:
         ) from None
     fmt = manifest.get("format")
     keep = None
-    if memory is not None and fmt != "csv":
+    failed = sorted(int(k) for k in manifest.get("failed_replications") or [])
+    if memory is not None:
         per_replication = max(1, run_size(scenario, 1, figures=False)["memory_bytes"] // 2)
-        keep = max(1, memory // per_replication)
-        if keep >= scenario.replications:
-            keep = None
+        wanted = max(1, memory // per_replication)
+        good = [k for k in range(scenario.replications) if k not in set(failed)]
+        if wanted < len(good):  # the first replications that did not fail
+            keep = good[wanted - 1] + 1
     tables = {}
     for name in TABLES:
         parquet, csv = path / f"{name}.parquet", path / f"{name}.csv"
@@ -1032,7 +1041,15 @@ def load_results(path: str | Path, memory: int | None = None) -> RunResult:
         if lacking:
             raise ResultsError(str(use), f"the {name} table has no {lacking[0]} column")
         tables[name] = frame
-    subset = "" if keep is None else f"the first {keep:,} of {scenario.replications:,} replications"
+    subset = ""
+    if keep is not None:
+        kept = keep - len([k for k in failed if k < keep])
+        subset = f"the first {kept:,} of {scenario.replications:,} replications"
+        if failed:
+            subset = (
+                f"the first {kept:,} of the {scenario.replications - len(failed):,} "
+                "replications that stayed in the model's domain"
+            )
     return RunResult(scenario=scenario, tables=tables, manifest=manifest, path=path, subset=subset)
 
 
@@ -1109,8 +1126,8 @@ def read_table(
     columns : list of str, optional
         Read only these columns (Parquet).
     first : int, optional
-        Read only the rows of replications ``0 .. first - 1`` (Parquet; row groups
-        of later replications are skipped unread).
+        Read only the rows of replications ``0 .. first - 1`` (Parquet: row groups
+        of later replications are skipped unread; CSV: read in chunks up to them).
 
     Returns
     -------
@@ -1128,6 +1145,13 @@ def read_table(
     try:
         if path.stat().st_size == 0:
             raise ResultsError(str(path), "the file is empty (0 bytes)")
+        if path.suffix == ".csv" and first is not None:  # rows come in replication order
+            parts = []
+            for chunk in pd.read_csv(path, keep_default_na=True, chunksize=200_000):
+                parts.append(chunk[chunk["replication"] < first])
+                if len(chunk) and chunk["replication"].iloc[-1] >= first:
+                    break
+            return pd.concat(parts, ignore_index=True)
         if path.suffix == ".csv":
             return pd.read_csv(path, keep_default_na=True)
         if first is not None:

@@ -207,7 +207,7 @@ def outcomes(
     scenario : Scenario, str or pathlib.Path
         A Scenario or the path of a scenario file.
     measures : list of str
-        Measures in the sweep syntax, ``name[.A[.B]][:reducer]`` (``balance``,
+        Measures (each once) in the sweep syntax, ``name[.A[.B]][:reducer]`` (``balance``,
         ``capability.PRK:max``, ``deterrence.KOR.PRK:mean``); no reducer is ``last``.
     replications, seed, overrides, deterministic
         As for :func:`run`.
@@ -229,6 +229,13 @@ def outcomes(
     from .scenario.paths import PathError, parse_measure
 
     scenario, *_ = _prepare(scenario, replications, seed, overrides, "batch", None, 1)
+    if isinstance(measures, str):
+        measures = [measures]
+    repeated = sorted({m for m in measures if list(measures).count(m) > 1})
+    if repeated:
+        raise InputError(
+            [Problem("measures", "", None, f"{repeated[0]!r} is asked for twice", "name it once")]
+        )
     specs = []
     for k, text in enumerate(measures):
         try:

@@ -59,3 +59,9 @@ def test_geosim_runs_as_an_ema_workbench_model(monkeypatch):
     again = example.geosim_model(**{k: float(first[k]) for k in example.UNCERTAINTIES})
     for name, value in again.items():
         assert outcomes[name][0] == pytest.approx(value, rel=0, abs=0)
+
+
+def test_a_measure_asked_twice_is_refused_and_a_name_alone_is_one_measure():
+    with pytest.raises(InputError, match="'balance' is asked for twice"):
+        sim.outcomes(BASELINE, ["balance", "balance"], replications=1)
+    assert list(sim.outcomes(BASELINE, "balance", replications=1).columns)[-1] == "balance"

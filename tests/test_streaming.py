@@ -200,3 +200,38 @@ def test_every_parquet_column_carries_its_unit(tmp_path, small_blocks, memory):
         assert not undocumented, (name, undocumented)
     gdp = pq.read_schema(got.path / "actors.parquet").field("gdp").metadata
     assert gdp[b"unit"] == b"USD bn"
+
+
+def test_column_types_do_not_depend_on_the_block_size(monkeypatch):
+    """Blocks with no event, or no dyadic one, keep the types of the whole run's."""
+    from sim.scenario import Scenario
+
+    tree = load_scenario(BASELINE).model_dump(by_alias=True)
+    spec = Scenario.model_validate({**tree, "events": [], "reactions": [], "steps": 6})
+    ref = runner.run(spec, replications=4)
+    monkeypatch.setattr(runner, "block_runs", lambda scenario: (1, 1))
+    got = runner.run(spec, replications=4)
+    for name, frame in ref.tables.items():
+        pd.testing.assert_frame_equal(got.tables[name], frame, check_exact=True)
+
+
+def test_a_large_folder_is_read_back_past_its_failed_replications(tmp_path):
+    spec = load_scenario(BASELINE)
+    result = runner.run(spec, replications=7)
+    result.manifest["failed_replications"] = [0, 1, 2]
+    path = result.save(tmp_path)
+    per_replication = runner.run_size(spec, 1, figures=False)["memory_bytes"] // 2
+    some = load_results(path, memory=2 * per_replication)
+    assert sorted(some.succeeded().measures["replication"].unique()) == [3, 4]
+    assert some.subset == "the first 2 of the 4 replications that stayed in the model's domain"
+    with pytest.raises(ValueError, match="holds them all"):
+        some.save(tmp_path / "again")
+
+
+def test_a_large_csv_folder_is_read_back_in_chunks(tmp_path):
+    spec = load_scenario(BASELINE)
+    path = runner.run(spec, replications=5).save(tmp_path, csv=True)
+    per_replication = runner.run_size(spec, 1, figures=False)["memory_bytes"] // 2
+    some = load_results(path, memory=2 * per_replication)
+    assert sorted(some.measures["replication"].unique()) == [0, 1]
+    assert some.subset == "the first 2 of 5 replications"

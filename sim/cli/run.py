@@ -89,6 +89,8 @@ def check_run_size(
         memory = min(memory, SHOWN_MEMORY + 2 * BLOCK_MEMORY + ends)
     check_memory(memory, force, "--replications", what, "run fewer replications")
     need = 0 if force else size["disk_bytes"]
+    if engine == "batch" and size["memory_bytes"] // 2 > SHOWN_MEMORY:
+        need *= 2  # streamed: its part files and one joined table at a time
     check_output_root(out, need, subfolder=safe_name(spec.name))
 
 
@@ -255,6 +257,11 @@ def run(
         )
     if scored is not None:
         _print_score_panel(con, scored)
+        if result.subset:
+            con.print(
+                f"The scores are of {result.subset}, those the run kept in memory.",
+                highlight=False,
+            )
     con.print(f"Results: {path}", highlight=False)
     if plots:
         con.print(f"Figures: {path / 'plots'}", highlight=False)

@@ -18,6 +18,42 @@ from ..rules.common import off_diagonal
 from .log import Log
 from .state import Structure
 
+TEXT = pd.Series(["text"]).dtype
+"""The dtype pandas gives a column of strings (``str`` in pandas 3, object before)."""
+
+INTEGERS = ("run", "replication", "seed", "step")
+FLOATS = ("goldstein", "recorded", "unrecorded")
+
+
+def fixed_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the types a column has whatever rows it holds (in place).
+
+    A block with no event, or whose events all lack a partner, would otherwise give
+    object columns where the other blocks give text, integers or floats, and the
+    tables joined from blocks would then depend on the block size.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A tidy table of some runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same frame: all-missing object columns as text, identifying numbers as
+        int64 and event weights and trade as float64.
+    """
+    for column in frame.columns:
+        if frame[column].dtype != object:
+            continue
+        if column in INTEGERS and len(frame) == 0:
+            frame[column] = frame[column].astype(np.int64)
+        elif column in FLOATS:
+            frame[column] = frame[column].astype(float)
+        elif frame[column].isna().all() and not pd.api.types.is_object_dtype(TEXT):
+            frame[column] = pd.Series(np.full(len(frame), np.nan), index=frame.index, dtype=TEXT)
+    return frame
+
 
 class Recorder:
     """Collects the arrays of every step and assembles the tidy tables.
@@ -244,10 +280,11 @@ class Recorder:
             events.insert(0, "run", np.zeros(len(events), dtype=np.int64))
         events = events.sort_values("run", kind="stable").reset_index(drop=True)
         events.insert(1, "seed", seeds_arr[events["run"].to_numpy(dtype=int)])
-        return {
+        tables = {
             "measures": measures,
             "actors": actors,
             "dyads": dyads,
             "trade": trade,
             "events": events,
         }
+        return {name: fixed_types(frame) for name, frame in tables.items()}
