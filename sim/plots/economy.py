@@ -166,7 +166,6 @@ def trade_flows(result: RunResult, top: int = 4) -> list[tuple[str, str]]:
         if (f, to) not in chosen and (not targets or f in targets or to in targets)
     ]
     return chosen + extra[:top]
-    return chosen
 
 
 def trade_data(result: RunResult, top: int = 4) -> pd.DataFrame:
