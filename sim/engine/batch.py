@@ -316,6 +316,6 @@ def _steps(st, S: Structure, seed, deterministic, log, view, record, only, faile
         dynamics.world(st, S, view, dec, log)
         view = dynamics.perceive(st, S, t + 1, seed, deterministic)
         values = dynamics.measures(st, S, view, only)
-        pending = dynamics.react(st, S, values)
+        pending = dynamics.react(st, S, values, t + 1)
         record.add(t + 1, st, view, values)
         _check_domain(st, S, t + 1, failed, failures, view)

@@ -8,11 +8,14 @@ offsets of existing sanctions, trade potentials, starting memories);
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..random import normals, seed_for_pairs
 from ..rules import engagement, misperception, provocations, relations, sanctions, trade
 from ..rules.common import signed_offsets, sum_terms, unit_offsets
+from . import lifetimes
 from .decide import alliance_drive, relation_forcings, sanction_forcings
 from .perceive import perceive, trade_view
 from .state import State, Structure
@@ -51,7 +54,28 @@ def calibrate(st: State, S: Structure) -> None:
         The state at the start: one run (leading shape ``()``) or a block (``(R,)``).
     S : Structure
         What the scenario fixes for the run(s).
+
+    Notes
+    -----
+    With actors absent at the start (entrants, successors), the others are calibrated
+    without them (:func:`~sim.engine.lifetimes.masked`), and each entrant's own quantities
+    (its tolerance, offsets, potentials, memories, the drives of its commitments) are
+    those of a calibration of the whole cast as if it were present: they hold its
+    figures in equilibrium when it enters.  Its trade flows start at 0.
     """
+    gone = lifetimes.absent(S, 0)
+    if gone is None:
+        _calibrate(st, S)
+        return
+    whole = st.copy()
+    _calibrate(whole, replace(S, active=None))
+    held = lifetimes.hold(whole, S, gone)
+    new = lifetimes.masked(st, S, gone)
+    _calibrate(new, S)
+    lifetimes.write_back(st, new, held, S, gone)
+
+
+def _calibrate(st: State, S: Structure) -> None:
     st.sanction = sanctions.floor(st.sanction)
     tau = st.model["memory_time"]
     st.summit_memory = engagement.stationary_memory(st.summit_rate, tau[..., None, None])

@@ -18,6 +18,7 @@ from ..random import code_key
 from ..random import keys as code_keys
 from ..rules.trade import Flows
 from ..scenario import PathRef, Scenario, month_index, parse_measure, parse_path
+from .lifetimes import successor_flows
 from .log import GOLDSTEIN
 from .state import CompiledEvent, CompiledReaction, Structure
 
@@ -191,6 +192,13 @@ def compile_structure(spec: Scenario) -> Structure:
             if ref.kind == "trade":
                 assert ref.a is not None and ref.b is not None and ref.category is not None
                 support.add((idx[ref.a], idx[ref.b], cats.index(ref.category)))
+    # a successor takes over its predecessor's flows and its roles in the regimes
+    successions = [e.succession for step in events for e in step if e.succession is not None]
+    support = successor_flows(support, successions)
+    for old, new in successions:
+        sponsors[:, new] |= sponsors[:, old]
+        holders[:, new] |= holders[:, old]
+        sponsors[new, new] = False
     return Structure(
         codes=codes,
         categories=cats,
@@ -214,7 +222,53 @@ def compile_structure(spec: Scenario) -> Structure:
         events=events,
         reactions=reactions,
         flows=Flows.of(support, n, len(cats)),
+        active=active_schedule(spec),
     )
+
+
+def actor_lifetimes(spec: Scenario) -> dict[str, tuple[int, int]]:
+    """The steps each actor is present: ``(first, stop)``, present for first <= t < stop.
+
+    From its ``from:`` and ``until:`` dates (a state enters at the step that contains its
+    ``from``, and is gone from the step that contains its ``until``) and the successions
+    (the predecessor is gone, and the successor present, from the succession's step).
+    Steps run from 0 to ``steps``, the end of the run.
+
+    Parameters
+    ----------
+    spec : Scenario
+        A validated scenario.
+    """
+    stop_all = spec.steps + 1
+    out = {}
+    for code, a in spec.actors.items():
+        first = max(0, spec.step_of(a.enters)) if a.enters else 0
+        stop = min(stop_all, max(0, spec.step_of(a.leaves))) if a.leaves else stop_all
+        out[code] = (first, stop)
+    for ev in spec.events:
+        if ev.kind == "succession" and ev.source_code and ev.to:
+            s = max(0, spec.step_of(ev.at))
+            first, stop = out[ev.source_code]
+            out[ev.source_code] = (first, min(stop, s))
+            first, stop = out[ev.to]
+            out[ev.to] = (max(first, s), stop)
+    return out
+
+
+def active_schedule(spec: Scenario) -> np.ndarray | None:
+    """(steps + 1, N) bool: who is present at each step, or None if all always are.
+
+    Parameters
+    ----------
+    spec : Scenario
+        A validated scenario.
+    """
+    life = actor_lifetimes(spec)
+    active = np.zeros((spec.steps + 1, len(spec.codes)), dtype=bool)
+    for i, code in enumerate(spec.codes):
+        first, stop = life[code]
+        active[first:stop, i] = True
+    return None if active.all() else active
 
 
 def _ops(table_set, table_add, table_scale, codes, cats) -> list[tuple[str, PathRef, Any]]:
@@ -283,6 +337,8 @@ def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
         compiled.provocation = idx[ev.actor]
     elif kind == "summit":
         compiled.summit = (idx[ev.pair[0]], idx[ev.pair[1]])
+    elif kind == "succession":
+        compiled.succession = (idx[ev.source_code], idx[ev.to])
     elif kind == "sanctions_vote":
         compiled.vote_target = idx[ev.target]
         if ev.coverage is not None:

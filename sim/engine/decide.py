@@ -14,6 +14,7 @@ import numpy as np
 
 from ..random import uniforms
 from ..rules import alliances, arms, provocations, relations, sanctions
+from . import lifetimes
 from .state import State, Structure
 
 # --------------------------------------------------------------------------- decisions
@@ -102,8 +103,11 @@ def decide(st: State, S: Structure, view: dict[str, Any], rows: slice) -> Decisi
     -------
     The :class:`Decision` of those rows; nothing is written.
     """
-    d = st.doctrine
     t, dt = view["t"], S.dt
+    gone = lifetimes.absent(S, t)
+    if gone is not None:  # absent actors are distant (their own decisions are discarded)
+        st = lifetimes.masked(st, S, gone)
+    d = st.doctrine
 
     def a1(x):
         return _rows(x, rows, 1)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..random import seed_for_runs, uniforms
 from ..rules import arms, sanctions
+from . import lifetimes
 from .log import GOLDSTEIN, Log
 from .state import State, Structure
 
@@ -48,8 +49,11 @@ def vote(
         (C,) coverage the proposed measure gives each category (NaN: none), raising
         coverage to at least it; without it a passed proposal tightens every category.
     """
-    holders = S.veto_holders[target]
-    sponsors = S.sponsors[target]
+    present = lifetimes.present_at(S, t)
+    if not present[target]:
+        return  # no regime on a state that is not there
+    holders = S.veto_holders[target] & present
+    sponsors = S.sponsors[target] & present
     rel = st.relation
     to_sponsors = sanctions.relation_to_sponsors(rel, sponsors)
     threshold = st.doctrine["veto_threshold"]

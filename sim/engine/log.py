@@ -30,6 +30,7 @@ GOLDSTEIN = {
     "mandate_ended": 2.0,  # CAMEO 08: yield (monitoring lifted from the target)
     "border_closure": -4.0,  # CAMEO 16: reduce relations (halt trade, travel)
     "moratorium": 5.0,  # CAMEO 03/0351: express intent to de-escalate (halt tests)
+    "succession": 0.0,  # a change of state, not an act toward another (no CAMEO class)
 }
 
 

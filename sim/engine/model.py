@@ -147,7 +147,7 @@ class GeoModel(mesa.Model):
         self.t = t + 1
         self.view = dynamics.perceive(self.state, s, self.t, self.run_seed, self.deterministic)
         self.values = dynamics.measures(self.state, s, self.view)
-        self.pending = dynamics.react(self.state, s, self.values)
+        self.pending = dynamics.react(self.state, s, self.values, self.t)
         self._collect()
         self._check_domain(self.view)
         # running turns False on the next call (t >= steps): mesa 3.3 batch_run reports

@@ -17,6 +17,7 @@ from .. import measures as M
 from ..rules import credibility, relations, threat
 from ..rules import reactions as reaction_rules
 from ..rules.common import sum_last, sum_second_last
+from . import lifetimes
 from .state import State, Structure
 
 # --------------------------------------------------------------------------- measures
@@ -46,6 +47,21 @@ def measures(
         ``{"model": {...}, "actor": {...}, "dyad": {...}}`` of arrays of shapes (...),
         (..., N) and (..., N, N).
     """
+    gone = lifetimes.absent(S, view["t"])
+    if gone is None:
+        return _measures(st, S, view, only)
+    values = _measures(lifetimes.masked(st, S, gone), S, view, only, gone)
+    lifetimes.hide_measures(values, gone)
+    return values
+
+
+def _measures(
+    st: State,
+    S: Structure,
+    view: dict[str, Any],
+    only: set[str] | None = None,
+    gone: np.ndarray | None = None,
+) -> dict[str, Any]:
     m = st.model
     pw, rp = view["power"], view["regional_power"]
 
@@ -89,11 +105,19 @@ def measures(
         prop = M.propensity(
             st.relation, st.alliance, shared, m["bloc_threat_weight"][..., None, None]
         )
-        return M.landscape(rp, prop, S.in_b)
+        if gone is None:
+            return M.landscape(rp, prop, S.in_b)
+        # the blocs of the states present (an absent one would tie every partition)
+        keep = np.flatnonzero(~gone)
+        part = M.landscape(rp[..., keep], prop[..., keep[:, None], keep], S.in_b[keep])
+        apart = np.zeros((*part[0].shape[:-1], S.n), dtype=bool)
+        apart[..., keep] = part[0]
+        return (apart, *part[1:])
 
     def bloc_labels():
         apart = blocs()[0]
-        anchor = int(np.flatnonzero(S.in_b)[0])
+        anchors = S.in_b if gone is None else S.in_b & ~gone
+        anchor = int(np.flatnonzero(anchors if anchors.any() else S.in_b)[0])
         return np.asfortranarray((apart == apart[..., anchor : anchor + 1]).astype(float))
 
     def by_actor(flows):  # exports plus imports, all categories
@@ -119,7 +143,9 @@ def measures(
         "balance_core": balance(core),
         "balance_swing": balance(~core),
         "tension": lambda: M.tension(pw, st.proximity, host()),
-        "conflict_risk_any": lambda: M.any_dispute(risk(), S.key_pairs),
+        "conflict_risk_any": lambda: M.any_dispute(
+            risk() if gone is None else np.where(gone[:, None] | gone, 0.0, risk()), S.key_pairs
+        ),
         "frustration": lambda: blocs()[1],
         "blocs_gap": lambda: blocs()[2],
         "polarisation": lambda: blocs()[3],
@@ -207,7 +233,7 @@ def measure_value(values: dict[str, Any], name: str, actors: tuple[int, ...]) ->
     return values["dyad"][name][..., actors[0], actors[1]]
 
 
-def react(st: State, S: Structure, values: dict[str, Any]) -> list:
+def react(st: State, S: Structure, values: dict[str, Any], t: int | None = None) -> list:
     """Evaluate the reactions on the measures at t+1; return those that fire.
 
     Parameters
@@ -218,6 +244,8 @@ def react(st: State, S: Structure, values: dict[str, Any]) -> list:
         What the scenario fixes for the run(s).
     values : dict
         The measures at t+1 (:func:`measures`).
+    t : int, optional
+        The step t+1: a reaction whose actor is absent then does not fire.
 
     Returns
     -------
@@ -231,6 +259,12 @@ def react(st: State, S: Structure, values: dict[str, Any]) -> list:
         else:
             value = measure_value(values, r.measure, r.measure_actors)
         cond = reaction_rules.holds(value, r.above, r.below)
+        if (
+            t is not None
+            and r.actor in S.codes
+            and not lifetimes.present_at(S, t)[S.index(r.actor)]
+        ):
+            cond = np.zeros_like(np.asarray(cond))  # an absent actor does not react
         k = r.index
         streak, since, count, fire = reaction_rules.update(
             st.reaction_streak[..., k],

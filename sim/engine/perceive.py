@@ -26,6 +26,7 @@ from ..rules import (
     trade,
 )
 from ..rules.common import sum_last, sum_second_last
+from . import lifetimes
 from .state import RowsView, State, Structure
 
 PAYMENT_REFERENCE = registry.MODEL_BY_NAME["payment_ratio"].default
@@ -58,6 +59,16 @@ def perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict
         trade potentials and targets, ``munitions``, ``transfers``, ``dependence``,
         ``hazard``, ...
     """
+    gone = lifetimes.absent(S, t)
+    if gone is not None:  # absent actors are distant: nobody sees them
+        st = lifetimes.masked(st, S, gone)
+        view = _perceive(st, S, t, seed, deterministic)
+        lifetimes.mask_view(view, gone)
+        return view
+    return _perceive(st, S, t, seed, deterministic)
+
+
+def _perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dict[str, Any]:
     m, d, ref = st.model, st.doctrine, st.reference
     milex = st.burden * st.gdp
     years = t * S.dt
@@ -288,11 +299,12 @@ def trade_view(st: State, S: Structure, t: int) -> dict[str, Any]:
         ``unrecorded_target`` (each (..., K) over ``S.flows``, USD bn per year).
     """
     m, d = st.model, st.doctrine
+    gone = lifetimes.absent(S, t)
     ec = trade.effective_compliance(
         d["compliance"],
         st.monitoring * S.has_regime,
         st.relation,
-        S.sponsors,
+        S.sponsors if gone is None else S.sponsors & ~gone,
         m["monitoring_floor"][..., None],
         m["compliance_sharpness"][..., None, None],
         m["compliance_midpoint"][..., None, None],

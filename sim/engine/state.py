@@ -45,6 +45,7 @@ class CompiledEvent:
     vote_target: int | None = None
     vote_coverage: tuple[float, ...] | None = None  # the measure's coverage by category (NaN: none)
     imposes: int | None = None  # target index whose regime (and mandate) begins
+    succession: tuple[int, int] | None = None  # (predecessor, successor) indices
 
 
 @dataclass
@@ -91,6 +92,7 @@ class Structure:
     events: list[list[CompiledEvent]]
     reactions: list[CompiledReaction]
     flows: Flows  # the trade flows the scenario can have; trade arrays are (..., K)
+    active: np.ndarray | None = None  # (steps + 1, N) bool: who is present; None: all, always
 
     @property
     def n(self) -> int:

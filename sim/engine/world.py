@@ -25,6 +25,7 @@ from ..rules import (
     trade,
 )
 from ..rules.common import event_probability, sum_second_last
+from . import lifetimes
 from .decide import Decision
 from .events import vote
 from .log import GOLDSTEIN, Log
@@ -54,6 +55,29 @@ def world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log
     State
         ``st``, now at t+1.
     """
+    t = view["t"]
+    if S.active is None:
+        return _world(st, S, view, dec, log)
+    gone = lifetimes.absent(S, t)
+    if gone is None:
+        _world(st, S, view, dec, log)
+    else:
+        held = lifetimes.hold(st, S, gone)  # absent actors: held as they are, unseen
+        new = _world(lifetimes.masked(st, S, gone), S, view, dec, log)
+        lifetimes.write_back(st, new, held, S, gone)
+    # a succession dated t + 1 hands the ties on now, so that the state at t + 1 (and its
+    # row in the tables) shows the successor with them; begin(t + 1) logs it
+    for ev in S.events[t + 1] if t + 1 < len(S.events) else []:
+        if ev.succession is not None:
+            before, after = ev.succession
+            lifetimes.succeed(st, S, before, after, np.ones(st.gdp.shape[:-1], dtype=bool))
+    leaving = lifetimes.absent(S, t + 1)
+    if leaving is not None:  # a state gone at t + 1 takes its trade with it
+        lifetimes.drop_trade(st, S, leaving)
+    return st
+
+
+def _world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Log) -> State:
     m, d = st.model, st.doctrine
     t, dt, seed, det = view["t"], S.dt, view["seed"], view["deterministic"]
     lead = st.gdp.shape[:-1]

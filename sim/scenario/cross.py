@@ -46,6 +46,7 @@ EVENT_NEEDS: dict[str, tuple[str, ...]] = {
     "sanctions_vote": ("target",),
     "border_closure": ("actor", "value"),
     "moratorium": ("actor", "value"),
+    "succession": ("from", "to"),
 }
 """The keys each named event kind needs."""
 
@@ -60,6 +61,7 @@ EVENT_EXAMPLES: dict[str, str] = {
     "sanctions_vote": "{at: 2025-01, kind: sanctions_vote, target: PRK}",
     "border_closure": "{at: 2020-01, kind: border_closure, actor: PRK, value: 0.8}",
     "moratorium": "{at: 2018-04, kind: moratorium, actor: PRK, value: 0.5}",
+    "succession": "{at: 1991-12, kind: succession, from: SUN, to: RUS}",
 }
 """An example of each named event kind, for the hint of an event that lacks a key."""
 
@@ -227,6 +229,7 @@ class Checks:
         self.trade()
         self.regimes()
         self.actor_series()
+        self.lifetimes()
         self.bargain()
         self.events()
         self.reactions()
@@ -641,6 +644,180 @@ class Checks:
                 elif month is not None and start is not None:
                     months[month] = start
             self._decisions(c)
+
+    def _life_months(self) -> dict[str, tuple[int | None, int | None]]:
+        """Each actor's first month and the month it is gone from (None: open), from its
+        ``from``/``until`` and the successions."""
+        out: dict[str, tuple[int | None, int | None]] = {}
+        for c in self.codes:
+            out[c] = (
+                self.node_month(self.node("actors", c, "from")),
+                self.node_month(self.node("actors", c, "until")),
+            )
+        for _, _ev, at, old, new in self._successions():
+            if at is None:
+                continue
+            if old in out:
+                out[old] = (out[old][0], at)
+            if new in out:
+                out[new] = (at, out[new][1])
+        return out
+
+    def _successions(self) -> list[tuple[int, Y, int | None, str | None, str | None]]:
+        """(index, node, month, predecessor, successor) of each succession event."""
+        out = []
+        for i, ev in enumerate(_items(self.node("events"))):
+            entries = _entries(ev)
+            kind = entries.get("kind")
+            if kind is None or kind.value != "succession":
+                continue
+            old, new = entries.get("from"), entries.get("to")
+            out.append(
+                (
+                    i,
+                    ev,
+                    self.node_month(entries.get("at")),
+                    old.value if old is not None else None,
+                    new.value if new is not None else None,
+                )
+            )
+        return out
+
+    def _step(self, month: int) -> int:
+        """The step of a month (the span is known)."""
+        assert self.span is not None
+        first, end = self.span
+        steps = self.node("steps")
+        months = (end - first) // steps.value if steps is not None else 3
+        return (month - first) // months
+
+    def lifetimes(self) -> None:
+        """An actor's ``from``/``until`` leave it present for part of the run; each
+        succession hands a present state's ties to one that enters then; no event names
+        an actor on a date it is not present."""
+        if self.span is None:
+            return
+        first, end = self.span
+        for c in self.codes:
+            enters, leaves = self.node("actors", c, "from"), self.node("actors", c, "until")
+            self.date(enters, f"actors.{c}.from", allow_before=True)
+            self.date(leaves, f"actors.{c}.until")
+            a, b = self.node_month(enters), self.node_month(leaves)
+            if b is not None and b <= first:
+                self.add(
+                    leaves,
+                    f"actors.{c}.until",
+                    f"{c} would leave at the run's start and never be present",
+                    "remove the actor, or give an until: inside the run",
+                )
+            if a is not None and b is not None and b <= a:
+                self.add(
+                    leaves,
+                    f"actors.{c}.until",
+                    f"{c} leaves ({month_name(b)}) before it enters ({month_name(a)})",
+                    "until: must come after from:",
+                )
+        seen: dict[str, int] = {}
+        for i, ev, at, old, new in self._successions():
+            base = f"events[{i}]"
+            entries = _entries(ev)
+            probability = entries.get("probability")
+            if probability is not None and probability.value != 1:
+                self.add(
+                    probability,
+                    f"{base}.probability",
+                    "a succession happens for certain: it is what happened",
+                    "leave probability: out",
+                )
+            if old is not None and old == new:
+                self.add(
+                    entries.get("to"),
+                    f"{base}.to",
+                    "a state cannot succeed itself",
+                    "name the successor in to:, another actor than from:",
+                )
+            for role, code in (("from", old), ("to", new)):
+                if code is None or code not in self.codes:
+                    continue
+                if code in seen:
+                    self.add(
+                        entries.get(role),
+                        f"{base}.{role}",
+                        f"{code} is already in succession events[{seen[code]}]",
+                        "a state leaves, or enters, by one succession at most",
+                    )
+                seen[code] = i
+            if at is None:
+                continue
+            if self._step(at) <= 0:
+                self.add(
+                    entries.get("at"),
+                    f"{base}.at",
+                    "a succession at the run's start leaves its predecessor no time present",
+                    f"date it after the start, or leave {old} out and start with {new}",
+                )
+                continue
+            if new in self.codes:
+                given = self.node("actors", new, "from")
+                m = self.node_month(given)
+                if m is not None and m != at:
+                    self.add(
+                        given,
+                        f"actors.{new}.from",
+                        f"{new} enters by succession on {month_name(at)}, not {month_name(m)}",
+                        f"leave from: out, or make it {month_name(at)}",
+                    )
+            if old in self.codes:
+                given = self.node("actors", old, "until")
+                m = self.node_month(given)
+                if m is not None and m != at:
+                    self.add(
+                        given,
+                        f"actors.{old}.until",
+                        f"{old} leaves by succession on {month_name(at)}, not {month_name(m)}",
+                        f"leave until: out, or make it {month_name(at)}",
+                    )
+                a = self.node_month(self.node("actors", old, "from"))
+                if a is not None and self._step(a) >= self._step(at):
+                    self.add(
+                        entries.get("at"),
+                        f"{base}.at",
+                        f"{old} is not present yet on {month_name(at)} to hand on its ties",
+                        f"{old} enters on {month_name(a)}",
+                    )
+        self._present_at_events()
+
+    def _present_at_events(self) -> None:
+        """Every actor an event names is present on the event's date."""
+        life = self._life_months()
+        if all(a is None and b is None for a, b in life.values()):
+            return
+        for i, ev in enumerate(_items(self.node("events"))):
+            entries = _entries(ev)
+            kind = entries.get("kind")
+            if kind is not None and kind.value == "succession":
+                continue
+            at = self.node_month(entries.get("at"))
+            if at is None:
+                continue
+            named = [(k, entries.get(k)) for k in ("from", "to", "actor", "target")]
+            named += [(f"pair[{k}]", m) for k, m in enumerate(_items(entries.get("pair")))]
+            for key, n in named:
+                if n is None or n.value not in life:
+                    continue
+                a, b = life[n.value]
+                here = (a is None or self._step(a) <= self._step(at)) and (
+                    b is None or self._step(at) < self._step(b)
+                )
+                if not here:
+                    span = f"from {month_name(a) if a is not None else 'the start'}"
+                    span += f" until {month_name(b)}" if b is not None else " on"
+                    self.add(
+                        n,
+                        f"events[{i}].{key}",
+                        f"{n.value} is not present on {month_name(at)} (it is there {span})",
+                        "move the event inside its time, or change the actor's from:/until:",
+                    )
 
     def _decisions(self, c: str) -> None:
         """A list of burden decisions whose first starts at the run's start (no ``from``)

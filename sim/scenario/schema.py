@@ -208,8 +208,19 @@ class Actor(Frozen):
         None, description="Growth reacts to trade volume and evasion; default: sanctions targets."
     )
     doctrine: Doctrine = Field(default_factory=Doctrine)
+    enters: str | None = Field(
+        None,
+        alias="from",
+        description="Month the state enters the run (YYYY-MM); its figures are those at entry.",
+    )
+    leaves: str | None = Field(
+        None, alias="until", description="Month the state leaves the run (YYYY-MM)."
+    )
     note: str | None = None
 
+    _life = field_validator("enters", "leaves")(
+        classmethod(lambda cls, v: v if v is None else check_month(v))
+    )
     _c = field_validator("colour")(classmethod(lambda cls, v: v if v is None else _check_colour(v)))
 
     @field_validator("burden_target")
@@ -366,6 +377,7 @@ EventKind = Literal[
     "sanctions_vote",
     "border_closure",
     "moratorium",
+    "succession",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
@@ -378,7 +390,8 @@ class Event(Frozen):
     ``turnover`` (actor, doctrine), ``provocation`` (actor), ``summit`` (pair),
     ``sanctions_vote`` (target; optional coverage, the measure's content), ``border_closure`` (actor, value = share of its
     trade potential shut; 0 reopens), ``moratorium`` (actor, value = share of its
-    provocation hazard suspended; 0 ends it).
+    provocation hazard suspended; 0 ends it), ``succession`` (from, to: the state
+    ``from`` leaves and hands its ties to ``to``, which enters).
     """
 
     at: str = Field(description="Month of the event (YYYY-MM).")
