@@ -826,6 +826,20 @@ MODEL: tuple[Param, ...] = (
         "Growth lost per unit rise of the defence burden above its start.",
     ),
     _p(
+        "aid_growth",
+        "model",
+        "1",
+        0.15,
+        0.0,
+        0.5,
+        "literature",
+        "Clemens, Radelet, Bhavnani & Bazzi 2012 (aid is followed by modest growth, "
+        "diminishing at high levels); the order of 0.1-0.2 pp of growth per pp of GDP "
+        "in aid is an estimate from that literature",
+        "Growth per year gained per unit rise of the economic aid received, as a share of "
+        "GDP, above its start.",
+    ),
+    _p(
         "growth_shock_sd",
         "model",
         "per square-root year",
@@ -1301,6 +1315,17 @@ DYAD_FIELDS: tuple[Param, ...] = (
         "assumption",
         "Hazard of a leaders' summit between A and B.",
     ),
+    _p(
+        "aid",
+        "dyad",
+        "USD bn per year",
+        0.0,
+        0.0,
+        100.0,
+        "data",
+        "aid estimates (grants and credits disbursed)",
+        "Economic aid from A to B: grants and credits disbursed (one way: give a pair).",
+    ),
 )
 
 TRADE_FIELDS: tuple[Param, ...] = (
@@ -1520,6 +1545,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("growth", 1, "per year", "Effective real GDP growth."),
     Measure("transfers_in", 1, "USD bn per year", "Arms and technology received."),
     Measure("munitions_supplied", 1, "USD bn per year", "Munitions supplied to patrons at war."),
+    Measure("aid_received", 1, "USD bn per year", "Economic aid received (grants and credits)."),
     Measure("technology", 1, "USD bn (stock)", "Absorbed transferred technology."),
     Measure(
         "bloc",
@@ -1605,6 +1631,7 @@ MEASURES: tuple[Measure, ...] = (
         "Capability of the first that can reach the second, nuclear included.",
     ),
     Measure("munitions", 2, "USD bn per year", "Munitions supplied to the first by the second."),
+    Measure("aid", 2, "USD bn per year", "Economic aid from the first to the second."),
     Measure(
         "trade",
         2,

@@ -1046,6 +1046,18 @@ CASES: dict[str, Case] = {
             {"flows": b.flows},
         ),
     ),
+    "economy.aid_growth": Case(
+        economy.aid_growth,
+        lambda b: (
+            {
+                "aid": b.dyad(0, 2, 0.4, diagonal=0.0),
+                "gdp": b.actor(10, 3e4),
+                "share0": b.actor(0, 0.05),
+                "effect": b.run(0, 0.5),
+            },
+            {},
+        ),
+    ),
     "economy.growth_shock": Case(
         economy.growth_shock,
         lambda b: ({"sd": b.run(0, 0.05, 1), "normals": b.actor(-3, 3)}, {"dt": 0.25}),

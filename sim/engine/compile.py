@@ -42,6 +42,11 @@ def event_key(ev) -> int:
     return code_key(json.dumps(data, sort_keys=True))
 
 
+FRIENDSHIP_SHIFT = 0.1
+"""Shift of both structural attitudes by a treaty of friendship without a defence clause
+(assumption: a third of the gap between a neutral attitude, 0, and the warm ties of
+partners, about 0.3-0.7 in the bundled scenarios)."""
+
 REFERENCE_TOTALS = (
     ("world_gdp", "gdp_growth"),
     ("world_milex", "milex_growth"),
@@ -324,6 +329,16 @@ def _compile_event(k, ev, spec: Scenario, idx, cats) -> CompiledEvent:
                 1.0 if ev.value is None else float(ev.value),
             )
         )
+    elif kind == "treaty_lapse":
+        a, b = ev.pair
+        ops.append(("set", parse_path(f"dyads.{a}-{b}.alliance", codes, cats), 0.0))
+    elif kind == "friendship_treaty":
+        a, b = ev.pair
+        shift = FRIENDSHIP_SHIFT if ev.value is None else float(ev.value)
+        ops.append(("add", parse_path(f"dyads.{a}-{b}.relation", codes, cats), shift))
+    elif kind == "aid":
+        path = f"dyads.{ev.source_code}>{ev.to}.aid"
+        ops.append(("set", parse_path(path, codes, cats), float(ev.value)))
     elif kind in ("border_closure", "moratorium"):
         ops.append(
             ("set", parse_path(f"actors.{ev.actor}.doctrine.{kind}", codes, cats), float(ev.value))

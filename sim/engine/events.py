@@ -221,6 +221,7 @@ _DYAD_ARRAYS = {
     "sanction": "sanction",
     "transfer_multiplier": "multiplier",
     "summit_rate": "summit_rate",
+    "aid": "aid",
 }
 
 

@@ -22,8 +22,8 @@ While an actor is absent:
 
 A successor (:func:`succeed`) inherits the predecessor's ties as they stand at the
 succession: relations, treaties (alliance commitments with their levels and drives),
-unilateral sanctions, transfer multipliers, summit memories, misperceptions, trade
-flows, and its roles in the sanctions regimes (sponsor, veto holder; compiled into the
+unilateral sanctions, transfer multipliers, summit memories, misperceptions, economic
+aid given and received, trade flows, and its roles in the sanctions regimes (sponsor, veto holder; compiled into the
 structure).  Its dispositions stay its own, from its figures in the scenario: its
 structural attitudes and offsets, trade potentials, geography (proximity, summit
 rates), economy and forces.  Inherited relations and flows then relax toward those.
@@ -63,6 +63,7 @@ ACTOR_ARRAYS = (
     "monitoring",
     "mandate",
     "lapsed_monitoring",
+    "aid_share0",
 )
 """State arrays with one entry per actor on their first axis after the runs'."""
 
@@ -87,6 +88,7 @@ DYAD_ARRAYS = (
     "sanction_offset_down",
     "misperception",
     "enforcement_gain",
+    "aid",
 )
 """State arrays (..., N, N), one entry per ordered dyad."""
 
@@ -115,10 +117,11 @@ INHERITED = (
     "multiplier",
     "summit_memory",
     "misperception",
+    "aid",
 )
 """The dyad arrays a successor takes over from its predecessor (module docstring)."""
 
-_LINKS = ("relation", "alliance", "alliance_level", "proximity", "sanction", "summit_rate")
+_LINKS = ("relation", "alliance", "alliance_level", "proximity", "sanction", "summit_rate", "aid")
 _SUMMITS = ("summit_memory",)
 _FORCES = ("presence", "capability", "delivery", "warheads")
 

@@ -31,6 +31,9 @@ GOLDSTEIN = {
     "border_closure": -4.0,  # CAMEO 16: reduce relations (halt trade, travel)
     "moratorium": 5.0,  # CAMEO 03/0351: express intent to de-escalate (halt tests)
     "succession": 0.0,  # a change of state, not an act toward another (no CAMEO class)
+    "aid": 7.4,  # CAMEO 07: provide aid
+    "friendship_treaty": 8.0,  # CAMEO 057: sign formal agreement
+    "treaty_lapse": -2.0,  # assumption: a commitment let lapse, milder than CAMEO 16 (-4)
 }
 
 

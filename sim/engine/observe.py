@@ -174,6 +174,7 @@ def _measures(
             sum_second_last(view["transfers"]) + sum_second_last(view["technology_flow"])
         ),
         "munitions_supplied": lambda: sum_second_last(view["munitions"]),
+        "aid_received": lambda: sum_second_last(st.aid),
         "technology": lambda: st.technology,
         "bloc": bloc_labels,
         "delivery": lambda: st.delivery,
@@ -202,6 +203,7 @@ def _measures(
         "deterrence": deterrence,
         "reach": lambda: view["reach"],
         "munitions": lambda: view["munitions"],
+        "aid": lambda: st.aid,
         "trade": lambda: two_way(st.recorded + st.unrecorded),
         "trade_recorded": lambda: two_way(st.recorded),
     }

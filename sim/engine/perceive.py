@@ -165,7 +165,13 @@ def _perceive(st: State, S: Structure, t: int, seed, deterministic: bool) -> dic
     exports = S.flows.by_dyad(flows) + payments + supplied
     dependence = relations.trade_dependence(exports)
     supplier_need = bargain.patron_need(mun, war)
-    need = bargain.need(supplier_need, bargain.client_need(paid, tech, sum_second_last(exports)))
+    # economic aid counts as a patron's support, beside the payments (grants and credits)
+    need = bargain.need(
+        supplier_need,
+        bargain.client_need(
+            paid + st.aid, tech, sum_second_last(exports) + sum_second_last(st.aid)
+        ),
+    )
     enforcement = trade.enforcement(blocked, potential, S.flows, S.has_regime)
 
     # patrons' leverage over their clients' essential (energy and food) supplies, [k, i]

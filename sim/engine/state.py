@@ -141,6 +141,7 @@ class State:
     evasion_last: np.ndarray  # (..., N) unrecorded trade of the last step, USD bn per year
     burden_schedule: np.ndarray  # (..., steps + 1, N) reference burden
     war_series: np.ndarray  # (..., steps + 1, N) war demand, USD bn per year
+    aid_share0: np.ndarray  # (..., N) economic aid received over GDP at the start
     # per dyad
     relation: np.ndarray
     alliance: np.ndarray
@@ -151,6 +152,7 @@ class State:
     multiplier: np.ndarray
     summit_rate: np.ndarray
     summit_memory: np.ndarray
+    aid: np.ndarray  # (..., N, N) economic aid [donor, recipient], USD bn per year
     baseline_relation: np.ndarray
     base_mutual: np.ndarray
     relation_offset_up: np.ndarray

@@ -104,6 +104,7 @@ def _world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Lo
         m["guns_butter"],
         dt,
     )
+    growth = growth + economy.aid_growth(st.aid, st.gdp, st.aid_share0, m["aid_growth"])
     st.volume_last, st.evasion_last = volume, evasion
     if det:
         shock = 0.0

@@ -140,6 +140,29 @@ def growth_rate(
     return trend + level / dt
 
 
+def aid_growth(aid, gdp, share0, effect):
+    """Growth per year from economic aid received above its start, (..., N).
+
+    effect (sum_d aid[d, i] / gdp_i - share0_i): aid is followed by modest growth
+    (Clemens, Radelet, Bhavnani & Bazzi 2012), so a rise of aid by 1 % of GDP adds about
+    ``effect`` % a year; an end of aid takes it away.  The start's aid is in the base
+    growth the scenario gives.  The donor's cost (a few tenths of a percent of its
+    GDP at most in the record) is left out.
+
+    Parameters
+    ----------
+    aid : array_like
+        (..., N, N) economic aid [donor, recipient], USD bn per year.
+    gdp : array_like
+        (..., N) GDP, USD bn.
+    share0 : array_like
+        (..., N) aid received over GDP at the start.
+    effect : array_like
+        Per-run growth per unit of aid over GDP (...,).
+    """
+    return effect[..., None] * (sum_second_last(aid) / gdp - share0)
+
+
 def growth_shock(sd, normals, dt):
     """Log-GDP shock of a step: sd sqrt(dt) e, so that its variance per year is sd^2.
 

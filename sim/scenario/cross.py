@@ -47,6 +47,9 @@ EVENT_NEEDS: dict[str, tuple[str, ...]] = {
     "border_closure": ("actor", "value"),
     "moratorium": ("actor", "value"),
     "succession": ("from", "to"),
+    "aid": ("from", "to", "value"),
+    "friendship_treaty": ("pair",),
+    "treaty_lapse": ("pair",),
 }
 """The keys each named event kind needs."""
 
@@ -62,6 +65,9 @@ EVENT_EXAMPLES: dict[str, str] = {
     "border_closure": "{at: 2020-01, kind: border_closure, actor: PRK, value: 0.8}",
     "moratorium": "{at: 2018-04, kind: moratorium, actor: PRK, value: 0.5}",
     "succession": "{at: 1991-12, kind: succession, from: SUN, to: RUS}",
+    "aid": "{at: 1954-01, kind: aid, from: SUN, to: PRK, value: 0.25}",
+    "friendship_treaty": "{at: 2000-02, kind: friendship_treaty, pair: [RUS, PRK]}",
+    "treaty_lapse": "{at: 1996-09, kind: treaty_lapse, pair: [RUS, PRK]}",
 }
 """An example of each named event kind, for the hint of an event that lacks a key."""
 
@@ -76,6 +82,8 @@ EVENT_USES: dict[str, tuple[str, ...]] = {
     "sanctions_vote": ("coverage",),
     "border_closure": ("value",),
     "moratorium": ("value",),
+    "aid": ("value",),
+    "friendship_treaty": ("value",),
 }
 """Of the keys ``value``, ``scale`` and ``doctrine``, those each named kind uses; any
 other kind would ignore them, and so would an event without a kind (whose ``scale:``
@@ -508,6 +516,16 @@ class Checks:
                     f"dyads[{i}].pair",
                     "a pair needs two different actors",
                     "e.g. pair: [RUS, PRK]",
+                )
+            aid = self.node("dyads", i, "aid")
+            symmetric = self.node("dyads", i, "symmetric")
+            one_way = symmetric is not None and symmetric.value is False
+            if aid is not None and not isinstance(aid.value, list) and not one_way and aid.value:
+                self.add(
+                    aid,
+                    f"dyads[{i}].aid",
+                    "aid flows one way, but a single number applies both ways",
+                    "give a pair [A to B, B to A], e.g. aid: [0.25, 0]",
                 )
 
     def trade(self) -> None:
@@ -979,6 +997,10 @@ class Checks:
             self._operand(value, f"{base}.value", "actors.PRK.war_demand", "set")
         if kind == "treaty" and value is not None:
             self._operand(value, f"{base}.value", "dyads.PRK-RUS.alliance", "set")
+        if kind == "aid" and value is not None:
+            self._operand(value, f"{base}.value", "dyads.PRK>RUS.aid", "set")
+        if kind == "friendship_treaty" and value is not None:
+            self._operand(value, f"{base}.value", "dyads.PRK-RUS.relation", "add")
         if kind in ("border_closure", "moratorium") and value is not None:
             self._operand(value, f"{base}.value", f"actors.PRK.doctrine.{kind}", "set")
         if kind == "transfer_surge" and scale is not None:

@@ -79,6 +79,7 @@ class ModelParams(Frozen):
     trade_loss_elasticity: float
     evasion_premium: float
     guns_butter: float
+    aid_growth: float
     growth_shock_sd: float
     relation_sharpness: float
     payment_ratio: float

@@ -257,6 +257,7 @@ DyadProximity = Annotated[float, _limit(_DYAD, "proximity")]
 DyadSanction = Annotated[float, _limit(_DYAD, "sanction")]
 DyadMultiplier = Annotated[float, _limit(_DYAD, "transfer_multiplier")]
 DyadSummits = Annotated[float, _limit(_DYAD, "summit_rate")]
+DyadAid = Annotated[float, _limit(_DYAD, "aid")]
 
 
 class Dyad(Frozen):
@@ -284,6 +285,9 @@ class Dyad(Frozen):
     )
     summit_rate: DyadSummits | tuple[DyadSummits, DyadSummits] | None = Field(
         None, description="Summits per year; default 0."
+    )
+    aid: DyadAid | tuple[DyadAid, DyadAid] | None = Field(
+        None, description="Economic aid [A to B, B to A], USD bn per year; default 0."
     )
     note: str | None = None
     source: str | None = None
@@ -378,6 +382,9 @@ EventKind = Literal[
     "border_closure",
     "moratorium",
     "succession",
+    "aid",
+    "friendship_treaty",
+    "treaty_lapse",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
@@ -391,7 +398,10 @@ class Event(Frozen):
     ``sanctions_vote`` (target; optional coverage, the measure's content), ``border_closure`` (actor, value = share of its
     trade potential shut; 0 reopens), ``moratorium`` (actor, value = share of its
     provocation hazard suspended; 0 ends it), ``succession`` (from, to: the state
-    ``from`` leaves and hands its ties to ``to``, which enters).
+    ``from`` leaves and hands its ties to ``to``, which enters), ``aid`` (from, to,
+    value = economic aid, USD bn per year; 0 ends it), ``friendship_treaty`` (pair, value
+    = the shift of both structural attitudes, default 0.1: a treaty without a defence
+    clause), ``treaty_lapse`` (pair: the defence commitments end).
     """
 
     at: str = Field(description="Month of the event (YYYY-MM).")
