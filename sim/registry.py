@@ -97,6 +97,19 @@ DOCTRINE: tuple[Param, ...] = (
         "Pull of the burden back toward its reference level s0 (per unit relative excess s/s0 - 1).",
     ),
     _p(
+        "tolerance_adaptation",
+        "doctrine",
+        "per year",
+        0.0,
+        0.0,
+        1.0,
+        "free",
+        "assumption; reference points renormalise after gains and losses (Jervis 1992; "
+        "Levy 1996, prospect theory in international relations)",
+        "Rate at which the tolerated insecurity follows the insecurity felt (0: fixed at the "
+        "start; for runs over decades).",
+    ),
+    _p(
         "war_burden",
         "doctrine",
         "share of GDP",

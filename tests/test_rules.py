@@ -1046,6 +1046,17 @@ CASES: dict[str, Case] = {
             {"flows": b.flows},
         ),
     ),
+    "arms.tolerance_step": Case(
+        arms.tolerance_step,
+        lambda b: (
+            {
+                "tolerance": b.actor(0.05, 0.95),
+                "insecurity": b.actor(0.05, 0.95),
+                "rate": b.actor(0, 0.5, zeros=0.3),
+            },
+            {"dt": 0.25},
+        ),
+    ),
     "economy.aid_growth": Case(
         economy.aid_growth,
         lambda b: (

@@ -137,6 +137,9 @@ def _world(st: State, S: Structure, view: dict[str, Any], dec: Decision, log: Lo
     st.burden = arms.burden_from_logit(
         dec.burden_logit, m["burden_floor"][..., None], m["burden_ceiling"][..., None]
     )
+    st.tolerance = arms.tolerance_step(
+        st.tolerance, view["insecurity"], d["tolerance_adaptation"], dt
+    )
     st.relation = dec.relation
     st.sanction = dec.sanction
     st.alliance = dec.alliance

@@ -53,6 +53,30 @@ to 113 in 200 annual steps, and the burden stayed pinned at its ceiling for 32 y
 after the threat was gone; from 8 it leaves the limit as soon as the drive turns."""
 
 
+def tolerance_step(tolerance, insecurity, rate, dt):
+    """The tolerated insecurity after a step: it follows the insecurity felt, in log-odds.
+
+    logit tol' = logit tol + (1 - e^(-rate dt)) (logit ins - logit tol), exact for any
+    step length; where ``rate`` is 0 the tolerance is returned unchanged, bit for bit
+    (the start's, as calibrated).  Reference points renormalise: a state long secure
+    (or long threatened) comes to take that as normal (Jervis 1992; Levy 1996), so that
+    over decades an alliance's cover does not keep pressing a burden toward its floor.
+
+    Parameters
+    ----------
+    tolerance, insecurity : array_like
+        Tolerated and felt insecurity at t, in (0, 1), (..., N).
+    rate : array_like
+        Adaptation rate per year of each actor, (..., N).
+    dt : float
+        Step length, years.
+    """
+    xp = namespace(tolerance, insecurity, rate)
+    gap = insecurity_logit(insecurity) - insecurity_logit(tolerance)
+    moved = insecurity_logit(tolerance) + (1.0 - xp.exp(-rate * dt)) * gap
+    return xp.where(rate > 0, 1.0 / (1.0 + xp.exp(-moved)), tolerance)
+
+
 def insecurity_logit(insecurity):
     """ln(ins / (1 - ins)): insecurity in log-odds, the scale on which actors react.
 

@@ -12,6 +12,7 @@ def registry_model(name: str, entries: tuple[object, ...], doc: str) -> type[Fro
 class Doctrine(Frozen):
     threat_sensitivity: float
     fatigue: float
+    tolerance_adaptation: float
     war_burden: float
     grievance: float
     reciprocity: float
