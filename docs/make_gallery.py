@@ -6,7 +6,7 @@ Run from the repository root::
     python docs/make_gallery.py --replications 20
 
 It runs the baseline scenario (its seed, its horizon), draws the headline run
-figures and one comparison (baseline against three variants, paired with common
+figures, the actors figure of the 1948-2024 replay (docs/history.md) and one comparison (baseline against three variants, paired with common
 random numbers) and writes them at a low resolution to keep each file under
 ~150 KB.  The same data gives the same bytes, so an unchanged model leaves
 ``git status`` clean.
@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         fig = plots.RUN_FIGURES[name][1](result)
         path = plots.save_figure(fig, args.out / f"baseline_{name}.png", "png", args.dpi)
         print(f"{path.relative_to(REPO)}  {path.stat().st_size / 1024:.0f} KB")
+    replay = run(SCENARIOS / "history" / "replay_1948.yaml", replications=args.replications)
+    fig = plots.RUN_FIGURES["actors"][1](replay)
+    path = plots.save_figure(fig, args.out / "history_actors.png", "png", args.dpi)
+    print(f"{path.relative_to(REPO)}  {path.stat().st_size / 1024:.0f} KB")
     comparison = compare(
         [SCENARIOS / "baseline.yaml", *(SCENARIOS / f"{v}.yaml" for v in VARIANTS)],
         replications=args.replications,

@@ -112,7 +112,7 @@ def actors_figure(
                 if col == 0:
                     ax.set_ylabel(f"{title}\n({unit})")
                 ax.tick_params(axis="y", labelsize=7, pad=1)
-                date_axis(ax)
+                date_axis(ax, maxticks=5)  # narrow panels: decades would run together
                 if row < len(measures) - 1:
                     ax.tick_params(labelbottom=False)
                 else:

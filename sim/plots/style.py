@@ -219,15 +219,18 @@ def new_figure(fig: Figure | None, size: tuple[float, float]) -> Figure:
     return fig if fig is not None else Figure(figsize=size, layout="constrained")
 
 
-def date_axis(ax: Axes) -> None:
+def date_axis(ax: Axes, maxticks: int = 9) -> None:
     """Readable real dates on the x axis (concise year / month labels).
 
     Parameters
     ----------
     ax : Axes
-        Axes whose x axis holds dates (from :func:`to_dates`); four to nine ticks.
+        Axes whose x axis holds dates (from :func:`to_dates`).
+    maxticks : int
+        At most this many ticks (at least 3): fewer for narrow panels, whose labels
+        would otherwise run together over decades.
     """
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    locator = mdates.AutoDateLocator(minticks=min(4, maxticks - 1), maxticks=maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
 
