@@ -313,12 +313,12 @@ def test_a_wrong_out_is_named_before_computing(kind, tmp_path, cli, monkeypatch)
     (tmp_path / "file").write_text("not a folder")
     out = Path(kind) if kind.startswith("/") else tmp_path / kind
     for command, source in (("run", base), ("sweep", tmp_path / "in" / "small.yaml")):
-        started = time.perf_counter()
+        # before computing: _no_compute fails the test otherwise (a wall-clock bound
+        # here failed on a loaded machine)
         res = cli(command, source, "--out", out, "-q")
         assert res.code == 2
         line = _one_line(res, "--out")
         assert ("is a file" in line) or ("is a device" in line), line
-        assert time.perf_counter() - started < 1.0
     assert (tmp_path / "file").read_text() == "not a folder"
 
 
