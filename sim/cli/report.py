@@ -26,8 +26,9 @@ def report(
             "--out",
             "-o",
             metavar="FILE",
-            help="The HTML file (default: RESULTS_DIR/report.html); a name ending in "
-            ".pdf writes the PDF there and the HTML beside it.",
+            help="The HTML file, or a folder for report.html (default: "
+            "RESULTS_DIR/report.html); a name ending in .pdf writes the PDF there and the "
+            "HTML beside it.",
         ),
     ] = None,
     pdf: Annotated[

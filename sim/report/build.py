@@ -500,7 +500,8 @@ def _redraw_run(
         return []
     figures = []
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # as geosim run draws them
+        warnings.simplefilter("ignore", UserWarning)  # a flat series on a log scale
         for name, (data, draw) in RUN_FIGURES.items():
             if data(shown).empty:
                 continue

@@ -160,7 +160,8 @@ def run_findings(
     list of Finding
         The balance, tension and the chance of any dispute, the riskiest key dyad,
         the capabilities that grow most and least, the defence burden that changes
-        most, the events; each sentence with its numbers.
+        most (of those whose start lies outside their end's 90 % range), the events;
+        each sentence with its numbers.
     """
     stats = _stats(summary)
     names = actor_names(scenario)
@@ -240,11 +241,10 @@ def run_findings(
                     source,
                 )
             )
-    burdens = {
-        f"defence_share.{c}": stats.loc[f"defence_share.{c}", "median"]
-        - float(start[f"defence_share.{c}"])
-        for c in scenario.codes
-        if has(f"defence_share.{c}")
+    burdens = {  # burdens that moved: the start outside the end's 90 % range
+        m: stats.loc[m, "median"] - float(start[m])
+        for m in (f"defence_share.{c}" for c in scenario.codes)
+        if has(m) and not stats.loc[m, "p05"] <= float(start[m]) <= stats.loc[m, "p95"]
     }
     if burdens:
         m = max(burdens, key=lambda k: abs(burdens[k]))

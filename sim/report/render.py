@@ -81,8 +81,8 @@ def output_paths(folder: Path, out: Path | None, pdf: bool) -> tuple[Path, Path 
     folder : pathlib.Path
         The results folder (the default output is ``folder/report.html``).
     out : pathlib.Path, optional
-        ``-o``: the HTML file; a name ending in ``.pdf`` asks for the PDF there and the
-        HTML beside it.
+        ``-o``: the HTML file, or a folder to write ``report.html`` into; a name ending
+        in ``.pdf`` asks for the PDF there and the HTML beside it.
     pdf : bool
         Also write the PDF, beside the HTML with the suffix ``.pdf``.
 
@@ -98,6 +98,8 @@ def output_paths(folder: Path, out: Path | None, pdf: bool) -> tuple[Path, Path 
         not writable.
     """
     target = out if out is not None else folder / REPORT_NAME
+    if target.is_dir() and target.suffix.lower() not in (".html", ".htm", ".pdf"):
+        target = target / REPORT_NAME  # -o a folder: the report goes inside it
     pdf_path: Path | None
     if target.suffix.lower() == ".pdf":
         html, pdf_path = target.with_suffix(".html"), target
