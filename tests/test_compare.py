@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import BASELINE
 from matplotlib.collections import PolyCollection
@@ -14,6 +17,7 @@ from matplotlib.collections import PolyCollection
 from sim import plots
 from sim.analysis.compare import RANKING_COLUMNS, compare, measure_series
 from sim.runner import run
+from sim.scenario import load_scenario
 
 SCENARIOS = [
     BASELINE,
@@ -101,3 +105,14 @@ def test_comparison_plots_and_save(comparison, tmp_path):
         "plots/ranking.png",
     ):
         assert (folder / name).exists(), name
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["libraries"]["geosim"] and manifest["engines"]["baseline"] == "batch"
+    assert set(manifest["descriptions"]) == set(comparison.names)
+    for name in comparison.names:  # each resolved scenario, for what was run
+        again = load_scenario(folder / manifest["scenario_files"][name])
+        assert again.name == name
+    end = pd.read_csv(folder / "end_states.csv")
+    assert set(end["scenario"]) == set(comparison.names)
+    want = comparison.results[1].end_state().loc[0, "capability.PRK"]
+    got = end.query("scenario == @comparison.names[1] and replication == 0")
+    assert got.set_index("measure").loc["capability.PRK", "value"] == pytest.approx(want)

@@ -10,6 +10,8 @@ willingness from between 0.4 and 0.6 up and leave the margin free.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -60,6 +62,9 @@ def test_prim_finds_the_box_the_sweep_was_built_to_have(sweep_folder, cli):
     assert peel["chosen"].sum() == 1 and peel["density"].is_monotonic_increasing
     assert (found / "discovery_tradeoff.png").stat().st_size > 10_000
     assert (found / "discovery_box.png").stat().st_size > 10_000
+    about = json.loads((found / "discovery.json").read_text())
+    assert about["measure"] == "capability.PRK:last" and about["condition"] == "above"
+    assert about["level"] == 68 and about["cases"] <= about["runs"]
 
 
 @pytest.mark.parametrize(

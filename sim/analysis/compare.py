@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..measures import reduce
 from ..registry import measures_by_name
-from ..results import RunResult, atomic_folder, load_results, safe_name
+from ..results import RunResult, atomic_folder, environment, load_results, safe_name
 from ..runner import run
 from ..scenario import MeasureSpec, Scenario, load_scenario, parse_measure
 from .bands import seed_bands
@@ -128,8 +128,9 @@ class Comparison:
     (``name#2``...), in input order; ``measure`` is the measure without its reducer
     and ``reducer`` the reducer (None: the end state).  ``manifest`` holds the root
     seed, the replications paired, the names, the replications left out
-    (``left_out``: a replication of some scenario left the model's domain) and the
-    failed replications per scenario; ``path`` is set by :meth:`save`.
+    (``left_out``: a replication of some scenario left the model's domain), the
+    failed replications per scenario, each scenario's description and engine, and
+    the versions (:func:`sim.results.environment`); ``path`` is set by :meth:`save`.
     """
 
     measure: str
@@ -256,13 +257,38 @@ class Comparison:
         table.insert(0, "rank", np.arange(1, len(table) + 1))
         return table
 
+    def end_states(self) -> pd.DataFrame:
+        """Every measure's end state per scenario and paired replication, long.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns scenario, replication, measure (``summary.csv``'s names:
+            ``balance``, ``capability.PRK``...) and value, for the replications that
+            every scenario has; empty when the results are not kept.
+        """
+        paired = set(self.values["replication"])
+        frames = []
+        for name, result in zip(self.names, self.results, strict=False):
+            end = result.succeeded().end_state()
+            end = end[end.index.isin(paired)].apply(pd.to_numeric, errors="coerce")
+            long = end.rename_axis("replication").reset_index()
+            long = long.melt(id_vars="replication", var_name="measure", value_name="value")
+            frames.append(long.assign(scenario=name))
+        if not frames:
+            return pd.DataFrame(columns=["scenario", "replication", "measure", "value"])
+        return pd.concat(frames, ignore_index=True)[["scenario", "replication", "measure", "value"]]
+
     def save(self, root: str | Path, write_extra: Callable[[Path], None] | None = None) -> Path:
         """Write tables and figures to ``ROOT/compare/<UTC timestamp>-<measure>/`` atomically.
 
         The folder holds ``values.csv`` (per scenario, replication and step),
         ``differences.csv``, ``bands.csv`` (bands of the differences), ``ranking.csv``,
-        ``end_values.csv`` and ``manifest.json`` (measure, unit, root seed, scenarios,
-        replications, and the pairs left out because a replication failed);
+        ``end_values.csv``, ``end_states.csv`` (every measure's end state per
+        scenario and paired replication, long: scenario, replication, measure, value),
+        ``scenarios/NAME.yaml`` (each resolved scenario) and ``manifest.json``
+        (measure, unit, root seed, scenarios, their descriptions, files and engines,
+        replications, the pairs left out because a replication failed, versions);
         ``write_extra(tmp_folder)`` may add files before the rename
         (the command line adds the figures with
         :func:`sim.plots.compare.write_comparison_plots`).
@@ -287,7 +313,19 @@ class Comparison:
             self.difference_bands().to_csv(tmp / "bands.csv", index=False)
             self.end_values().to_csv(tmp / "end_values.csv", index=False)
             self.ranking().to_csv(tmp / "ranking.csv", index=False)
-            about = {"measure": self.measure, "unit": self.unit, "reducer": self.reducer}
+            self.end_states().to_csv(tmp / "end_states.csv", index=False)
+            files = {}
+            if self.results:
+                (tmp / "scenarios").mkdir()
+            for name, result in zip(self.names, self.results, strict=False):
+                files[name] = f"scenarios/{safe_name(name)}.yaml"
+                (tmp / files[name]).write_text(result.scenario.to_yaml(), encoding="utf-8")
+            about = {
+                "measure": self.measure,
+                "unit": self.unit,
+                "reducer": self.reducer,
+                "scenario_files": files,
+            }
             text = json.dumps({**about, **self.manifest}, indent=2, sort_keys=True)
             (tmp / "manifest.json").write_text(text + "\n", encoding="utf-8")
             if write_extra is not None:
@@ -424,6 +462,13 @@ def compare(
             "scenarios": names,
             "left_out": sorted(int(k) for k in every - common),
             "failed_replications": failed,
+            "descriptions": {
+                name: r.scenario.description for name, r in zip(names, results, strict=True)
+            },
+            "engines": {
+                name: r.manifest.get("engine") for name, r in zip(names, results, strict=True)
+            },
+            **environment(),
         },
     )
 

@@ -15,6 +15,7 @@ those whose density reaches ``min_density``.
 from __future__ import annotations
 
 import inspect
+import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,7 +208,11 @@ def discover(
 
 
 def write_discovery(d: Discovery, folder: Path) -> list[Path]:
-    """Write ``peeling.csv`` and ``box.csv`` into ``folder`` (created).
+    """Write ``peeling.csv``, ``box.csv`` and ``discovery.json`` into ``folder`` (created).
+
+    ``discovery.json`` records what was discovered: the measure, the condition
+    (``below`` or ``above``), the level, the runs with the outcome (``cases``), the
+    runs of the sweep and the chosen box's ``id`` (``geosim report`` reads it).
 
     Parameters
     ----------
@@ -225,4 +230,13 @@ def write_discovery(d: Discovery, folder: Path) -> list[Path]:
     peel = d.trajectory.assign(chosen=d.trajectory["id"] == d.chosen)
     peel.to_csv(folder / "peeling.csv", index=False)
     d.limits.to_csv(folder / "box.csv", index=False)
-    return [folder / "peeling.csv", folder / "box.csv"]
+    about = {
+        "measure": d.measure,
+        "condition": d.condition,
+        "level": float(d.level),
+        "cases": int(d.cases),
+        "runs": int(d.runs),
+        "chosen": int(d.chosen),
+    }
+    (folder / "discovery.json").write_text(json.dumps(about, indent=2) + "\n", encoding="utf-8")
+    return [folder / "peeling.csv", folder / "box.csv", folder / "discovery.json"]

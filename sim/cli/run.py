@@ -729,6 +729,7 @@ def compare(
 
         write_comparison_plots(result, folder, fmt=fmt, dpi=dpi)
 
+    result.manifest["command"] = "geosim " + " ".join(sys.argv[1:])
     with input_errors(), write_errors():
         path = result.save(out, write_extra=figures)
     ranking = result.ranking()
