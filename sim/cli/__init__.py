@@ -10,7 +10,8 @@ errors too.  Any other exception is a bug in geosim and keeps its traceback.
 Exit statuses: 0 success, 1 a bug (an unexpected exception), 2 bad input or bad
 usage, 130 interrupted (Ctrl-C: one ``interrupted:`` line, no partial folder).
 
-One module per group of commands (:mod:`.inspect`, :mod:`.run`, :mod:`.sweep`),
+One module per group of commands (:mod:`.inspect`, :mod:`.run`, :mod:`.sweep`,
+:mod:`.calibrate`, :mod:`.dashboard`),
 all registered on :data:`.common.app`.  May import everything in geosim.
 """
 
@@ -21,7 +22,7 @@ import sys
 
 try:  # Ctrl-C while the commands import: one line, not a traceback
     from ..errors import InputError
-    from . import calibrate, inspect, run, sweep  # noqa: F401  (register the commands)
+    from . import calibrate, dashboard, inspect, run, sweep  # noqa: F401  (register the commands)
     from .common import (
         EXIT_INPUT,
         EXIT_INTERRUPTED,
