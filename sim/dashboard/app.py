@@ -54,6 +54,7 @@ from ..plots.style import freeze_date_ticks, plot_style, to_dates
 from ..plots.timeline import balance_figure
 from ..results import RunResult
 from .runs import MEASURES, REPLICATIONS, Bands, run_bands, save_run, scenario_choices
+from .serve import ENV_OUT, ENV_SCENARIO, ENV_SLIDERS
 from .sliders import (
     DEFAULT_SCENARIO,
     DEFAULT_SLIDERS,
@@ -65,16 +66,7 @@ from .sliders import (
 
 with quiet_mesa_hooks():  # mesa 3.3's own hook warning, at import
     from mesa.visualization import SolaraViz
-
-ENV_SCENARIO = "GEOSIM_DASHBOARD_SCENARIO"
-"""Environment variable naming the scenario file the app opens on."""
-
-ENV_SLIDERS = "GEOSIM_DASHBOARD_SLIDERS"
-"""Environment variable with the slider paths, comma-separated (default
-:data:`~.sliders.DEFAULT_SLIDERS`)."""
-
-ENV_OUT = "GEOSIM_DASHBOARD_OUT"
-"""Environment variable naming the results root of "save as results folder"."""
+    from mesa.visualization.utils import update_counter
 
 NOTICE = (
     "A tool for exploring scenarios, not a forecast: read differences between "
@@ -269,8 +261,10 @@ def draw_actors(result: RunResult) -> Figure:
         The replications drawn.
     """
     n = len(result.scenario.codes)
-    fig = Figure(figsize=(max(PANEL_SIZE[0], 1.3 * n), PANEL_SIZE[1]), layout="constrained")
+    # no constrained layout: it took half the drawing time of these twelve-odd panels
+    fig = Figure(figsize=(max(PANEL_SIZE[0], 1.3 * n), PANEL_SIZE[1]))
     actors_figure(result, fig=fig, measures=ACTOR_MEASURES)
+    fig.subplots_adjust(left=0.115, right=0.99, bottom=0.13, top=0.86, wspace=0.55, hspace=0.12)
     fig.suptitle(
         f"{result.scenario.name}: capability and defence burden per actor (own y scale per panel)"
     )
@@ -346,6 +340,18 @@ def bands_for(model: DashboardModel) -> Bands | None:
 # --------------------------------------------------------------------------- components
 
 
+def watch(model: DashboardModel) -> int:
+    """Subscribe a panel to mesa's step counter; the model's current step.
+
+    Parameters
+    ----------
+    model : DashboardModel
+        The watched model.
+    """
+    update_counter.get()  # mesa bumps it after each step (and render interval)
+    return int(model.t)
+
+
 @solara.component
 def PanelImage(draw: Callable[[], Figure], dependencies: list, name: str):
     """A figure drawn once per change of its dependencies, shown at the panel's width.
@@ -375,16 +381,15 @@ def PanelImage(draw: Callable[[], Figure], dependencies: list, name: str):
 
 
 @solara.component
-def BalancePanel(model: DashboardModel, step: int):
+def BalancePanel(model: DashboardModel):
     """The security-balance measures over dates, events and reactions marked.
 
     Parameters
     ----------
     model : DashboardModel
         The watched model.
-    step : int
-        Its current step (the panel redraws when it moves).
     """
+    step = watch(model)
     view, set_view = solara.use_state("balance")
     bands = bands_for(model)
     with solara.Column(classes=["geosim-panel", "geosim-panel-balance"], gap="4px"):
@@ -405,16 +410,15 @@ def BalancePanel(model: DashboardModel, step: int):
 
 
 @solara.component
-def NetworkPanel(model: DashboardModel, step: int):
+def NetworkPanel(model: DashboardModel):
     """The relations network with a time slider.
 
     Parameters
     ----------
     model : DashboardModel
         The watched model.
-    step : int
-        Its current step.
     """
+    step = watch(model)
     bands = bands_for(model)
     last = model.spec.steps if bands is not None else step
     shown, set_shown = solara.use_state(-1)  # -1: follow the last step
@@ -441,16 +445,15 @@ def NetworkPanel(model: DashboardModel, step: int):
 
 
 @solara.component
-def ActorsPanel(model: DashboardModel, step: int):
+def ActorsPanel(model: DashboardModel):
     """Capability (USD bn) and defence burden (% of GDP) per actor.
 
     Parameters
     ----------
     model : DashboardModel
         The watched model.
-    step : int
-        Its current step.
     """
+    step = watch(model)
     bands = bands_for(model)
     result_of = (lambda: bands.result) if bands is not None else (lambda: watched_result(model))
 
@@ -465,16 +468,15 @@ def ActorsPanel(model: DashboardModel, step: int):
 
 
 @solara.component
-def DifferencePanel(model: DashboardModel, step: int):
+def DifferencePanel(model: DashboardModel):
     """The paired difference from the reference for the current settings (same seeds).
 
     Parameters
     ----------
     model : DashboardModel
         The watched model.
-    step : int
-        Its current step (unused: the difference is of the 50 replications).
     """
+    watch(model)  # the difference is of the replications: it follows the bands only
     measure, set_measure = solara.use_state("balance")
     bands = bands_for(model)
     choices = list(MEASURES) + [f"capability.{c}" for c in model.spec.codes]
@@ -495,23 +497,9 @@ def DifferencePanel(model: DashboardModel, step: int):
         solara.Text(caption, classes=["geosim-caption", "geosim-difference-caption"])
 
 
-def _component(panel: Callable) -> Callable[[DashboardModel], Any]:
-    """A mesa component (a function of the model, redrawn on each step) for a panel."""
-
-    def component(model: DashboardModel):
-        return panel(model, model.t)
-
-    component.__name__ = panel.__name__
-    return component
-
-
-COMPONENTS = [
-    _component(BalancePanel),
-    _component(NetworkPanel),
-    _component(ActorsPanel),
-    _component(DifferencePanel),
-]
-"""The panels, as mesa components."""
+COMPONENTS = [BalancePanel, NetworkPanel, ActorsPanel, DifferencePanel]
+"""The panels: solara components of the model, which mesa's SolaraViz lays out as they are
+(a plain function would be wrapped anew on every layout change, its figures redrawn)."""
 
 
 @solara.component

@@ -21,6 +21,16 @@ import os
 import socket
 from pathlib import Path
 
+ENV_SCENARIO = "GEOSIM_DASHBOARD_SCENARIO"
+"""Environment variable naming the scenario file the app opens on."""
+
+ENV_SLIDERS = "GEOSIM_DASHBOARD_SLIDERS"
+"""Environment variable with the slider paths, comma-separated (default
+:data:`~.sliders.DEFAULT_SLIDERS`)."""
+
+ENV_OUT = "GEOSIM_DASHBOARD_OUT"
+"""Environment variable naming the results root of "save as results folder"."""
+
 NO_CDN = "http://127.0.0.1:9/"
 """Where solara would fetch a front-end asset it lacks: the discard port, nothing listens."""
 
@@ -48,8 +58,6 @@ def offline_environment(
         The app's settings and solara's offline settings, to set before solara is
         imported.
     """
-    from .app import ENV_OUT, ENV_SCENARIO, ENV_SLIDERS
-
     return {
         ENV_SCENARIO: str(scenario),
         ENV_SLIDERS: ",".join(sliders),
