@@ -148,9 +148,8 @@ def test_the_model_drops_the_scenario_object_mesa_3_5_passes_on_reset():
 def test_the_picker_lists_scenarios_not_sweeps(short):
     files = scenario_choices(short)
     assert [Path(f).name for f in files] == ["baseline.yaml", "variant.yaml"]
-    bundled = [
-        Path(f).relative_to(REPO / "scenarios") for f in scenario_choices(REPO / "scenarios")
-    ]
+    listed = scenario_choices(REPO / "scenarios")
+    bundled = [Path(f).resolve().relative_to(REPO / "scenarios") for f in listed]
     assert bundled[0] == Path("baseline.yaml") and Path("history/hindcast_2017.yaml") in bundled
     assert not any(p.parts[0] == "sweeps" or p.name.startswith("calibrate") for p in bundled)
 
@@ -211,6 +210,7 @@ def test_the_app_draws_bands_after_the_run(short):
     assert "90 % of 5 replications" in app.balance_caption(model, bands)
     assert app.png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
     assert "same sign" in app.difference_caption(bands, "balance")
+    assert bands.difference("balance").names == ["short", "these settings"]  # one file
     for draw in (
         lambda: app.draw_network(bands.result, 4),
         lambda: app.draw_actors(bands.result),

@@ -101,8 +101,13 @@ ACTOR_MEASURES = ACTOR_PANELS[:2]
 
 
 def scenario_file() -> str:
-    """The scenario file the app opens on (:data:`ENV_SCENARIO`, else the baseline)."""
-    return os.environ.get(ENV_SCENARIO) or DEFAULT_SCENARIO
+    """The scenario file the app opens on (:data:`ENV_SCENARIO`, else the baseline).
+
+    Relative to the working folder when inside it, as the picker lists the files.
+    """
+    path = Path(os.environ.get(ENV_SCENARIO) or DEFAULT_SCENARIO)
+    full, here = path.resolve(), Path.cwd().resolve()
+    return str(full.relative_to(here)) if full.is_relative_to(here) else str(path)
 
 
 def slider_paths() -> tuple[str, ...]:

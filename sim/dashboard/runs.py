@@ -33,6 +33,9 @@ REPLICATIONS = 50
 BASELINE_NAME = "baseline.yaml"
 """The reference scenario's file name, looked up beside the scenario."""
 
+SETTINGS_NAME = "these settings"
+"""The current settings' name in the paired difference when the reference has theirs."""
+
 MEASURES = ("balance", "tension", "conflict_risk_any")
 """Measures the paired-difference panel offers (model-level ones; any actor measure
 ``capability.PRK`` works too)."""
@@ -96,8 +99,12 @@ def paired_difference(
     Returns
     -------
     Comparison
-        :func:`sim.analysis.compare.compare` of ``[reference, current]``.
+        :func:`sim.analysis.compare.compare` of ``[reference, current]``; the current
+        side is named :data:`SETTINGS_NAME` when both scenarios have one name.
     """
+    if current.scenario.name == reference.scenario.name:  # name the sides in the legend
+        renamed = current.scenario.model_copy(update={"name": SETTINGS_NAME})
+        current = RunResult(renamed, current.tables, current.manifest)
     return compare([reference, current], measure=measure)
 
 
@@ -266,17 +273,20 @@ def scenario_choices(folder: str | Path) -> list[str]:
     -------
     list of str
         Paths of the ``*.yaml`` files below it that are scenarios (not sweep or
-        calibration files), ``baseline.yaml`` first, then by path.
+        calibration files), relative to the working folder when inside it,
+        ``baseline.yaml`` first, then by path.
     """
     from ..analysis.calibration import is_calibration_file
     from ..analysis.sweep import is_sweep_file
 
     root = Path(folder)
+    here = Path.cwd().resolve()
     found = []
     for path in sorted(root.rglob("*.yaml")):
         if "data" in path.relative_to(root).parts[:-1]:
             continue
         if is_sweep_file(path) or is_calibration_file(path):
             continue
-        found.append(str(path))
+        full = path.resolve()
+        found.append(str(full.relative_to(here)) if full.is_relative_to(here) else str(path))
     return sorted(found, key=lambda p: (Path(p).name != BASELINE_NAME, p))
