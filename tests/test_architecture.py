@@ -62,6 +62,17 @@ LAYERS = {  # module prefix -> the geosim prefixes it may import (itself always)
         "sim.errors",
     ),
     "sim.sweep": ("sim.analysis",),
+    "sim.dashboard": (  # a front end beside the command line (sim.cli.run: RunExtras)
+        "sim.cli.run",
+        "sim.plots",
+        "sim.analysis",
+        "sim.runner",
+        "sim.results",
+        "sim.engine",
+        "sim.scenario",
+        "sim.registry",
+        "sim.errors",
+    ),
     "sim.cli": ("sim",),
     "sim.__main__": ("sim.cli",),
 }

@@ -11,7 +11,7 @@ Exit statuses: 0 success, 1 a bug (an unexpected exception), 2 bad input or bad
 usage, 130 interrupted (Ctrl-C: one ``interrupted:`` line, no partial folder).
 
 One module per group of commands (:mod:`.inspect`, :mod:`.run`, :mod:`.sweep`,
-:mod:`.report`),
+:mod:`.report`, :mod:`.calibrate`, :mod:`.dashboard`),
 all registered on :data:`.common.app`.  May import everything in geosim.
 """
 
@@ -22,7 +22,7 @@ import sys
 
 try:  # Ctrl-C while the commands import: one line, not a traceback
     from ..errors import InputError
-    from . import calibrate, inspect, report, run, sweep  # noqa: F401  (register the commands)
+    from . import calibrate, dashboard, inspect, report, run, sweep  # noqa: F401  (register the commands)
     from .common import (
         EXIT_INPUT,
         EXIT_INTERRUPTED,

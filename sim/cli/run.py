@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import typer
@@ -44,6 +44,9 @@ from .common import (
     use_agg,
     write_errors,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # --------------------------------------------------------------------------- run, plot, compare
 #
@@ -92,6 +95,104 @@ def check_run_size(
     if engine == "batch" and size["memory_bytes"] // 2 > SHOWN_MEMORY:
         need *= 2  # streamed: its part files and one joined table at a time
     check_output_root(out, need, subfolder=safe_name(spec.name))
+
+
+class RunExtras:
+    """What ``geosim run`` writes into a results folder beside the tables.
+
+    Called as ``write_extra(result, folder)`` by :func:`~sim.runner.run_saved`: the
+    scores against the record (``observations.csv``, ``score.csv``) when the scenario
+    has observations, and the figures (``plots/``, the observed series' too).  Failed
+    replications are left out of both; nothing is written when all failed.  The
+    dashboard's "save as results folder" writes through it too.
+
+    Parameters
+    ----------
+    spec : Scenario
+        The resolved scenario.
+    observed : pandas.DataFrame
+        Its observations (:func:`~sim.scenario.observations.load_observations`; empty
+        when it has none).
+    plots : bool
+        Write the figures.
+    fmt, dpi, gif
+        Figure format, resolution and the animated network, as ``geosim run``'s options.
+    progress : callable, optional
+        Called as ``progress(done, total)`` as the figures are drawn.
+    """
+
+    def __init__(
+        self,
+        spec: Scenario,
+        observed,
+        plots: bool = True,
+        fmt: str = "png",
+        dpi: int = 150,
+        gif: bool = False,
+        progress=None,
+    ):
+        self.spec = spec
+        self.observed = observed
+        self.plots = plots
+        self.fmt, self.dpi, self.gif = fmt, dpi, gif
+        self.progress = progress
+        self.scored: pd.DataFrame | None = None
+        self.per_observation: pd.DataFrame | None = None
+
+    def __call__(self, result: RunResult, folder: Path) -> None:
+        """Write the scores and figures of ``result`` into ``folder``.
+
+        Parameters
+        ----------
+        result : RunResult
+            The run, as :func:`~sim.runner.run_saved` passes it.
+        folder : Path
+            The (temporary) results folder.
+        """
+        spec = self.spec
+        failures = result.manifest.get("failures") or []
+        if len(failures) >= spec.replications:
+            return
+        shown = result.succeeded()  # summaries and figures leave failed replications out
+        if shown.measures.empty:  # a streamed run whose kept replications all failed
+            return
+        if len(self.observed):
+            from ..analysis.observed import beside, model_at_observations
+            from ..analysis.observed import score as score_table
+
+            per_observation = beside(
+                self.observed, model_at_observations(shown.tables, self.observed)
+            )
+            assert spec.observations is not None
+            scored = score_table(per_observation, spec.observations.windows)
+            per_observation.to_csv(folder / "observations.csv", index=False)
+            scored.to_csv(folder / "score.csv", index=False)
+            self.per_observation, self.scored = per_observation, scored
+        if self.plots:
+            use_agg()
+            from ..plots.run import write_run_plots
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                write_run_plots(
+                    shown,
+                    folder,
+                    fmt=self.fmt,
+                    dpi=self.dpi,
+                    gif=self.gif,
+                    progress=self.progress,
+                )
+                if self.scored is not None:
+                    from ..plots.observed import write_observed_plots
+
+                    assert spec.observations is not None
+                    write_observed_plots(
+                        self.per_observation,
+                        spec.observations.windows,
+                        folder,
+                        fmt=self.fmt,
+                        dpi=self.dpi,
+                    )
 
 
 # --------------------------------------------------------------------------- run
@@ -170,54 +271,21 @@ def run(
         highlight=False,
     )
     command = "geosim " + " ".join(sys.argv[1:])
-    scored = None
-    per_observation = None
-
-    def extra(result: RunResult, folder: Path) -> None:
-        nonlocal scored, per_observation
-        failures = result.manifest.get("failures") or []
-        if len(failures) >= spec.replications:
-            return
-        shown = result.succeeded()  # summaries and figures leave failed replications out
-        if shown.measures.empty:  # a streamed run whose kept replications all failed
-            return
-        if len(observed):
-            from ..analysis.observed import beside, model_at_observations
-            from ..analysis.observed import score as score_table
-
-            per_observation = beside(observed, model_at_observations(shown.tables, observed))
-            assert spec.observations is not None
-            scored = score_table(per_observation, spec.observations.windows)
-            per_observation.to_csv(folder / "observations.csv", index=False)
-            scored.to_csv(folder / "score.csv", index=False)
-        if plots:
-            use_agg()
-            from ..plots.run import write_run_plots
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                write_run_plots(
-                    shown,
-                    folder,
-                    fmt=fmt,
-                    dpi=dpi,
-                    gif=gif,
-                    progress=lambda done, total: update(done, total, "figures"),
-                )
-                if scored is not None:
-                    from ..plots.observed import write_observed_plots
-
-                    assert spec.observations is not None
-                    write_observed_plots(
-                        per_observation, spec.observations.windows, folder, fmt=fmt, dpi=dpi
-                    )
-
     with (
         progress_bar("replications", spec.replications, quiet) as update,
         warnings.catch_warnings(),
         input_errors(),
         write_errors(),
     ):
+        extras = RunExtras(
+            spec,
+            observed,
+            plots=plots,
+            fmt=fmt,
+            dpi=dpi,
+            gif=gif,
+            progress=lambda done, total: update(done, total, "figures"),
+        )
         warnings.simplefilter("ignore", UserWarning)  # the note above said it once
         # a run that leaves its domain divides by zero on its way out: it is flagged
         # failed and reported in one line below, not in numpy's warnings
@@ -226,7 +294,7 @@ def run(
             spec,
             out,
             csv=csv,
-            write_extra=extra,
+            write_extra=extras,
             progress=update,
             command=command,
             engine=engine,
@@ -255,6 +323,7 @@ def run(
             highlight=False,
             soft_wrap=True,
         )
+    scored = extras.scored
     if scored is not None:
         _print_score_panel(con, scored)
         if result.subset:

@@ -18,7 +18,7 @@ used, so that ``import sim.plots`` for :data:`FORMATS` stays cheap.  ``docs/plot
 shows every figure and says how to read it.
 
 May import: the results, the analysis and the scenario; nothing imports plots but
-the command line.
+the command line and the dashboard.
 """
 
 from __future__ import annotations
