@@ -68,6 +68,7 @@ def test_the_block_sampler_gives_what_pyabcs_single_core_sampler_gives(tmp_path)
     assert not other.posterior.equals(reference.posterior)
 
 
+@pytest.mark.slow
 def test_a_binding_min_acceptance_stops_both_samplers_after_the_same_generation(tmp_path):
     """pyabc's max_eval (population / min_acceptance, not a whole number here) is ignored,
     as by the single-core sampler: the run stops after the generation that falls below."""
@@ -109,6 +110,7 @@ def test_observation_values_are_those_of_the_tidy_tables(tmp_path):
     np.testing.assert_allclose(got, expected, rtol=1e-12, equal_nan=True)
 
 
+@pytest.mark.slow
 def test_a_small_calibration_recovers_parameters_from_model_generated_data(tmp_path):
     """Identifiability: data made by the model at known values, then fitted.
 

@@ -41,6 +41,7 @@ def scenarios(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # 30-40 s in a real browser: CI runs it with the slow tests
 def test_the_dashboard_renders_runs_and_reacts_to_a_slider_offline(scenarios, tmp_path):
     started = time.monotonic()
     with dashboard_server(scenarios / "baseline.yaml", tmp_path / "results") as url:

@@ -217,6 +217,7 @@ def test_another_cast_without_sanctions_skips_that_figure(tmp_path):
     assert "sanctions.png" not in written and "network.png" in written
 
 
+@pytest.mark.slow
 def test_a_large_cast_is_cut_to_the_featured_actors_and_the_figure_says_so(tmp_path):
     """30 actors: the per-actor figures show at most their limit, poles and key dyads
     first, and carry a note; the tables written beside them are cut the same way."""
