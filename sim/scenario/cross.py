@@ -816,8 +816,8 @@ class Checks:
             if kind is not None and kind.value == "succession":
                 continue
             at = self.node_month(entries.get("at"))
-            if at is None:
-                continue
+            if at is None or self.span is None or not self.span[0] <= at < self.span[1]:
+                continue  # no date, or one outside the run (reported as such)
             named = [(k, entries.get(k)) for k in ("from", "to", "actor", "target")]
             named += [(f"pair[{k}]", m) for k, m in enumerate(_items(entries.get("pair")))]
             for key, n in named:
