@@ -230,6 +230,11 @@ WITH_JPN = variant(
         ),
         (
             "until: 2025-07",
+            "  - {at: 2024-10, kind: succession, from: JPN, to: KOR}\n",
+            "actors.JPN.until: JPN leaves by succession on 2024-10, not 2025-07",
+        ),
+        (
+            "until: 2025-07",
             "  - {at: 2024-10, kind: succession, from: JPN, to: KOR, probability: 0.5}\n",
             "events[4].probability: a succession happens for certain",
         ),

@@ -775,26 +775,20 @@ class Checks:
                     f"date it after the start, or leave {old} out and start with {new}",
                 )
                 continue
-            if new in self.codes:
-                given = self.node("actors", new, "from")
+            # the states' own dates, where given, are the succession's
+            for code, key, verb in ((new, "from", "enters"), (old, "until", "leaves")):
+                if code not in self.codes:
+                    continue
+                given = self.node("actors", code, key)
                 m = self.node_month(given)
                 if m is not None and m != at:
                     self.add(
                         given,
-                        f"actors.{new}.from",
-                        f"{new} enters by succession on {month_name(at)}, not {month_name(m)}",
-                        f"leave from: out, or make it {month_name(at)}",
+                        f"actors.{code}.{key}",
+                        f"{code} {verb} by succession on {month_name(at)}, not {month_name(m)}",
+                        f"leave {key}: out, or make it {month_name(at)}",
                     )
             if old in self.codes:
-                given = self.node("actors", old, "until")
-                m = self.node_month(given)
-                if m is not None and m != at:
-                    self.add(
-                        given,
-                        f"actors.{old}.until",
-                        f"{old} leaves by succession on {month_name(at)}, not {month_name(m)}",
-                        f"leave until: out, or make it {month_name(at)}",
-                    )
                 a = self.node_month(self.node("actors", old, "from"))
                 if a is not None and self._step(a) >= self._step(at):
                     self.add(
