@@ -1115,3 +1115,42 @@ class Checks:
                 )
             else:
                 seen[key] = pair
+        self.story()
+
+    def story(self) -> None:
+        """The story's pair names two actors; its periods fall in the run, in order."""
+        pair = self.node("analysis", "story", "pair")
+        members = _items(pair)
+        for k, member in enumerate(members):
+            self.code(member, f"analysis.story.pair[{k}]")
+        if len(members) == 2 and members[0].value == members[1].value:
+            self.add(
+                pair,
+                "analysis.story.pair",
+                "the story needs two different actors",
+                "name the patron and the client, e.g. pair: [RUS, PRK]",
+            )
+        previous: tuple[int, Y] | None = None
+        for i, period in enumerate(_items(self.node("analysis", "story", "periods"))):
+            where = f"analysis.story.periods[{i}]"
+            first = self.node_month(_entries(period).get("from"))
+            last = self.node_month(_entries(period).get("until"))
+            if first is None or last is None:
+                continue  # reported by the field pass
+            if self.span is not None and (last < self.span[0] or first >= self.span[1]):
+                self.add(
+                    period,
+                    where,
+                    f"the period {month_name(first)} to {month_name(last)} lies outside the "
+                    f"run ({month_name(self.span[0])} to {month_name(self.span[1] - 1)})",
+                    "give periods that overlap the run, or remove it",
+                )
+            if previous is not None and first <= previous[0]:
+                self.add(
+                    period,
+                    where,
+                    f"the period begins ({month_name(first)}) before the previous one ends "
+                    f"(line {previous[1].line})",
+                    "give the periods in time order, without overlap",
+                )
+            previous = (last, period)

@@ -465,11 +465,44 @@ class Blocs(Frozen):
     b: list[str]
 
 
+class StoryPeriod(Frozen):
+    """A labelled span of a story figure (an era of the record, shaded)."""
+
+    start: str = Field(alias="from", description="First month (YYYY-MM).")
+    until: str = Field(description="Last month (YYYY-MM).")
+    label: str = Field(min_length=1, max_length=60, description="Its name on the figure.")
+
+    _m = field_validator("start", "until")(classmethod(lambda cls, v: check_month(v)))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StoryPeriod:
+        if month_index(self.until) < month_index(self.start):
+            raise ValueError(f"a period ends ({self.until}) before it begins ({self.start})")
+        return self
+
+
+class Story(Frozen):
+    """One partnership's history as a figure (``geosim run`` draws ``plots/story``).
+
+    ``pair`` is the patron and the client, named as at the end of the run; a patron
+    that succeeded another (a ``succession`` event) is followed back to its
+    predecessor, so ``[RUS, PRK]`` shows the USSR before 1991.
+    """
+
+    pair: tuple[str, str] = Field(description="The patron and the client, e.g. [RUS, PRK].")
+    periods: list[StoryPeriod] = Field(
+        default_factory=list, description="Eras shaded and labelled, in time order."
+    )
+
+
 class Analysis(Frozen):
     """What the measures look at."""
 
     blocs: Blocs
     key_dyads: list[tuple[str, str]] = Field(default_factory=list)
+    story: Story | None = Field(
+        None, description="A partnership's history drawn as one figure (plots/story)."
+    )
 
 
 _REF = registry.REFERENCE_FIELDS
