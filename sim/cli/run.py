@@ -193,6 +193,12 @@ class RunExtras:
                         fmt=self.fmt,
                         dpi=self.dpi,
                     )
+                if spec.analysis.story is not None:
+                    from ..plots.story import write_story_plot
+
+                    write_story_plot(
+                        shown, folder, self.per_observation, fmt=self.fmt, dpi=self.dpi
+                    )
 
 
 # --------------------------------------------------------------------------- run
@@ -539,8 +545,8 @@ def plot(
             "--only",
             metavar="NAME",
             help="Redraw only this figure of a run (repeat for several): balance, risk, security, "
-            "actors, "
-            "trade, sanctions, network, heatmap.",
+            "actors, trade, sanctions, network, heatmap, and story (a scenario with "
+            "analysis.story).",
         ),
     ] = None,
     fmt: Annotated[
@@ -588,7 +594,7 @@ def plot(
             from ..plots.run import RUN_FIGURES, write_run_plots
             from ..results import load_results
 
-            unknown = [n for n in only or [] if n not in RUN_FIGURES]
+            unknown = [n for n in only or [] if n not in RUN_FIGURES and n != "story"]
             if unknown:
                 raise InputError(
                     [
@@ -597,7 +603,7 @@ def plot(
                             "",
                             None,
                             f"unknown figure {unknown[0]!r}",
-                            f"choose from {', '.join(RUN_FIGURES)}",
+                            f"choose from {', '.join([*RUN_FIGURES, 'story'])}",
                         )
                     ]
                 )
@@ -619,9 +625,24 @@ def plot(
                 )
             with write_errors(str(folder)), _lacking_columns(folder), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                written = write_run_plots(
-                    shown, folder, fmt=fmt, dpi=dpi, only=only or None, gif=gif
-                )
+                run_only = [n for n in only or [] if n != "story"]
+                written = []
+                if not only or run_only:
+                    written = write_run_plots(
+                        shown, folder, fmt=fmt, dpi=dpi, only=run_only or None, gif=gif
+                    )
+                if shown.scenario.analysis.story is not None and (not only or "story" in only):
+                    import pandas as pd
+
+                    from ..plots.story import write_story_plot
+
+                    per = folder / "observations.csv"
+                    observed = (
+                        pd.read_csv(per, dtype={"first": str, "last": str})
+                        if per.exists()
+                        else None
+                    )
+                    written += write_story_plot(shown, folder, observed, fmt=fmt, dpi=dpi)
         else:
             raise InputError(
                 [
