@@ -6,8 +6,8 @@ Run from the repository root::
     python docs/make_gallery.py --replications 20
 
 It runs the baseline scenario (its seed, its horizon), draws the headline run
-figures, the actors figure of the 1948-2024 replay (docs/history.md) and one comparison (baseline against three variants, paired with common
-random numbers) and writes them at a low resolution to keep each file under
+figures, the actors and story figures of the 1948-2024 replay (docs/history.md) and
+one comparison (baseline against three variants, paired with common random numbers) and writes them at a low resolution to keep each file under
 ~150 KB.  The same data gives the same bytes, so an unchanged model leaves
 ``git status`` clean.
 """
@@ -27,7 +27,10 @@ sys.path.insert(0, str(REPO))
 
 from sim import plots  # noqa: E402
 from sim.analysis.compare import compare  # noqa: E402
+from sim.analysis.observed import beside, model_at_observations  # noqa: E402
+from sim.plots.story import story_figure  # noqa: E402
 from sim.runner import run  # noqa: E402
+from sim.scenario.observations import load_observations  # noqa: E402
 
 SCENARIOS = REPO / "scenarios"
 RUN_FIGURES = ("balance", "risk", "security", "actors", "trade", "network", "heatmap", "sanctions")
@@ -49,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     replay = run(SCENARIOS / "history" / "replay_1948.yaml", replications=args.replications)
     fig = plots.RUN_FIGURES["actors"][1](replay)
     path = plots.save_figure(fig, args.out / "history_actors.png", "png", args.dpi)
+    print(f"{path.relative_to(REPO)}  {path.stat().st_size / 1024:.0f} KB")
+    spec = replay.scenario
+    base = SCENARIOS / "history"
+    observations = load_observations(spec, base, str(base / "replay_1948.yaml"))
+    observed = beside(observations, model_at_observations(replay.tables, observations))
+    fig = story_figure(replay, observed)
+    path = plots.save_figure(fig, args.out / "history_story.png", "png", args.dpi)
     print(f"{path.relative_to(REPO)}  {path.stat().st_size / 1024:.0f} KB")
     comparison = compare(
         [SCENARIOS / "baseline.yaml", *(SCENARIOS / f"{v}.yaml" for v in VARIANTS)],
