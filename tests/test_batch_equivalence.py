@@ -87,6 +87,7 @@ def test_batch_engine_equals_the_mesa_model_on_a_small_case():
     _check_equivalence(REPO / "scenarios" / "baseline.yaml", points=3, replications=2)
 
 
+@pytest.mark.slow
 def test_batch_engine_equals_the_mesa_model_on_the_hindcast():
     """The hindcast's votes, moratorium, closure and war: 2 points x 2 replications."""
     _check_equivalence(HINDCAST, points=2, replications=2)

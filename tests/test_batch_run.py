@@ -90,6 +90,7 @@ def _iterations(spec, k: int) -> pd.DataFrame:
     return rows.drop_duplicates("iteration").set_index("iteration")
 
 
+@pytest.mark.slow
 def test_batch_run_iterations_are_distinct_reproducible_replications():
     spec = baseline()
     rows = _iterations(spec, 3)

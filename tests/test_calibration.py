@@ -10,6 +10,7 @@ small calibration must recover known parameters from data the model generated
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 from pathlib import Path
 
@@ -17,7 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-pytest.importorskip("pyabc")
+# find_spec, not importorskip: importing pyabc takes seconds, paid by every
+# worker at collection even when these tests are deselected.
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("pyabc") is None, reason="pyabc is not installed"
+)
 
 from sim.analysis.calibration import (  # noqa: E402
     fit,
@@ -57,6 +62,7 @@ TWO = (
 )
 
 
+@pytest.mark.slow
 def test_the_block_sampler_gives_what_pyabcs_single_core_sampler_gives(tmp_path):
     cal = load_calibration(_file(tmp_path, TWO))
     reference = fit(cal, reference=True)
@@ -179,6 +185,7 @@ def test_bad_calibration_files_are_refused_with_located_messages(
     assert str(path) in out.err
 
 
+@pytest.mark.slow
 def test_geosim_calibrate_writes_the_posterior_scores_and_a_calibrated_scenario(
     tmp_path, cli, monkeypatch
 ):

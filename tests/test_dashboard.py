@@ -221,6 +221,7 @@ def test_the_app_draws_bands_after_the_run(short):
     assert app.settings_key(model) == (model.scenario_file, ((GRIEVANCE, 0.4),))
 
 
+@pytest.mark.slow
 def test_save_writes_the_folder_geosim_run_writes(short, tmp_path, cli):
     spec = load_scenario(short / "variant.yaml", overrides={GRIEVANCE: 0.4})
     saved = save_run(short / "variant.yaml", spec, tmp_path / "dash", {GRIEVANCE: 0.4}, 3)

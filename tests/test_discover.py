@@ -10,12 +10,17 @@ willingness from between 0.4 and 0.6 up and leave the margin free.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 
 import pandas as pd
 import pytest
 
-pytest.importorskip("ema_workbench")
+# find_spec, not importorskip: importing ema_workbench takes seconds, paid by every
+# worker at collection even when these tests are deselected.
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("ema_workbench") is None, reason="ema_workbench is not installed"
+)
 
 from tests.model_fixtures import REPO  # noqa: E402
 

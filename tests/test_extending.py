@@ -38,6 +38,7 @@ def _japan_burden(model) -> np.ndarray:
     return actors[actors["actor"] == "JPN"]["defence_share"].to_numpy()
 
 
+@pytest.mark.slow
 def test_the_user_rule_changes_what_its_state_decides(ratchet):
     spec = sim.load_scenario(BASELINE)
     for k in range(3):
@@ -60,6 +61,7 @@ def test_a_decision_is_typed():
     assert decision.burden_logit.shape == (1,) and decision.relation.shape == (1, 6)
 
 
+@pytest.mark.slow
 def test_geosim_run_takes_the_mesa_path_in_a_pool_and_says_so_once(tmp_path, ratchet):
     out = tmp_path / "out"
     args = ["run", BASELINE, "--model", REF, "-n", "3", "-w", "2", "--no-plots", "-q"]
@@ -77,6 +79,7 @@ def test_geosim_run_takes_the_mesa_path_in_a_pool_and_says_so_once(tmp_path, rat
         pd.testing.assert_frame_equal(saved, here.tables[name], check_dtype=False)
 
 
+@pytest.mark.slow
 def test_geosim_compare_with_a_user_model(tmp_path):
     variant = REPO / "scenarios" / "trilateral_strengthens.yaml"
     result = run_module(
@@ -100,6 +103,7 @@ def test_geosim_compare_with_a_user_model(tmp_path):
     assert "trilateral_strengthens" in result.out
 
 
+@pytest.mark.slow
 def test_a_sweep_of_a_user_model_is_the_same_on_one_or_two_workers(tmp_path):
     (tmp_path / "base.yaml").write_text(
         f"schema_version: 1\nname: short\nextends: {BASELINE}\nsteps: 8\n", encoding="utf-8"

@@ -108,6 +108,7 @@ sw.run_sweep(sw.load_sweep(sys.argv[1]), out=sys.argv[2], workers=2, chunk_size=
 """A sweep's parent as a script: two workers, one run per chunk (many shards)."""
 
 
+@pytest.mark.slow
 def test_editing_the_sweep_file_mid_run_changes_nothing(tmp_path):
     sweep = _sweep(tmp_path / "live")
     reference = _sweep(tmp_path / "reference")
@@ -606,6 +607,7 @@ def _session_processes(sid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.slow
 def test_a_real_ctrl_c_stops_the_workers_and_the_store_resumes(tmp_path, cli):
     sweep = _sweep(tmp_path / "in", replications=20)
     out = tmp_path / "out"

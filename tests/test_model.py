@@ -250,6 +250,7 @@ def _doctrines():
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(doctrines=_doctrines(), replication=st.integers(0, 1000), deterministic=st.booleans())
+@pytest.mark.slow
 def test_states_stay_finite_and_in_range_for_any_valid_doctrine(
     doctrines, replication, deterministic
 ):
@@ -270,6 +271,7 @@ def test_states_stay_finite_and_in_range_for_any_valid_doctrine(
     ),
     replication=st.integers(0, 1000),
 )
+@pytest.mark.slow
 def test_states_stay_finite_and_in_range_for_any_valid_model_parameters(model_params, replication):
     weights = ("weight_gdp", "weight_military", "weight_population")
     assume(sum(model_params[w] for w in weights) > 0)  # see test_all_power_weights_zero_is_rejected

@@ -227,6 +227,7 @@ def test_model_values_are_means_over_the_period_or_sums_of_counts():
     np.testing.assert_allclose(got[1], [0.55, 1.1])  # mean of steps 4..7, times 0.1 / 0.2
 
 
+@pytest.mark.slow
 def test_run_writes_scores_observations_and_a_figure_per_series(tmp_path, cli, out_dir):
     path = _scenario(tmp_path / "input", GOOD)
     outcome = cli("run", path, "-n", "4", "--out", out_dir)

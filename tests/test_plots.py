@@ -172,6 +172,7 @@ def test_network_figure_three_dates_and_heatmap(result):
     assert len(fig.axes[0].texts) == n * (n - 1)  # annotated, diagonal blank
 
 
+@pytest.mark.slow
 def test_write_run_plots_twice_and_redraw_from_saved_folder_give_identical_bytes(result, tmp_path):
     written = []
     folder = result.save(
@@ -210,6 +211,7 @@ def test_gif_is_reproducible(result, tmp_path):
     assert a.read_bytes()[:6] == b"GIF89a" and a.read_bytes() == b.read_bytes()
 
 
+@pytest.mark.slow
 def test_another_cast_without_sanctions_skips_that_figure(tmp_path):
     taiwan = BASELINE.parent / "taiwan_strait.yaml"
     r = run(taiwan, overrides=SHORT)
@@ -259,6 +261,7 @@ def test_a_large_cast_is_cut_to_the_featured_actors_and_the_figure_says_so(tmp_p
         assert not any(box.overlaps(o) for o in others if o is not None), draw.__name__
 
 
+@pytest.mark.slow
 def test_frozen_date_ticks_draw_the_same_pixels(result, tmp_path, monkeypatch):
     """save_figure fixes each date axis's automatic ticks before drawing (speed): the
     file must be byte-identical to one drawn with the automatic ticks."""

@@ -172,6 +172,7 @@ def test_trilateral_strengthening_moves_the_balance_toward_the_us_led_bloc(varia
 # ------------------------------------------------------------------ the command
 
 
+@pytest.mark.slow
 def test_geosim_run_writes_a_complete_results_folder(tmp_path):
     out = tmp_path / "results"
     res = CliRunner().invoke(

@@ -340,6 +340,7 @@ def scenarios(draw) -> str:
 
 @FAST
 @given(text=scenarios())
+@pytest.mark.slow
 def test_round_trip_through_yaml(text):
     s = scenario_from_yaml(text)  # the generator draws valid scenarios only
     again = scenario_from_yaml(s.to_yaml())

@@ -113,6 +113,7 @@ def test_blocks_and_parts_of_any_size_give_the_same_tables(monkeypatch):
         pd.testing.assert_frame_equal(got.tables[name], frame, check_exact=True)
 
 
+@pytest.mark.slow
 def test_the_figures_of_a_streamed_run_say_what_they_show(tmp_path, small_blocks, monkeypatch):
     import sim.plots.run as plots
 
@@ -146,6 +147,7 @@ def test_a_large_folder_is_read_back_for_its_first_replications(tmp_path):
     assert load_results(path, memory=100 * per_replication).subset == ""
 
 
+@pytest.mark.slow
 def test_geosim_run_streams_a_run_too_large_for_memory(cli, tmp_path, small_blocks, monkeypatch):
     import sim.results
 
@@ -163,6 +165,7 @@ def test_geosim_run_streams_a_run_too_large_for_memory(cli, tmp_path, small_bloc
     assert len(load_results(folder).measures) == 7 * 9
 
 
+@pytest.mark.slow
 def test_the_figures_of_a_streamed_run_leave_failed_replications_out(
     cli, tmp_path, small_blocks, monkeypatch
 ):

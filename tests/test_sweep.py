@@ -184,6 +184,7 @@ def _session_processes(sid: int) -> list[int]:
     return alive
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_resumes_to_the_same_result(small):
     sweep = _write(small.parent, "killable.yaml", KILLABLE)
     out = small.parent / "killed"
@@ -217,6 +218,7 @@ def test_a_killed_sweep_resumes_to_the_same_result(small):
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.slow
 def test_workers_of_a_killed_sweep_exit(small):
     sweep = _write(small.parent, "killable.yaml", KILLABLE)
     proc = _start_and_kill(sweep, small.parent / "orphans", workers=2)
@@ -281,6 +283,7 @@ def test_cli_sweep_dry_run_writes_nothing(small):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_cli_sweep_writes_figures_and_plot_redraws_them(small):
     out = small.parent / "cli"
     res = CliRunner().invoke(app, ["sweep", str(small), "--out", str(out), "-q"])
