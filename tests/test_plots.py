@@ -285,3 +285,18 @@ def test_saving_leaves_the_figure_its_automatic_date_ticks(result, tmp_path):
     plots.save_figure(ax.figure, tmp_path / "once.png", dpi=30)
     assert isinstance(ax.xaxis.get_major_locator(), mdates.AutoDateLocator)
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+
+
+@pytest.mark.parametrize("name", ["balance", "actors", "heatmap"])
+def test_one_draw_png_gives_the_bytes_savefig_gives(result, tmp_path, name):
+    from sim.plots.formats import METADATA
+    from sim.plots.style import freeze_date_ticks, plot_style
+
+    draw = plots.RUN_FIGURES[name][1]
+    ours = plots.save_figure(draw(result), tmp_path / "ours.png", "png", 120)
+    fig = draw(result)
+    with plot_style():
+        restore = freeze_date_ticks(fig)
+        fig.savefig(tmp_path / "theirs.png", format="png", dpi=120, metadata=METADATA["png"])
+        restore()
+    assert ours.read_bytes() == (tmp_path / "theirs.png").read_bytes()

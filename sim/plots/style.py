@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from ..results import RunResult
 from ..scenario import Scenario
@@ -475,18 +476,36 @@ def add_note(fig: Figure, note: str) -> None:
     else:
         fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, strip + 0.05))
     # Figure-level legends and the x super-label stay on the figure's lower edge, with
-    # the layout leaving room for them above the strip: the note goes between.
-    y = 0.004
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    fig.draw(renderer)
-    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
-    floor = min((box.y0 for box in boxes if box is not None), default=0.0)
-    below = [leg.get_window_extent(renderer) for leg in fig.legends]
-    below += [text.get_window_extent(renderer) for text in fig.texts]
-    tops = [box.y1 for box in below if (box.y0 + box.y1) / 2 < floor]
-    if tops:
-        y += max(tops) / fig.bbox.height
-    fig.text(0.005, y, note, fontsize=7, color="0.35", ha="left", va="bottom")
+    # the layout leaving room for them above the strip: the note goes between, placed
+    # when the figure is drawn (after the layout and the legends), not by a draw of
+    # its own, which cost as much as saving the figure.
+    fig.texts.append(_Note(fig, note))
+
+
+class _Note(Text):
+    """A figure's note, set at draw time just above the bottom edge and under the
+    legends and texts that lie below every axes."""
+
+    def __init__(self, fig: Figure, note: str):
+        super().__init__(0.005, 0.004, note, fontsize=7, color="0.35", ha="left", va="bottom")
+        self.set_figure(fig)
+        self.set_transform(fig.transFigure)
+        self.set_zorder(6)  # after the legends (5), whose places are then final
+
+    def draw(self, renderer) -> None:
+        """Place the note under the lowest legends and texts, then draw it."""
+        fig = self.get_figure(root=True)
+        assert isinstance(fig, Figure)
+        y = 0.004
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
+        floor = min((box.y0 for box in boxes if box is not None), default=0.0)
+        below = [leg.get_window_extent(renderer) for leg in fig.legends]
+        below += [t.get_window_extent(renderer) for t in fig.texts if t is not self]
+        tops = [box.y1 for box in below if (box.y0 + box.y1) / 2 < floor]
+        if tops:
+            y += max(tops) / fig.bbox.height
+        self.set_y(y)
+        super().draw(renderer)
 
 
 def short_label(text: str, width: int = 26) -> str:
@@ -578,10 +597,34 @@ def save_figure(fig: Figure, path: str | Path, fmt: str = "png", dpi: int = 150)
     with plot_style():
         restore = freeze_date_ticks(fig)
         try:
-            fig.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
+            if fmt == "png":
+                _print_png(fig, path, dpi)
+            else:
+                fig.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
         finally:
             restore()  # the caller's figure keeps its automatic ticks (it may be zoomed)
     return path
+
+
+def _print_png(fig: Figure, path: Path, dpi: int) -> None:
+    """Write ``fig`` as PNG with one draw, which lays the figure out and renders it.
+
+    ``Figure.savefig`` draws a figure with a layout engine twice: once without
+    rendering, to lay it out, and once to render, laying it out again.  The second
+    layout gives the same places, so one draw gives the same pixels at about two
+    thirds of the time (the baseline's eight figures: tests/test_plots.py checks
+    the bytes against ``savefig``'s).
+    """
+    canvas = fig.canvas
+    old_dpi = fig.dpi
+    try:
+        fig.dpi = dpi
+        agg = FigureCanvasAgg(fig)
+        agg._is_saving = True  # type: ignore[attr-defined]  # as savefig sets it
+        agg.print_png(path, metadata=METADATA["png"])
+    finally:
+        fig.dpi = old_dpi
+        fig.set_canvas(canvas)
 
 
 def freeze_date_ticks(fig: Figure) -> Callable[[], None]:
