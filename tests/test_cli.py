@@ -49,7 +49,8 @@ def test_validate_with_set(cli, write):
     assert result.code == 0, result.err
 
 
-def test_params_lists_every_parameter_and_measure(cli):
+def test_params_lists_every_parameter_and_measure(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
     result = cli("params")
     assert result.code == 0
     for p in registry.ALL_PARAMS:
@@ -73,9 +74,41 @@ def test_params_of_a_scenario_shows_its_values_per_actor(cli):
 def test_params_markdown(cli):
     result = cli("params", "--markdown")
     assert result.code == 0
-    assert "| path | unit | default | range | tier | source |" in result.out
+    assert "| path | unit | default | range | tier | meaning | source |" in result.out
     for p in registry.ALL_PARAMS:
         assert "`" + p.path + "`" in result.out
+
+
+def test_params_shows_the_meaning_and_keeps_what_matches(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    result = cli("params", "doctrine.compliance")
+    assert result.code == 0, result.err
+    assert "compliance" in result.out and "Baseline willingness" in result.out
+    assert "threat_sensitivity" not in result.out and "Measures" not in result.out
+    # a pattern matches meanings too, in any case, and measures
+    result = cli("params", "SANCTION")
+    assert "sanction_decay" in result.out and "compliance" in result.out
+    assert "world_gdp" not in result.out
+    # with a scenario, its values
+    result = cli("params", BASELINE, "compliance")
+    assert "Values from" in result.out and "0.95 USA JPN KOR" in result.out
+
+
+def test_params_fits_the_terminal(cli, monkeypatch):
+    for columns, wide in ((80, 100), (100, 100), (160, 160)):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        out = cli("params").out
+        assert max(len(line) for line in out.splitlines()) == wide
+        assert "\u2026" not in out  # nothing cut with an ellipsis: cells wrap
+        words = set(out.replace("(", " ").replace(")", " ").split())
+        for p in registry.ALL_PARAMS:  # nor cropped at the right edge
+            assert p.source.rstrip(")").split()[-1].strip("()") in words, (columns, p.path)
+
+
+def test_params_with_a_pattern_that_matches_nothing_exits_2(cli):
+    result = cli("params", "no-such-thing")
+    assert result.code == 2 and "no parameter or measure matches" in result.err
+    assert cli("params", "compliance", "sanction").code == 2
 
 
 def test_params_bad_scenario_exits_2(cli, tmp_path):

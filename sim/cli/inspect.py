@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -184,24 +185,43 @@ def _template(entries: tuple[registry.Param, ...]) -> str:
 
 
 def _param_rows(
-    scenario: Scenario | None, full_paths: bool
+    scenario: Scenario | None, full_paths: bool, pattern: str = ""
 ) -> Iterator[tuple[str, str, list[list[str]]]]:
+    needle = pattern.lower()
     for _, title, entries in SECTIONS:
         rows = []
         for p in entries:
+            if needle and not any(needle in text.lower() for text in (p.path, p.doc)):
+                continue
             value = _num(p.default) if scenario is None else _scenario_value(p, scenario)
             name = p.path if full_paths else p.name
-            rows.append([name, p.unit, value, _range(p), p.tier, p.source])
-        yield title, _template(entries), rows
+            rows.append([name, p.unit, value, _range(p), p.tier, p.doc, p.source])
+        if rows or not needle:
+            yield title, _template(entries), rows
+
+
+def _is_scenario(argument: str) -> bool:
+    """Whether ``geosim params``'s argument names a scenario file (else it is a filter)."""
+    return argument.endswith((".yaml", ".yml")) or "/" in argument or Path(argument).is_file()
 
 
 @app.command()
 def params(
-    scenario_file: Annotated[
-        Path | None,
+    first: Annotated[
+        str | None,
         typer.Argument(
-            metavar="[SCENARIO]",
-            help="Show this scenario's values instead of the defaults.",
+            metavar="SCENARIO",
+            help="A scenario file (a .yaml path): show its values instead of the defaults.",
+            show_default=False,
+        ),
+    ] = None,
+    second: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="PATTERN",
+            help="Keep only the parameters and measures whose path or meaning contains "
+            "this text (any case), e.g. doctrine.compliance or sanction; it may come "
+            "first when no scenario is given.",
             show_default=False,
         ),
     ] = None,
@@ -213,10 +233,28 @@ def params(
     """List every parameter path and every measure.
 
     For each parameter: its path, unit, default (or the scenario's value, per actor
-    for actor figures and doctrine), plausible range, tier (data, literature or free)
-    and source. Then the measures, their syntax and the reducers. Paths are the ones
-    --set, events, reactions and sweeps use; <A> and <B> stand for actor codes.
+    for actor figures and doctrine), plausible range, tier (data, literature or free),
+    meaning and source. Then the measures, their syntax and the reducers. Paths are
+    the ones --set, events, reactions and sweeps use; <A> and <B> stand for actor
+    codes. With a PATTERN, only the matching parameters and measures are listed.
+    The tables fill the terminal's width (COLUMNS, or 100 when not a terminal), never
+    narrower than 100.
     """
+    scenario_file: Path | None = None
+    patterns: list[str] = []
+    for argument in (a for a in (first, second) if a):
+        if scenario_file is None and _is_scenario(argument):
+            scenario_file = Path(argument)
+        else:
+            patterns.append(argument)
+    if len(patterns) > 1:
+        typer.echo(
+            f"geosim params takes one PATTERN, got {len(patterns)}: {' '.join(patterns)} "
+            "(a scenario is a .yaml path)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INPUT)
+    pattern = patterns[0] if patterns else ""
     scenario = None
     if scenario_file is not None:
         with input_errors():
@@ -225,33 +263,55 @@ def params(
         typer.echo("--set needs a SCENARIO to apply to", err=True)
         raise typer.Exit(EXIT_INPUT)
     value_header = "default" if scenario is None else "value"
-    header = ["path", "unit", value_header, "range", "tier", "source"]
+    header = ["path", "unit", value_header, "range", "tier", "meaning", "source"]
     measure_header = ["measure", "unit", "meaning"]
-    measure_rows = [[_measure_syntax(m), m.unit, m.doc] for m in registry.MEASURES]
+    needle = pattern.lower()
+    measure_rows = [
+        [_measure_syntax(m), m.unit, m.doc]
+        for m in registry.MEASURES
+        if not needle or needle in _measure_syntax(m).lower() or needle in m.doc.lower()
+    ]
     reducers = "Reducers (after a colon, e.g. capability.PRK:growth): " + ", ".join(
         registry.REDUCERS
     )
+    sections = list(_param_rows(scenario, full_paths=markdown, pattern=pattern))
+    if pattern and not any(rows for _, _, rows in sections) and not measure_rows:
+        typer.echo(f"no parameter or measure matches {pattern!r}", err=True)
+        raise typer.Exit(EXIT_INPUT)
     if markdown:
         title = f"Parameters of {scenario.name}" if scenario else "Parameters"
         typer.echo(f"## {title}\n")
-        for section_title, _, rows in _param_rows(scenario, full_paths=True):
+        for section_title, _, rows in sections:
             typer.echo(_markdown_table(section_title, header, rows, code_columns=(0,)))
         typer.echo("## Measures\n")
         typer.echo(_markdown_table(None, measure_header, measure_rows, code_columns=(0,)))
         typer.echo(reducers.replace("capability.PRK:growth", "`capability.PRK:growth`") + "\n")
         return
-    console = Console(width=min(WIDTH, Console().width), highlight=False, soft_wrap=False)
+    width = shutil.get_terminal_size((WIDTH, 24)).columns
+    # never narrower than WIDTH: below it the seven columns no longer fit side by side
+    console = Console(width=max(WIDTH, width), highlight=False, soft_wrap=False)
     if scenario is not None:
         console.print(f"Values from {scenario_file} ({scenario.name})", markup=False)
-    for section_title, template, rows in _param_rows(scenario, full_paths=False):
-        table = plain_table(["name", *header[1:]], f"{section_title}: {template}")
-        for row in rows:
+    for section_title, template, rows in sections:
+        if not rows:
+            continue
+        # the meaning and the source share the widest column, wrapped to the terminal
+        table = plain_table(
+            ["name", *header[1:5], "meaning (source)"], f"{section_title}: {template}"
+        )
+        table.columns[1].max_width = 10  # the unit and the range wrap first
+        table.columns[3].max_width = 12
+        table.columns[5].min_width = 20
+        for column in table.columns[1:]:
+            column.overflow = "fold"  # a long word breaks rather than being cut
+        for *cells, meaning, source in rows:
+            table.add_row(*cells, f"{meaning} ({source})")
+        console.print(table)
+    if measure_rows:
+        table = plain_table(measure_header, "Measures (<A>, <B>: actor codes)")
+        for row in measure_rows:
             table.add_row(*row)
         console.print(table)
-    table = plain_table(measure_header, "Measures (<A>, <B>: actor codes)")
-    for row in measure_rows:
-        table.add_row(*row)
-    console.print(table)
     console.print(reducers, markup=False)
 
 
